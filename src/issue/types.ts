@@ -1,0 +1,66 @@
+/** Where a value came from in the issue file, for messages that name file:line:column. */
+export interface SourcePos {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** A rectangle on the page grid: columns (栏) across, grid lines (行) down; 1-based. */
+export interface GridPlace {
+  column: number;
+  span: number;
+  line: number;
+  /** Height in grid lines, or "bottom": to the foot of the type area. */
+  lines: number | 'bottom';
+}
+
+/** One body element of an article, in reading order. */
+export type BodyBlock =
+  | { kind: 'paragraph'; lead?: string; text: string; hang?: boolean; pos: SourcePos }
+  | { kind: 'subhead'; text: string; pos: SourcePos } // 小标题
+  | { kind: 'bullets'; items: string[]; pos: SourcePos }; // 要点
+
+export interface Table {
+  rows: string[][];
+  pos: SourcePos;
+}
+
+/** A framed picture slot, placed on the grid relative to its article's box. */
+export interface PictureSlot {
+  place: GridPlace;
+  caption?: string;
+  credit?: string;
+  pos: SourcePos;
+}
+
+export interface Article {
+  id: string;
+  place: GridPlace;
+  kicker?: string; // 引题
+  headline?: string[]; // 主题: one or two lines as the desk wrote them
+  subhead?: string; // 副题
+  byline?: string;
+  note?: string[]; // 编者按
+  table?: Table;
+  body: BodyBlock[];
+  briefs?: string[]; // 简报 items under the headline
+  pictures: PictureSlot[];
+  pos: SourcePos;
+}
+
+export interface Page {
+  number: number; // 版次
+  name: string; // 版名
+  editor?: string; // 责任编辑
+  layout: string;
+  articles: Article[];
+  pos: SourcePos;
+}
+
+export interface Issue {
+  file: string;
+  paper: string;
+  date: string; // YYYY-MM-DD
+  edition?: number; // 期号
+  pages: Page[];
+}
