@@ -1,0 +1,44 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { FontRegistry } from '../fonts/registry.js';
+import { loadIssue } from '../issue/parse.js';
+import { resolvePages } from '../layout/resolve.js';
+import { composeIssue } from '../page/compose.js';
+import type { Composition } from '../page/types.js';
+import { packageRoot } from '../paths.js';
+import { renderPdf } from '../render/pdf.js';
+
+export interface ComposeResult {
+  pdf: string;
+  composition: Composition;
+}
+
+let registry: FontRegistry | undefined;
+/** Fonts load once per process, whatever number of issues it composes. */
+export function fontRegistry(): FontRegistry {
+  registry ??= new FontRegistry(join(packageRoot(), 'fonts', 'fonts.yaml'));
+  return registry;
+}
+
+/**
+ * The whole pipeline for one issue file: parse → resolve → compose → render → write. The PDF is
+ * written beside its final name and renamed into place, so a failed run never leaves half a file
+ * where a good one was.
+ */
+export async function composeFile(issuePath: string, outDir: string): Promise<ComposeResult> {
+  const issue = loadIssue(issuePath);
+  const fonts = fontRegistry();
+  const plans = resolvePages(issue, join(packageRoot(), 'layouts'), fonts);
+  const composition = composeIssue(issue, plans, fonts);
+  const bytes = await renderPdf(composition, fonts, { title: `${issue.paper} ${issue.date}`, date: issue.date });
+  mkdirSync(outDir, { recursive: true });
+  const pdf = join(outDir, `${basename(issuePath, extname(issuePath))}.pdf`);
+  const partial = `${pdf}.partial-${process.pid}`;
+  try {
+    writeFileSync(partial, bytes);
+    renameSync(partial, pdf);
+  } finally {
+    rmSync(partial, { force: true });
+  }
+  return { pdf, composition };
+}

@@ -1,0 +1,47 @@
+import { Command } from 'commander';
+import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
+import { composeFile } from './compose.js';
+
+/** Exit codes, kept from the first release on: the nightly pipeline acts on them. */
+export const EXIT = { clean: 0, findings: 1, badInput: 2, internal: 3 } as const;
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command();
+  let code: number = EXIT.clean;
+  program
+    .name('compose')
+    .description('Banmian (版面): compose a Chinese newspaper issue file into a print-ready PDF')
+    .argument('<issue>', 'issue file (YAML), e.g. issues/cqrb-2024-12-25.yaml')
+    .option('-o, --out <dir>', 'output folder', 'out')
+    .option('-q, --quiet', 'print findings only, not the summary')
+    .addHelpText('after', '\nExit codes: 0 clean, 1 composed with blocking findings (overset, missing glyphs), 2 bad input, 3 internal or I/O error.')
+    .exitOverride()
+    .action(async (issue: string, opts: { out: string; quiet?: boolean }) => {
+      const { pdf, composition } = await composeFile(issue, opts.out);
+      for (const f of composition.findings) {
+        const where = [f.page !== undefined ? `page ${f.page}` : '', f.article ? `article ${f.article}` : ''].filter(Boolean).join(', ');
+        process.stderr.write(`${f.blocking ? 'error' : 'warning'}: ${f.code}${where ? ` (${where})` : ''}: ${f.message}\n`);
+      }
+      const blocking = composition.findings.filter((f) => f.blocking).length;
+      if (!opts.quiet) {
+        const set = composition.articles.reduce((n, a) => n + a.charactersSet, 0);
+        const over = composition.articles.reduce((n, a) => n + a.oversetCharacters, 0);
+        process.stderr.write(`${pdf}: ${composition.pages.length} page(s), ${composition.articles.length} articles, ${set} characters set, ${over} overset\n`);
+      }
+      code = blocking ? EXIT.findings : EXIT.clean;
+    });
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (e) {
+    if (e instanceof IssueErrors || e instanceof IssueError) {
+      process.stderr.write(`${formatIssueError(e)}\n`);
+      return EXIT.badInput;
+    }
+    if (e && typeof e === 'object' && 'exitCode' in e && 'code' in e && String(e.code).startsWith('commander.')) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.clean : EXIT.badInput;
+    }
+    process.stderr.write(`compose: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,152 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as fontkit from 'fontkit';
+import { LineCounter, parseDocument } from 'yaml';
+import { IssueError } from '../issue/errors.js';
+import type { Metrics, TextRun } from '../text/types.js';
+
+/** A font face as loaded: the role that names it and the file behind it. */
+export interface Face {
+  role: string;
+  file: string;
+  font: fontkit.Font;
+}
+
+export interface FontWarning {
+  code: 'font-substituted';
+  role: string;
+  message: string;
+}
+
+interface RoleEntry {
+  package?: string;
+  file?: string;
+  path?: string;
+  install?: string;
+  otherwise?: string;
+}
+
+/** A character no font of the chain has: reported, never drawn as a .notdef box. */
+export interface MissingGlyph {
+  ch: string;
+  role: string;
+}
+
+/**
+ * Font roles (宋, 黑, 楷 …) mapped to font files, each loaded once through fontkit. Implements the
+ * text stage's Metrics with a per-face advance cache, so composition never touches fontkit itself.
+ */
+export class FontRegistry implements Metrics {
+  private readonly faces = new Map<string, Face>();
+  private readonly alias = new Map<string, string>();
+  private readonly advances = new Map<string, Map<number, number>>();
+  readonly warnings: FontWarning[] = [];
+  readonly fallback: string[];
+
+  constructor(configFile: string) {
+    const text = readFileSync(configFile, 'utf8');
+    const lc = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lc });
+    const conf = doc.toJS() as { roles?: Record<string, RoleEntry>; fallback?: string[] };
+    const at = (path: string[]) => {
+      const node = doc.getIn(path, true) as { range?: number[] } | undefined;
+      const p = lc.linePos(node?.range?.[0] ?? 0);
+      return { file: configFile, line: p.line, column: p.col };
+    };
+    const roles = conf.roles ?? {};
+    const require = createRequire(configFile);
+    const pending = new Map<string, string>();
+    for (const [role, entry] of Object.entries(roles)) {
+      let file: string | undefined;
+      if (entry.package && entry.file) {
+        try {
+          file = join(dirname(require.resolve(`${entry.package}/package.json`)), entry.file);
+        } catch {
+          throw new IssueError('bad-template', at(['roles', role, 'package']), `font role "${role}": npm package ${entry.package} is not installed; run npm ci`);
+        }
+      } else if (entry.path) file = entry.path;
+      if (file && existsSync(file)) {
+        this.faces.set(role, { role, file, font: fontkit.openSync(file) });
+      } else if (entry.otherwise) {
+        pending.set(role, entry.otherwise);
+        this.warnings.push({
+          code: 'font-substituted',
+          role,
+          message: `font role "${role}": ${file ?? 'no file'} is not there${entry.install ? ` (${entry.install})` : ''}; using "${entry.otherwise}" instead`,
+        });
+      } else {
+        throw new IssueError('bad-template', at(['roles', role]), `font role "${role}": font file ${file ?? '(none given)'} not found; give package+file or path`);
+      }
+    }
+    for (const [role, other] of pending) {
+      if (!this.faces.has(other)) throw new IssueError('bad-template', at(['roles', role, 'otherwise']), `font role "${role}": "${other}" is not a loaded role`);
+      this.alias.set(role, other);
+    }
+    this.fallback = (conf.fallback ?? []).filter((r) => this.faces.has(r));
+  }
+
+  /** The face key that serves a role (a substituted role answers with its stand-in). */
+  faceOf(role: string): string {
+    const key = this.alias.get(role) ?? role;
+    if (!this.faces.has(key)) throw new Error(`unknown font role "${role}"`);
+    return key;
+  }
+
+  hasRole(role: string): boolean {
+    return this.faces.has(role) || this.alias.has(role);
+  }
+
+  face(key: string): Face {
+    const f = this.faces.get(key);
+    if (!f) throw new Error(`unknown font face "${key}"`);
+    return f;
+  }
+
+  loadedFaces(): Face[] {
+    return [...this.faces.values()];
+  }
+
+  advance(face: string, codePoint: number): number {
+    let cache = this.advances.get(face);
+    if (!cache) this.advances.set(face, (cache = new Map()));
+    let a = cache.get(codePoint);
+    if (a === undefined) {
+      const f = this.face(face).font;
+      a = f.glyphForCodePoint(codePoint).advanceWidth / f.unitsPerEm;
+      cache.set(codePoint, a);
+    }
+    return a;
+  }
+
+  /**
+   * Splits text into runs by the face that has each character: the role's own face first, then the
+   * fallback chain. Characters that no face has are left out of the runs and listed as missing.
+   */
+  runs(text: string, role: string, missing: MissingGlyph[]): TextRun[] {
+    const own = this.faceOf(role);
+    const runs: TextRun[] = [];
+    let cur = '';
+    let curFace = own;
+    for (const ch of text) {
+      const cp = ch.codePointAt(0)!;
+      let face = own;
+      if (cp > 0x20 && !this.face(own).font.hasGlyphForCodePoint(cp)) {
+        const alt = this.fallback.find((r) => this.face(r).font.hasGlyphForCodePoint(cp));
+        if (!alt) {
+          missing.push({ ch, role });
+          continue;
+        }
+        face = alt;
+      }
+      if (face !== curFace && cur) {
+        runs.push({ text: cur, face: curFace });
+        cur = '';
+      }
+      curFace = face;
+      cur += ch;
+    }
+    if (cur) runs.push({ text: cur, face: curFace });
+    return runs;
+  }
+}

@@ -1,0 +1,165 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { IssueError } from '../issue/errors.js';
+import type { KinsokuLevel } from '../text/prohibition.js';
+import { mmToPt } from './units.js';
+
+export type StyleName =
+  | 'body' | 'lead' | 'headline' | 'kicker' | 'subhead' | 'byline' | 'section' | 'note' | 'table'
+  | 'bullet' | 'brief' | 'brief-head' | 'caption' | 'credit' | 'folio' | 'folio-number';
+
+const STYLE_NAMES: StyleName[] = [
+  'body', 'lead', 'headline', 'kicker', 'subhead', 'byline', 'section', 'note', 'table',
+  'bullet', 'brief', 'brief-head', 'caption', 'credit', 'folio', 'folio-number',
+];
+
+export interface Style {
+  font: string;
+  /** pt; for headlines the largest of `sizes`. */
+  size: number;
+  /** Headline sizes to try, largest first, pt. */
+  sizes: number[];
+  /** 首行缩进, em. */
+  indent: number;
+  label?: string;
+  labelFont?: string;
+  marker?: string;
+}
+
+export interface Template {
+  name: string;
+  file: string;
+  trim: { width: number; height: number }; // pt
+  grid: { columns: number; characters: number; gutter: number; lines: number; pitch: number };
+  kinsoku: KinsokuLevel;
+  numeralUnits: string;
+  rules: { article: number; folio: number };
+  styles: Record<StyleName, Style>;
+}
+
+/** Page geometry in points, derived from a template: the grid every stage places things on. */
+export interface Geometry {
+  trimWidth: number;
+  trimHeight: number;
+  bodySize: number;
+  columnWidth: number;
+  gutter: number;
+  pitch: number;
+  columns: number;
+  lines: number;
+  typeLeft: number;
+  typeTop: number;
+  typeWidth: number;
+  typeHeight: number;
+}
+
+export function geometryOf(t: Template): Geometry {
+  const body = t.styles.body.size;
+  const columnWidth = t.grid.characters * body;
+  const gutter = t.grid.gutter * body;
+  const typeWidth = t.grid.columns * columnWidth + (t.grid.columns - 1) * gutter;
+  const typeHeight = t.grid.lines * t.grid.pitch;
+  return {
+    trimWidth: t.trim.width,
+    trimHeight: t.trim.height,
+    bodySize: body,
+    columnWidth,
+    gutter,
+    pitch: t.grid.pitch,
+    columns: t.grid.columns,
+    lines: t.grid.lines,
+    typeLeft: (t.trim.width - typeWidth) / 2,
+    typeTop: (t.trim.height - typeHeight) / 2,
+    typeWidth,
+    typeHeight,
+  };
+}
+
+/** Left edge of grid column c (1-based), pt. */
+export const columnX = (g: Geometry, c: number): number => g.typeLeft + (c - 1) * (g.columnWidth + g.gutter);
+/** Width of a span of columns, pt. */
+export const spanWidth = (g: Geometry, span: number): number => span * g.columnWidth + (span - 1) * g.gutter;
+/** Top of grid line l (0-based), pt from the top of the page. */
+export const lineTop = (g: Geometry, l: number): number => g.typeTop + l * g.pitch;
+/** Baseline of text of `size` centred on grid line l (0-based): its em box sits in the middle of the pitch. */
+export const baselineOf = (g: Geometry, l: number, size: number): number => lineTop(g, l) + (g.pitch - size) / 2 + 0.88 * size;
+
+const KINSOKU: KinsokuLevel[] = ['none', 'basic', 'gb', 'strict'];
+
+/** Reads layouts/NAME.yaml; every mistake in it names the template file and position. */
+export function loadTemplate(layoutsDir: string, name: string, hao: Record<string, number>): Template {
+  const file = join(layoutsDir, `${name}.yaml`);
+  const text = readFileSync(file, 'utf8');
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc });
+  const at = (node: Node | null | undefined) => {
+    const p = lc.linePos(node?.range?.[0] ?? 0);
+    return { file, line: p.line, column: p.col };
+  };
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    throw new IssueError('bad-template', { file, line: e.linePos?.[0].line ?? 1, column: e.linePos?.[0].col ?? 1 }, e.message);
+  }
+  const fail = (path: (string | number)[], what: string): never => {
+    throw new IssueError('bad-template', at(doc.getIn(path, true) as Node | undefined), `layout "${name}": ${path.join('.')} ${what}`);
+  };
+  const num = (path: (string | number)[]): number => {
+    const v = doc.getIn(path);
+    if (typeof v !== 'number' || !(v > 0)) fail(path, 'must be a positive number');
+    return v as number;
+  };
+  const size = (path: (string | number)[]): number => {
+    const v = doc.getIn(path);
+    if (typeof v === 'number' && v > 0) return v;
+    if (typeof v === 'string' && hao[v]) return hao[v];
+    return fail(path, `must be a size in points or a 号 name (${Object.keys(hao).join(' ')})`);
+  };
+  const str = (path: (string | number)[], optional = false): string | undefined => {
+    const v = doc.getIn(path);
+    if (v === undefined && optional) return undefined;
+    if (typeof v !== 'string' || !v) fail(path, 'must be a non-empty string');
+    return v as string;
+  };
+
+  const kinsoku = str(['body', 'kinsoku']) as KinsokuLevel;
+  if (!KINSOKU.includes(kinsoku)) fail(['body', 'kinsoku'], `must be one of ${KINSOKU.join(', ')}`);
+  const styles = {} as Record<StyleName, Style>;
+  for (const s of STYLE_NAMES) {
+    const node = doc.getIn(['styles', s], true);
+    if (!isMap(node)) fail(['styles', s], 'is missing: every template defines this style');
+    const sizesNode = doc.getIn(['styles', s, 'sizes'], true);
+    const sizes = isSeq(sizesNode) ? sizesNode.items.map((_, i) => size(['styles', s, 'sizes', i])) : [];
+    const indent = doc.getIn(['styles', s, 'indent']);
+    styles[s] = {
+      font: str(['styles', s, 'font'])!,
+      size: sizes.length ? sizes[0] : size(['styles', s, 'size']),
+      sizes,
+      indent: typeof indent === 'number' ? indent : 0,
+      label: str(['styles', s, 'label'], true),
+      labelFont: str(['styles', s, 'label-font'], true),
+      marker: str(['styles', s, 'marker'], true),
+    };
+  }
+  return {
+    name,
+    file,
+    trim: { width: mmToPt(num(['trim', 'width'])), height: mmToPt(num(['trim', 'height'])) },
+    grid: {
+      columns: num(['grid', 'columns']),
+      characters: num(['grid', 'characters']),
+      gutter: num(['grid', 'gutter']),
+      lines: num(['grid', 'lines']),
+      pitch: num(['grid', 'pitch']),
+    },
+    kinsoku,
+    numeralUnits: str(['body', 'numeral-units'])!,
+    rules: { article: num(['rules', 'article']), folio: num(['rules', 'folio']) },
+    styles,
+  };
+}
+
+export function loadHao(layoutsDir: string): Record<string, number> {
+  const hao = parseDocument(readFileSync(join(layoutsDir, 'sizes.yaml'), 'utf8')).toJS() as Record<string, number>;
+  return hao;
+}

@@ -1,0 +1,61 @@
+import type { FontRegistry, MissingGlyph } from '../fonts/registry.js';
+import type { Issue } from '../issue/types.js';
+import type { PagePlan } from '../layout/resolve.js';
+import type { CompositionWarning } from '../text/types.js';
+import { composeArticle } from './article.js';
+import { composeFolio } from './folio.js';
+import type { SetContext } from './rows.js';
+import { separators } from './separators.js';
+import type { ArticleReport, ComposedPage, Composition, Finding } from './types.js';
+
+/** Places every article of every page and gathers what the desk must hear: overset, missing glyphs, loose lines. */
+export function composeIssue(issue: Issue, plans: PagePlan[], fonts: FontRegistry): Composition {
+  const pages: ComposedPage[] = [];
+  const articles: ArticleReport[] = [];
+  const findings: Finding[] = fonts.warnings.map((w) => ({ code: w.code, blocking: false, message: w.message }));
+  for (const plan of plans) {
+    const { page, template, geometry: g } = plan;
+    const missing: MissingGlyph[] = [];
+    const warnings: CompositionWarning[] = [];
+    const ctx: SetContext = { fonts, template, pitch: g.pitch, missing, warnings };
+    const out: ComposedPage = { number: page.number, name: page.name, template, geometry: g, glyphs: [], rules: [], frames: [], boxes: [] };
+    const folio = composeFolio(ctx, g, issue, page);
+    out.glyphs.push(...folio.glyphs);
+    out.rules.push(...folio.rules);
+    for (const a of page.articles) {
+      const before = warnings.length;
+      const missingBefore = missing.length;
+      const placed = composeArticle(ctx, g, page.number, a);
+      out.glyphs.push(...placed.glyphs);
+      out.rules.push(...placed.rules);
+      out.frames.push(...placed.frames);
+      out.boxes.push(placed.box);
+      articles.push(placed.report);
+      const r = placed.report;
+      if (r.oversetCharacters > 0 || r.oversetLines > 0) {
+        findings.push({
+          code: 'overset',
+          blocking: true,
+          page: page.number,
+          article: a.id,
+          message: `${r.oversetCharacters} characters in ${r.oversetLines} lines overset (${placed.overset.map((row) => row.glyphs.map((gl) => gl.ch).join('')).join('').slice(0, 24)}…)`,
+        });
+      }
+      for (const w of warnings.slice(before)) findings.push({ code: w.code, blocking: false, page: page.number, article: a.id, message: `${w.detail}: ${w.text}` });
+      const lost = missing.slice(missingBefore);
+      if (lost.length) {
+        const chars = [...new Set(lost.map((m) => m.ch))];
+        findings.push({
+          code: 'missing-glyph',
+          blocking: true,
+          page: page.number,
+          article: a.id,
+          message: `${lost.length} characters no font has (${chars.map((c) => `${c} U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(', ')}): left out`,
+        });
+      }
+    }
+    out.rules.push(...separators(g, page.articles, template.rules.article));
+    pages.push(out);
+  }
+  return { pages, articles, findings };
+}

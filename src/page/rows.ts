@@ -1,0 +1,99 @@
+import type { FontRegistry, MissingGlyph } from '../fonts/registry.js';
+import type { Template } from '../layout/template.js';
+import { composeParagraph } from '../text/paragraph.js';
+import type { Align, CompositionWarning, SetLine, TextRun } from '../text/types.js';
+
+/** A glyph of a row: x from the left of the row's column, dy from the row's top to the baseline, pt. */
+export interface RowGlyph {
+  ch: string;
+  face: string;
+  size: number;
+  x: number;
+  dy: number;
+  fullWidth: boolean;
+}
+
+/**
+ * The unit of vertical placement: a body line takes one grid line, a subhead or headline takes
+ * several. Rows are what flows through columns, so everything on the page keeps the grid.
+ */
+export interface Row {
+  lines: number;
+  glyphs: RowGlyph[];
+  chars: number;
+  /** Subheads never end a column: they go with the row after them. */
+  keepWithNext: boolean;
+}
+
+/** What setting text needs from the page: fonts, the template's rules, and places to report to. */
+export interface SetContext {
+  fonts: FontRegistry;
+  template: Template;
+  pitch: number;
+  missing: MissingGlyph[];
+  warnings: CompositionWarning[];
+}
+
+export interface TextPart {
+  text: string;
+  font: string;
+}
+
+export interface SetOptions {
+  measure: number; // pt
+  size: number; // pt
+  indent?: number; // em
+  hang?: number; // em
+  align: Align;
+}
+
+/** Line spacing inside a multi-line heading, in em of its size. */
+const HEADING_LEADING = 1.2;
+
+export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): SetLine[] {
+  const runs: TextRun[] = [];
+  for (const p of parts) runs.push(...ctx.fonts.runs(p.text, p.font, ctx.missing));
+  const set = composeParagraph(
+    {
+      runs,
+      measure: o.measure / o.size,
+      firstIndent: o.indent ?? 0,
+      hangIndent: o.hang ?? 0,
+      align: o.align,
+      kinsoku: ctx.template.kinsoku,
+      numeralUnits: ctx.template.numeralUnits,
+    },
+    ctx.fonts,
+  );
+  ctx.warnings.push(...set.warnings);
+  return set.lines;
+}
+
+const countChars = (lines: SetLine[]) => lines.reduce((n, l) => n + l.glyphs.length, 0);
+
+/** Body lines: one row per line, each on its own grid line. */
+export function bodyRows(ctx: SetContext, lines: SetLine[], size: number, dx = 0): Row[] {
+  const dy = (ctx.pitch - size) / 2 + 0.88 * size;
+  return lines.map((l) => ({
+    lines: 1,
+    chars: l.glyphs.length,
+    keepWithNext: false,
+    glyphs: l.glyphs.map((g) => ({ ch: g.ch, face: g.face, size, x: dx + g.x * size, dy, fullWidth: g.fullWidth })),
+  }));
+}
+
+/**
+ * Lines of a larger size kept together in one row of whole grid lines, their em boxes centred
+ * in it with `padding` grid lines' worth of air shared above and below.
+ */
+export function blockRow(ctx: SetContext, lines: SetLine[], size: number, padding: number, dx = 0): Row {
+  const height = size + (lines.length - 1) * size * HEADING_LEADING;
+  const gridLines = Math.max(1, Math.ceil((height + padding * ctx.pitch) / ctx.pitch - 1e-9));
+  const top = (gridLines * ctx.pitch - height) / 2;
+  const glyphs: RowGlyph[] = [];
+  lines.forEach((l, j) => {
+    const dy = top + 0.88 * size + j * size * HEADING_LEADING;
+    for (const g of l.glyphs) glyphs.push({ ch: g.ch, face: g.face, size, x: dx + g.x * size, dy, fullWidth: g.fullWidth });
+  });
+  return { lines: gridLines, glyphs, chars: countChars(lines), keepWithNext: false };
+}

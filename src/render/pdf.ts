@@ -1,0 +1,55 @@
+import PDFDocument from 'pdfkit';
+import type { FontRegistry } from '../fonts/registry.js';
+import type { Composition, PlacedRule } from '../page/types.js';
+
+/** Process black: text, rules and frames are K only, never RGB. */
+const BLACK: [number, number, number, number] = [0, 0, 0, 100];
+
+export interface RenderMeta {
+  title: string;
+  /** The issue's date: the PDF's dates come from it, not from the clock, so the bytes repeat. */
+  date: string;
+}
+
+/**
+ * Writes the composed pages as PDF bytes. Decides nothing about layout: every glyph, rule and
+ * frame is drawn where the page stage put it. The only module that knows pdfkit.
+ */
+export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta): Promise<Buffer> {
+  const when = new Date(`${meta.date}T00:00:00Z`);
+  const doc = new PDFDocument({
+    autoFirstPage: false,
+    compress: true,
+    info: { Title: meta.title, Producer: 'Banmian', Creator: 'Banmian', CreationDate: when, ModDate: when },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (b: Buffer) => chunks.push(b));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  for (const f of fonts.loadedFaces()) doc.registerFont(f.role, f.file);
+
+  for (const page of c.pages) {
+    const { trimWidth: w, trimHeight: h } = page.geometry;
+    doc.addPage({ size: [w, h], margin: 0 });
+    const box = [0, 0, w, h];
+    Object.assign(doc.page.dictionary.data, { TrimBox: box, BleedBox: box });
+    doc.fillColor(BLACK).strokeColor(BLACK);
+    let face = '';
+    let size = 0;
+    for (const g of page.glyphs) {
+      if (g.face !== face) doc.font((face = g.face));
+      if (g.size !== size) doc.fontSize((size = g.size));
+      doc.text(g.ch, g.x, g.y, { lineBreak: false, baseline: 'alphabetic', features: g.fullWidth ? ['fwid'] : [] });
+    }
+    for (const r of page.rules) stroke(doc, r);
+    for (const f of page.frames) doc.lineWidth(f.lineWidth).rect(f.x, f.y, f.width, f.height).stroke();
+  }
+  doc.end();
+  return done;
+}
+
+function stroke(doc: PDFKit.PDFDocument, r: PlacedRule): void {
+  doc.lineWidth(r.width).moveTo(r.x1, r.y1).lineTo(r.x2, r.y2).stroke();
+}

@@ -1,0 +1,16 @@
+// The part of fontkit's API that Banmian uses; fontkit ships no type declarations.
+declare module 'fontkit' {
+  export interface Glyph {
+    id: number;
+    advanceWidth: number;
+  }
+  export interface Font {
+    postscriptName: string;
+    familyName: string;
+    unitsPerEm: number;
+    hasGlyphForCodePoint(codePoint: number): boolean;
+    glyphForCodePoint(codePoint: number): Glyph;
+  }
+  export function openSync(path: string): Font;
+  export function create(buffer: Uint8Array): Font;
+}
