@@ -43,6 +43,8 @@ export const enum ShrinkPriority {
 
 const isBreakableSpace = (cls: CharClass) => cls === CharClass.Space;
 const isMark = (cls: CharClass) => blankSide(cls) !== null;
+/** clreq's Han–Latin space is for letters and European digits; a + or & beside Han text takes none. */
+const isAlphanumeric = (ch: string) => /^[0-9A-Za-z\u00c0-\u024f]$/.test(ch);
 
 export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
   const chars: string[] = [];
@@ -95,12 +97,11 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
 
   for (let i = 0; i < n; i++) {
     const c = cls[i];
-    if (c === CharClass.Inseparable) u.adv[i] = 1; // —— and …… are full-width units whatever the font's default form
-    else if (c === CharClass.Space) u.adv[i] = 0;
-    else if (isWestern(c) || c === CharClass.PrefixAbbreviation || c === CharClass.PostfixAbbreviation) u.adv[i] = metrics.advance(faces[i], chars[i].codePointAt(0)!);
-    else if (c === CharClass.Han) u.adv[i] = metrics.advance(faces[i], chars[i].codePointAt(0)!);
-    else u.adv[i] = 1;
-    if (isMark(c)) {
+    // —— and …… are full-width units whatever the font's default (proportional) form of the dash is
+    if (c === CharClass.Inseparable) u.adv[i] = 1;
+    else if (c !== CharClass.Space) u.adv[i] = metrics.advance(faces[i], chars[i].codePointAt(0)!);
+    // Only a full-width mark has a blank half to squeeze; an ASCII bracket is already tight.
+    if (isMark(c) && u.adv[i] > 0.99) {
       u.shrink[i] = 0.5;
       u.shrinkPriority[i] =
         c === CharClass.OpeningBracket || c === CharClass.ClosingBracket ? ShrinkPriority.Bracket : '。？！．'.includes(chars[i]) ? ShrinkPriority.FullStop : ShrinkPriority.Comma;
@@ -109,17 +110,18 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
 
   // Adjacent marks (clreq punctuation width adjustment): two marks never leave two blanks side by side.
   for (let i = 0; i + 1 < n; i++) {
-    const a = blankSide(cls[i]);
-    const b = blankSide(cls[i + 1]);
+    const a = u.shrink[i] > 0 ? blankSide(cls[i]) : null;
+    const b = u.shrink[i + 1] > 0 ? blankSide(cls[i + 1]) : null;
     if (a === null || b === null) continue;
+    // The pair takes 1.5 em and goes no tighter: squeezing it to 1 em would stack one mark's ink on the other's.
     if (a === 'after') {
       u.adv[i] = 0.5;
-      u.shrink[i] = 0;
-    } else if (b === 'before' && u.shrink[i + 1] > 0) {
+    } else if (b === 'before') {
       u.adv[i + 1] = 0.5;
-      u.shrink[i + 1] = 0;
       u.inkShift[i + 1] = 0.5;
     }
+    u.shrink[i] = 0;
+    u.shrink[i + 1] = 0;
   }
 
   for (let i = 1; i < n; i++) {
@@ -134,7 +136,7 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
     if (pc !== undefined) {
       if (isWestern(pc) && isWestern(cur)) {
         if (spaced) u.spaceBefore[i] = metrics.advance(faces[i], 0x20); // a word space
-      } else if ((isWestern(pc) && cur === CharClass.Han) || (pc === CharClass.Han && isWestern(cur))) {
+      } else if ((isAlphanumeric(chars[p]) && cur === CharClass.Han) || (pc === CharClass.Han && isAlphanumeric(chars[i]))) {
         u.spaceBefore[i] = HAN_LATIN_SPACE;
       } else if (spaced) {
         u.adv[i - 1] = 1; // a space the desk typed between Han text keeps a full cell (记者 卞立成)
