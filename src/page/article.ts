@@ -124,7 +124,8 @@ function headlineGroup(ctx: SetContext, a: Article, width: number): Row[] {
  */
 function fitHeadline(ctx: SetContext, headline: string[], s: Style, width: number): Row {
   const sizes = s.sizes.length ? s.sizes : [s.size];
-  const measure = width - 2 * ctx.template.styles.body.size;
+  // Half a body character of air at either end keeps a spanning headline off the neighbours' rules.
+  const measure = width - ctx.template.styles.body.size;
   const natural = (text: string, size: number) => setLines(ctx, [{ text, font: s.font }], { measure: 1e6, size, align: 'start' })[0]?.width ?? 0;
   const candidates = headline.length > 1 ? [headline] : [headline, headline[0].split(/\s+/)];
   for (const size of sizes) {
@@ -138,7 +139,7 @@ function fitHeadline(ctx: SetContext, headline: string[], s: Style, width: numbe
   }
   const size = sizes[sizes.length - 1];
   const set = setLines(ctx, [{ text: headline.join(' '), font: s.font }], { measure, size, align: 'center' });
-  ctx.warnings.push({ code: 'loose-line', text: headline.join(' '), detail: `headline needs ${set.length} lines at ${size} pt` });
+  ctx.warnings.push({ code: 'headline-too-long', text: headline.join(' '), detail: `no size fits the headline in one or two lines; set in ${set.length} lines at ${size} pt` });
   return blockRow(ctx, set, size, PADDING.headline, (width - measure) / 2);
 }
 

@@ -44,7 +44,7 @@ export interface SetLine {
   last: boolean;
 }
 
-export type CompositionWarningCode = 'loose-line' | 'forced-break';
+export type CompositionWarningCode = 'loose-line' | 'forced-break' | 'headline-too-long';
 
 export interface CompositionWarning {
   code: CompositionWarningCode;
