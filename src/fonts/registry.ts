@@ -27,10 +27,20 @@ interface RoleEntry {
   otherwise?: string;
 }
 
-/** A character no font of the chain has: reported, never drawn as a .notdef box. */
+/**
+ * Chinese text sets “ ” ‘ ’ full width; a face whose quotes are proportional (LXGW WenKai draws them
+ * as Latin quotes) borrows them from the fallback chain.
+ */
+const FULL_WIDTH_QUOTES = new Set([0x201c, 0x201d, 0x2018, 0x2019]);
+
+/**
+ * A character the role's own font lacks: set from `face` of the fallback chain, or, where no font
+ * has it (`face` undefined), left out and reported, never drawn as a .notdef box.
+ */
 export interface MissingGlyph {
   ch: string;
   role: string;
+  face?: string;
 }
 
 /**
@@ -121,7 +131,7 @@ export class FontRegistry implements Metrics {
 
   /**
    * Splits text into runs by the face that has each character: the role's own face first, then the
-   * fallback chain. Characters that no face has are left out of the runs and listed as missing.
+   * fallback chain. Every character the role's font lacks is listed; those no face has are left out.
    */
   runs(text: string, role: string, missing: MissingGlyph[]): TextRun[] {
     const own = this.faceOf(role);
@@ -131,12 +141,12 @@ export class FontRegistry implements Metrics {
     for (const ch of text) {
       const cp = ch.codePointAt(0)!;
       let face = own;
-      if (cp > 0x20 && !this.face(own).font.hasGlyphForCodePoint(cp)) {
+      if (FULL_WIDTH_QUOTES.has(cp) && this.advance(own, cp) < 0.99) {
+        face = this.fallback.find((r) => this.advance(r, cp) > 0.99) ?? own;
+      } else if (cp > 0x20 && !this.face(own).font.hasGlyphForCodePoint(cp)) {
         const alt = this.fallback.find((r) => this.face(r).font.hasGlyphForCodePoint(cp));
-        if (!alt) {
-          missing.push({ ch, role });
-          continue;
-        }
+        missing.push({ ch, role, face: alt });
+        if (!alt) continue;
         face = alt;
       }
       if (face !== curFace && cur) {

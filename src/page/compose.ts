@@ -42,15 +42,21 @@ export function composeIssue(issue: Issue, plans: PagePlan[], fonts: FontRegistr
         });
       }
       for (const w of warnings.slice(before)) findings.push({ code: w.code, blocking: false, page: page.number, article: a.id, message: `${w.detail}: ${w.text}` });
-      const lost = missing.slice(missingBefore);
+      const lacking = missing.slice(missingBefore);
+      const describe = (list: MissingGlyph[]) =>
+        [...new Set(list.map((m) => m.ch))].map((c) => `${c} U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(', ');
+      const lost = lacking.filter((m) => !m.face);
       if (lost.length) {
-        const chars = [...new Set(lost.map((m) => m.ch))];
+        findings.push({ code: 'missing-glyph', blocking: true, page: page.number, article: a.id, message: `${lost.length} characters no font has (${describe(lost)}): left out` });
+      }
+      const borrowed = lacking.filter((m) => m.face);
+      if (borrowed.length) {
         findings.push({
-          code: 'missing-glyph',
-          blocking: true,
+          code: 'glyph-fallback',
+          blocking: false,
           page: page.number,
           article: a.id,
-          message: `${lost.length} characters no font has (${chars.map((c) => `${c} U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(', ')}): left out`,
+          message: `${borrowed.length} characters set from a fallback font (${describe(borrowed)} from ${[...new Set(borrowed.map((m) => m.face))].join(', ')})`,
         });
       }
     }
