@@ -21,12 +21,12 @@ export function composeParagraph(spec: ParagraphSpec, metrics: Metrics): SetPara
   return { lines, warnings };
 }
 
-/** Characters of a line that count for 孤字: marks ride along with the character before them. */
+/** Characters of a line that count for 孤字: marks, —— and …… ride along with the character before them. */
 function baseCharacters(u: Units, r: LineRange): number {
   let n = 0;
   for (let i = r.start; i < r.end; i++) {
     const c = u.cls[i];
-    if (c !== CharClass.PauseOrStop && c !== CharClass.ClosingBracket && c !== CharClass.Space) n++;
+    if (c !== CharClass.PauseOrStop && c !== CharClass.ClosingBracket && c !== CharClass.Space && c !== CharClass.Inseparable) n++;
   }
   return n;
 }

@@ -24,7 +24,7 @@ export interface Units {
   shrinkPriority: Uint8Array;
   /** Shift of the glyph to the left, em: an opening bracket that lost its leading blank. */
   inkShift: Float64Array;
-  /** Space before this unit, em (Han–Latin space, Western word space). */
+  /** Space before this unit, em: the Han–Latin space. */
   spaceBefore: Float64Array;
   /** A line may begin at this unit. */
   breakBefore: Uint8Array;
@@ -74,6 +74,18 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
     cls.push(c);
   }
 
+  // An author's space between Han and Western text is replaced by the composer's own ¼-em space
+  // (postext does the same), so it is no unit at all.
+  for (let i = cls.length - 2; i > 0; i--) {
+    if (cls[i] !== CharClass.Space) continue;
+    const hanLatin = (isAlphanumeric(chars[i - 1]) && cls[i + 1] === CharClass.Han) || (cls[i - 1] === CharClass.Han && isAlphanumeric(chars[i + 1]));
+    if (hanLatin) {
+      chars.splice(i, 1);
+      faces.splice(i, 1);
+      cls.splice(i, 1);
+    }
+  }
+
   // A dot or comma between digits belongs to the number (11.6%, 4,000).
   for (let i = 1; i + 1 < cls.length; i++) {
     if ((chars[i] === '.' || chars[i] === ',') && cls[i - 1] === CharClass.Digit && cls[i + 1] === CharClass.Digit) cls[i] = CharClass.NumericSeparator;
@@ -108,10 +120,12 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
     }
   }
 
-  // Adjacent marks (clreq punctuation width adjustment): two marks never leave two blanks side by side.
+  // Adjacent marks (clreq punctuation width adjustment): two marks never leave two blanks side by
+  // side. Pairs are judged on the marks as they were, so in ）》， each mark loses its blank in turn.
+  const fullWidth = u.shrink.map((v) => (v > 0 ? 1 : 0));
   for (let i = 0; i + 1 < n; i++) {
-    const a = u.shrink[i] > 0 ? blankSide(cls[i]) : null;
-    const b = u.shrink[i + 1] > 0 ? blankSide(cls[i + 1]) : null;
+    const a = fullWidth[i] ? blankSide(cls[i]) : null;
+    const b = fullWidth[i + 1] ? blankSide(cls[i + 1]) : null;
     if (a === null || b === null) continue;
     // The pair takes 1.5 em and goes no tighter: squeezing it to 1 em would stack one mark's ink on the other's.
     if (a === 'after') {
@@ -124,30 +138,14 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
     u.shrink[i + 1] = 0;
   }
 
-  for (let i = 1; i < n; i++) {
-    const prev = cls[i - 1];
-    const cur = cls[i];
-    // An author's space next to Western text is replaced by the composer's own spacing (postext does the same).
-    if (cur === CharClass.Space) continue;
-    let p = i - 1;
-    const spaced = prev === CharClass.Space;
-    if (spaced) p = i - 2;
-    const pc = p >= 0 ? cls[p] : undefined;
-    if (pc !== undefined) {
-      if (isWestern(pc) && isWestern(cur)) {
-        if (spaced) u.spaceBefore[i] = metrics.advance(faces[i], 0x20); // a word space
-      } else if ((isAlphanumeric(chars[p]) && cur === CharClass.Han) || (pc === CharClass.Han && isAlphanumeric(chars[i]))) {
-        u.spaceBefore[i] = HAN_LATIN_SPACE;
-      } else if (spaced) {
-        u.adv[i - 1] = 1; // a space the desk typed between Han text keeps a full cell (记者 卞立成)
-      }
-    }
-  }
-
-  // Spaces that became Western spacing vanish.
   for (let i = 0; i < n; i++) {
-    if (cls[i] !== CharClass.Space) continue;
-    if (i + 1 < n && u.spaceBefore[i + 1] > 0) u.adv[i] = 0;
+    if (cls[i] === CharClass.Space) {
+      // Between Western words a word space; elsewhere a space the desk typed keeps a full cell (记者 卞立成).
+      const words = i > 0 && i + 1 < n && isWestern(cls[i - 1]) && isWestern(cls[i + 1]);
+      u.adv[i] = words ? metrics.advance(faces[i], 0x20) : 1;
+    } else if (i > 0 && ((isAlphanumeric(chars[i - 1]) && cls[i] === CharClass.Han) || (cls[i - 1] === CharClass.Han && isAlphanumeric(chars[i])))) {
+      u.spaceBefore[i] = HAN_LATIN_SPACE;
+    }
   }
 
   for (let i = 1; i < n; i++) u.breakBefore[i] = mayBreakBetween(u, i - 1, i, spec, glue) ? 1 : 0;

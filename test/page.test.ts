@@ -1,0 +1,281 @@
+// What a reader of the printed page checks, measured on the PDF itself (read back with mupdf) for
+// the sample issue. The sample is composed once; every test looks at the same page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { composeFile, type ComposeResult } from '../src/cli/compose.js';
+import { readPdf, type ReadLine, type ReadPage } from './readback.js';
+
+// Runs compiled, from dist/test/: the package root is two folders up.
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SAMPLE = join(ROOT, 'issues', 'cqrb-2024-12-25.yaml');
+
+const BODY_SIZE = 9;
+const PITCH = 13.5;
+
+let dir: string;
+let result: ComposeResult;
+let pages: ReadPage[];
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'banmian-page-'));
+  result = await composeFile(SAMPLE, dir);
+  pages = readPdf(readFileSync(result.pdf));
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const squash = (s: string) => s.replace(/\s+/g, '');
+const allLines = () => pages.flatMap((p) => p.lines);
+const pct = (n: number, of: number) => `${n}/${of} (${((100 * n) / of).toFixed(1)}%)`;
+
+type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+type Obj = { [k: string]: Json };
+
+/** An article's texts in reading order, as the desk typed them. */
+function articleTexts(a: Obj): string[] {
+  const out: string[] = [];
+  const str = (v: Json | undefined) => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  out.push(...str(a.kicker), ...str(a.headline), ...str(a.subhead), ...str(a.note));
+  for (const row of (a.table ?? []) as Json[][]) out.push(...str(row).filter((c) => c.trim()));
+  for (const p of (a.pictures ?? []) as Obj[]) out.push(...str(p.caption), ...str(p.credit));
+  out.push(...str(a.byline));
+  for (const b of (a.body ?? []) as Json[]) {
+    if (typeof b === 'string') out.push(b);
+    else if (b && typeof b === 'object' && !Array.isArray(b)) {
+      if (typeof b.text === 'string') out.push((typeof b.lead === 'string' ? b.lead : '') + b.text);
+      out.push(...str(b.subhead), ...str(b.bullets));
+    }
+  }
+  out.push(...str(a.briefs));
+  return out.map(squash);
+}
+
+test('every text of every article is on the page, in order', () => {
+  const issue = parse(readFileSync(SAMPLE, 'utf8')) as Obj;
+  const text = squash(allLines().map((l) => l.text).join(''));
+  let checked = 0;
+  for (const page of issue.pages as Obj[]) {
+    for (const a of page.articles as Obj[]) {
+      let from = 0;
+      for (const t of articleTexts(a)) {
+        const at = text.indexOf(t, from);
+        assert.ok(at >= 0, `article ${String(a.id)}: not found after offset ${from}: ${t.slice(0, 30)}…`);
+        from = at + t.length;
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 80, `only ${checked} texts checked`);
+});
+
+test('the PDF holds every glyph the composer placed, in the same order', () => {
+  const placed = result.composition.pages.flatMap((p) => p.glyphs.map((g) => g.ch)).join('');
+  const read = allLines().map((l) => l.text).join('');
+  assert.equal([...read].length, [...placed].length, 'glyph count');
+  assert.equal(read, placed);
+});
+
+test('no line starts or ends with a prohibited mark (避头尾, strict)', () => {
+  const noStart = new Set([...'、，。．：；！？）］｝〕〉》」』】〗”’·%％‰℃—…‥']);
+  const noEnd = new Set([...'（［｛〔〈《「『【〖“‘¥$£€#']);
+  const bad: string[] = [];
+  for (const l of allLines()) {
+    const first = [...l.text][0]!;
+    const last = [...l.text].at(-1)!;
+    if (noStart.has(first)) bad.push(`starts with ${first}: ${l.text}`);
+    if (noEnd.has(last)) bad.push(`ends with ${last}: ${l.text}`);
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('no number or Western word is split between two lines', () => {
+  const lines = bodyColumnLines();
+  const bad: string[] = [];
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const a = lines[i]!;
+    const b = lines[i + 1]!;
+    // Consecutive lines of one column on adjacent grid lines: the same paragraph, unless b is indented.
+    if (a.column !== b.column || Math.abs(b.line.y - a.line.y - PITCH) > 0.05 || b.indented) continue;
+    if (/[0-9A-Za-z.,]$/.test(a.line.text) && /^[0-9A-Za-z%％‰]/.test(b.line.text)) bad.push(`${a.line.text} | ${b.line.text}`);
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('body lines sit on the baseline grid', () => {
+  let all = 0;
+  const off: ReadLine[] = [];
+  for (const p of pages) {
+    const body = p.lines.filter((l) => l.size === BODY_SIZE);
+    if (!body.length) continue;
+    const y0 = body[0]!.y;
+    all += body.length;
+    off.push(...body.filter((l) => Math.abs((l.y - y0) / PITCH - Math.round((l.y - y0) / PITCH)) * PITCH > 0.05));
+  }
+  assert.ok(all > 400, `only ${all} body lines`);
+  assert.ok(off.length <= all * 0.01, `off the grid: ${pct(off.length, all)}: ${off.slice(0, 5).map((l) => `${l.y.toFixed(2)} ${l.text}`).join('; ')}`);
+});
+
+interface ColumnLine {
+  line: ReadLine;
+  /** Grid column, 1-based, plus 1000 per page so that columns of different pages stay apart. */
+  column: number;
+  left: number;
+  right: number;
+  /** Starts a paragraph (indented) or a list item (marker at the edge). */
+  indented: boolean;
+}
+
+/**
+ * Size-9 lines that lie in one grid column and start at its left edge or a paragraph indent:
+ * the running text of the columns, as opposed to table cells and lines across an article.
+ */
+function bodyColumnLines(): ColumnLine[] {
+  const out: ColumnLine[] = [];
+  result.composition.pages.forEach((cp, pi) => {
+    const g = cp.geometry;
+    const em = BODY_SIZE;
+    for (const line of pages[pi]!.lines) {
+      if (line.size !== BODY_SIZE) continue;
+      for (let c = 1; c <= g.columns; c++) {
+        const left = g.typeLeft + (c - 1) * (g.columnWidth + g.gutter);
+        const right = left + g.columnWidth;
+        // An opening mark at line start and a closing one at line end may hang their blank half (clreq 行首/行末 compression).
+        const inside = line.x0 >= left - em / 2 - 0.05 && line.x1 <= right + em / 2 + 0.05;
+        const indent = line.x0 - left;
+        if (!inside || indent > 2 * em + 0.05) continue;
+        const marker = /^[-●■◆▲•]/.test(line.text);
+        out.push({ line, column: c + pi * 1000, left, right, indented: indent >= 1.5 * em - 0.05 || marker });
+        break;
+      }
+    }
+  });
+  return out;
+}
+
+test('column text is justified: every line but a paragraph’s last reaches the right edge', () => {
+  const lines = bodyColumnLines();
+  assert.ok(lines.length > 400, `only ${lines.length} column lines`);
+  const byColumn = new Map<number, ColumnLine[]>();
+  for (const l of lines) byColumn.set(l.column, [...(byColumn.get(l.column) ?? []), l]);
+  let nonFinal = 0;
+  const short: string[] = [];
+  for (const col of byColumn.values()) {
+    col.sort((a, b) => a.line.y - b.line.y);
+    col.forEach((l, i) => {
+      const next = col[i + 1];
+      const final = !next || next.indented || next.line.y - l.line.y > 1.5 * PITCH;
+      if (final) return;
+      nonFinal++;
+      const last = l.line.chars.at(-1)!;
+      // A closing mark's em box may run half an em past the edge: its blank half is what got squeezed.
+      const slack = CLOSING.test(last.ch) ? BODY_SIZE / 2 : 0;
+      if (l.line.x1 < l.right - 0.5 || l.line.x1 > l.right + 0.5 + slack || last.x0 > l.right + 0.5) {
+        short.push(`${l.line.text} (${(l.line.x1 - l.right).toFixed(2)} pt)`);
+      }
+    });
+  }
+  assert.ok(nonFinal > 300, `only ${nonFinal} non-final lines`);
+  assert.ok(short.length <= nonFinal * 0.02, `not justified: ${pct(short.length, nonFinal)}: ${short.slice(0, 8).join('; ')}`);
+});
+
+test('article boxes lie inside the type area and do not overlap', () => {
+  for (const p of result.composition.pages) {
+    const g = p.geometry;
+    const eps = 0.01;
+    assert.ok(p.boxes.length > 0);
+    for (const b of p.boxes) {
+      assert.ok(b.width > 0 && b.height > 0, `${b.id}: empty box`);
+      assert.ok(b.x >= g.typeLeft - eps && b.y >= g.typeTop - eps, `${b.id}: starts outside the type area`);
+      assert.ok(b.x + b.width <= g.typeLeft + g.typeWidth + eps, `${b.id}: runs past the right of the type area`);
+      assert.ok(b.y + b.height <= g.typeTop + g.typeHeight + eps, `${b.id}: runs past the foot of the type area`);
+    }
+    for (let i = 0; i < p.boxes.length; i++) {
+      for (let j = i + 1; j < p.boxes.length; j++) {
+        const [a, b] = [p.boxes[i]!, p.boxes[j]!];
+        const area = overlap([a.x, a.y, a.x + a.width, a.y + a.height], [b.x, b.y, b.x + b.width, b.y + b.height]);
+        assert.ok(area <= eps, `${a.id} and ${b.id} overlap by ${area.toFixed(2)} pt²`);
+      }
+    }
+  }
+});
+
+type Box = [number, number, number, number];
+const overlap = (a: Box, b: Box) => Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0])) * Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
+const emBox = (x0: number, x1: number, y: number, size: number): Box => [x0, y - 0.88 * size, x1, y + 0.12 * size];
+const OPENING = /^[（［｛〔〈《「『【〖“‘]/;
+const CLOSING = /[、，。．：；！？）］｝〕〉》」』】〗”’]$/;
+/**
+ * A line's em box less the blank half of a mark squeezed at either end (clreq line-start and
+ * line-end compression): that half may hang past a column edge or under a rule, the ink may not.
+ */
+const inkBox = (l: ReadLine): Box => emBox(l.x0 + (OPENING.test(l.text) ? l.size / 2 : 0), l.x1 - (CLOSING.test(l.text) ? l.size / 2 : 0), l.y, l.size);
+
+test('every glyph’s em box is inside the trim box', () => {
+  let n = 0;
+  for (const p of pages) {
+    assert.ok(p.trimBox, 'page has no /TrimBox');
+    const [tx0, ty0, tx1, ty1] = p.trimBox;
+    for (const l of p.lines) {
+      for (const c of l.chars) {
+        const [x0, y0, x1, y1] = emBox(c.x0, c.x1, c.y, c.size);
+        assert.ok(x0 >= tx0 && y0 >= ty0 && x1 <= tx1 && y1 <= ty1, `${c.ch} of “${l.text}” outside the trim box`);
+        n++;
+      }
+    }
+  }
+  assert.ok(n > 7000);
+});
+
+test('outside the folio, text stays inside its article’s box', () => {
+  const bad: string[] = [];
+  result.composition.pages.forEach((cp, pi) => {
+    const g = cp.geometry;
+    for (const l of pages[pi]!.lines) {
+      const inner = inkBox(l);
+      if (inner[3] <= g.typeTop) continue; // the folio lives in the head margin
+      const home = cp.boxes.find((b) => inner[0] >= b.x - 0.05 && inner[2] <= b.x + b.width + 0.05 && inner[1] >= b.y - 0.05 && inner[3] <= b.y + b.height + 0.05);
+      if (!home) bad.push(`${l.text} at ${l.x0.toFixed(1)},${l.y.toFixed(1)}`);
+    }
+  });
+  assert.deepEqual(bad, []);
+});
+
+test('no two lines’ em boxes overlap', () => {
+  for (const p of pages) {
+    const boxes = p.lines.map((l) => ({ l, b: emBox(l.x0, l.x1, l.y, l.size) }));
+    const clashes: string[] = [];
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const area = overlap(boxes[i]!.b, boxes[j]!.b);
+        if (area > 1) clashes.push(`${boxes[i]!.l.text} × ${boxes[j]!.l.text}: ${area.toFixed(1)} pt²`);
+      }
+    }
+    assert.deepEqual(clashes, []);
+  }
+});
+
+test('no rule or frame runs through text', () => {
+  for (const p of pages) {
+    assert.ok(p.strokes.length > 5, `only ${p.strokes.length} rules and frames`);
+    const hits: string[] = [];
+    for (const l of p.lines) {
+      const box = inkBox(l);
+      for (const s of p.strokes) if (overlap(box, s) > 0) hits.push(`${l.text} × [${s.map((v) => v.toFixed(1)).join(' ')}]`);
+    }
+    assert.deepEqual(hits, []);
+  }
+});
+
+test('every page has a TrimBox and is painted in process black only (no RGB)', () => {
+  assert.equal(pages.length, result.composition.pages.length);
+  for (const p of pages) {
+    assert.ok(p.trimBox, 'page has no /TrimBox');
+    assert.ok(p.paints.length > 0, 'nothing painted');
+    assert.deepEqual(p.paints, ['DeviceCMYK 0 0 0 1']);
+  }
+});
