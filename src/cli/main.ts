@@ -41,7 +41,9 @@ export async function main(argv: string[]): Promise<number> {
     if (e && typeof e === 'object' && 'exitCode' in e && 'code' in e && String(e.code).startsWith('commander.')) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.clean : EXIT.badInput;
     }
-    process.stderr.write(`compose: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // A file-system error is the machine's, not the program's: say what failed, without a stack.
+    if (e instanceof Error && 'syscall' in e && 'code' in e) process.stderr.write(`compose: ${e.message}\n`);
+    else process.stderr.write(`compose: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT.internal;
   }
 }

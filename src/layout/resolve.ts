@@ -59,6 +59,10 @@ export function resolvePages(issue: Issue, layoutsDir: string, fonts: FontRegist
         if (p.place.column + p.place.span - 1 > span) {
           errors.push(new IssueError('off-grid', p.pos, `picture in ${where} is wider than the article: columns ${p.place.column}–${p.place.column + p.place.span - 1} of ${span}`));
         }
+        const pictureEnd = p.place.lines === 'bottom' ? p.place.line : p.place.line + p.place.lines - 1;
+        if (pictureEnd > bottom - top) {
+          errors.push(new IssueError('off-grid', p.pos, `picture in ${where} is taller than the article: lines ${p.place.line}–${pictureEnd} of ${bottom - top}`));
+        }
       }
     }
     plans.push({ page, template, geometry: g });

@@ -12,6 +12,15 @@ export interface PlacedArticle {
   report: ArticleReport;
   /** Rows that did not fit, in order: what the overset report counts. */
   overset: Row[];
+  /** Picture slots that reach past the foot of the box (or follow overset text): not drawn. */
+  picturesOutside: PictureSlot[];
+}
+
+/** A row set across the article's width, or a blank grid line (with a rule through it, for tables). */
+interface AcrossItem {
+  row?: Row;
+  lines: number;
+  rule?: boolean;
 }
 
 /** Air around headline-group elements, in grid lines shared above and below. */
@@ -37,42 +46,44 @@ export function composeArticle(ctx: SetContext, g: Geometry, pageNumber: number,
     for (const rg of row.glyphs) glyphs.push({ ch: rg.ch, face: rg.face, size: rg.size, x: x + rg.x, y: lineTop(g, line) + rg.dy, fullWidth: rg.fullWidth });
     charactersSet += row.chars;
   };
-  const across: Row[] = headlineGroup(ctx, a, width);
-  for (const row of across) {
-    put(row, x0, cursor);
-    cursor += row.lines;
-  }
-
+  // Everything across the article's width, in order: headline group, 编者按, the table between rules.
+  // An item that does not fit the box is overset with all that follows; nothing is drawn past the box.
+  const across: AcrossItem[] = headlineGroup(ctx, a, width).map((row) => ({ row, lines: row.lines }));
   if (a.note?.length) {
     const note = st.note;
     a.note.forEach((text, i) => {
       const parts: TextPart[] = i === 0 && note.label ? [{ text: note.label, font: note.labelFont ?? note.font }, { text, font: note.font }] : [{ text, font: note.font }];
-      for (const row of bodyRows(ctx, setLines(ctx, parts, { measure: width, size: note.size, indent: note.indent, align: 'justify' }), note.size)) {
-        put(row, x0, cursor);
-        cursor += 1;
-      }
+      for (const row of bodyRows(ctx, setLines(ctx, parts, { measure: width, size: note.size, indent: note.indent, align: 'justify' }), note.size)) across.push({ row, lines: 1 });
     });
-    cursor += 1;
+    across.push({ lines: 1 });
   }
-
   if (a.table) {
-    const ruleAt = (line: number) => rules.push({ x1: x0, y1: lineTop(g, line) + g.pitch / 2, x2: x0 + width, y2: lineTop(g, line) + g.pitch / 2, width: ctx.template.rules.article });
-    ruleAt(cursor);
-    cursor += 1;
-    for (const row of tableRows(ctx, a.table.rows, width)) {
-      put(row, x0, cursor);
-      cursor += row.lines;
+    across.push({ lines: 1, rule: true });
+    for (const row of tableRows(ctx, a.table.rows, width)) across.push({ row, lines: row.lines });
+    across.push({ lines: 1, rule: true });
+  }
+  const overset: Row[] = [];
+  for (const item of across) {
+    if (overset.length || cursor + item.lines > bottom) {
+      if (item.row) overset.push(item.row);
+      continue;
     }
-    ruleAt(cursor);
-    cursor += 1;
+    if (item.row) put(item.row, x0, cursor);
+    if (item.rule) rules.push({ x1: x0, y1: lineTop(g, cursor) + g.pitch / 2, x2: x0 + width, y2: lineTop(g, cursor) + g.pitch / 2, width: ctx.template.rules.article });
+    cursor += item.lines;
   }
 
   // Pictures take whole columns and lines of the body area; their captions sit inside the slot, under the frame.
   const busy: { c0: number; c1: number; l0: number; l1: number }[] = [];
+  const picturesOutside: PictureSlot[] = [];
   for (const p of a.pictures) {
     const c0 = p.place.column - 1;
     const l0 = cursor + p.place.line - 1;
     const l1 = p.place.lines === 'bottom' ? bottom : l0 + p.place.lines;
+    if (overset.length || l1 > bottom) {
+      picturesOutside.push(p);
+      continue;
+    }
     busy.push({ c0, c1: c0 + p.place.span, l0, l1 });
     placePicture(ctx, g, p, columnX(g, a.place.column + c0), spanWidth(g, p.place.span), l0, l1, frames, put);
   }
@@ -89,16 +100,21 @@ export function composeArticle(ctx: SetContext, g: Geometry, pageNumber: number,
   }
 
   const rows = bodyFlow(ctx, a, g.columnWidth);
-  const flowed = balanceRows(rows, slots, bottom);
-  for (const p of flowed.placed) put(p.row, p.slot.x, p.line);
-  const oversetCharacters = flowed.overset.reduce((n, r) => n + r.chars, 0);
-  const oversetLines = flowed.overset.reduce((n, r) => n + r.lines, 0);
+  if (overset.length) overset.push(...rows);
+  else {
+    const flowed = balanceRows(rows, slots, bottom);
+    for (const p of flowed.placed) put(p.row, p.slot.x, p.line);
+    overset.push(...flowed.overset);
+  }
+  const oversetCharacters = overset.reduce((n, r) => n + r.chars, 0);
+  const oversetLines = overset.reduce((n, r) => n + r.lines, 0);
   return {
     box: { id: a.id, x: x0, y: lineTop(g, top), width, height: (bottom - top) * g.pitch },
     glyphs,
     rules,
     frames,
-    overset: flowed.overset,
+    overset,
+    picturesOutside,
     report: { id: a.id, pages: [pageNumber], charactersSet, oversetCharacters, oversetLines },
   };
 }

@@ -33,12 +33,22 @@ export function composeIssue(issue: Issue, plans: PagePlan[], fonts: FontRegistr
       articles.push(placed.report);
       const r = placed.report;
       if (r.oversetCharacters > 0 || r.oversetLines > 0) {
+        const text = placed.overset.map((row) => row.glyphs.map((gl) => gl.ch).join('')).join('');
         findings.push({
           code: 'overset',
           blocking: true,
           page: page.number,
           article: a.id,
-          message: `${r.oversetCharacters} characters in ${r.oversetLines} lines overset (${placed.overset.map((row) => row.glyphs.map((gl) => gl.ch).join('')).join('').slice(0, 24)}…)`,
+          message: `${count(r.oversetCharacters, 'character')} in ${count(r.oversetLines, 'line')} overset (${text.length > 24 ? `${text.slice(0, 24)}…` : text})`,
+        });
+      }
+      for (const p of placed.picturesOutside) {
+        findings.push({
+          code: 'picture-outside-box',
+          blocking: true,
+          page: page.number,
+          article: a.id,
+          message: `the picture slot at ${p.pos.file}:${p.pos.line}:${p.pos.column} reaches past the foot of the article's box: not drawn; give the article more lines or the picture fewer`,
         });
       }
       for (const w of warnings.slice(before)) findings.push({ code: w.code, blocking: false, page: page.number, article: a.id, message: `${w.detail}: ${w.text}` });
@@ -47,7 +57,7 @@ export function composeIssue(issue: Issue, plans: PagePlan[], fonts: FontRegistr
         [...new Set(list.map((m) => m.ch))].map((c) => `${c} U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(', ');
       const lost = lacking.filter((m) => !m.face);
       if (lost.length) {
-        findings.push({ code: 'missing-glyph', blocking: true, page: page.number, article: a.id, message: `${lost.length} characters no font has (${describe(lost)}): left out` });
+        findings.push({ code: 'missing-glyph', blocking: true, page: page.number, article: a.id, message: `${count(lost.length, 'character')} no font has (${describe(lost)}): left out` });
       }
       const borrowed = lacking.filter((m) => m.face);
       if (borrowed.length) {
@@ -56,7 +66,7 @@ export function composeIssue(issue: Issue, plans: PagePlan[], fonts: FontRegistr
           blocking: false,
           page: page.number,
           article: a.id,
-          message: `${borrowed.length} characters set from a fallback font (${describe(borrowed)} from ${[...new Set(borrowed.map((m) => m.face))].join(', ')})`,
+          message: `${count(borrowed.length, 'character')} set from a fallback font (${describe(borrowed)} from ${[...new Set(borrowed.map((m) => m.face))].join(', ')})`,
         });
       }
     }
@@ -65,3 +75,5 @@ export function composeIssue(issue: Issue, plans: PagePlan[], fonts: FontRegistr
   }
   return { pages, articles, findings };
 }
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

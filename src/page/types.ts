@@ -47,7 +47,7 @@ export interface ComposedPage {
   boxes: ArticleBox[];
 }
 
-export type FindingCode = 'overset' | 'missing-glyph' | 'glyph-fallback' | 'loose-line' | 'forced-break' | 'font-substituted' | 'headline-too-long';
+export type FindingCode = 'overset' | 'picture-outside-box' | 'missing-glyph' | 'glyph-fallback' | 'loose-line' | 'forced-break' | 'font-substituted' | 'headline-too-long';
 
 /** Something the desk must hear about; blocking findings make the run exit 1. */
 export interface Finding {
