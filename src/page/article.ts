@@ -1,7 +1,7 @@
 import type { Article, BodyBlock, PictureSlot } from '../issue/types.js';
 import { columnX, lineTop, spanWidth, type Geometry, type Style } from '../layout/template.js';
 import { balanceRows, type Slot } from './flow.js';
-import { blockRow, bodyRows, setLines, type Row, type SetContext, type TextPart } from './rows.js';
+import { blockRow, bodyRows, setLines, setNatural, type Row, type SetContext, type TextPart } from './rows.js';
 import type { ArticleBox, ArticleReport, PlacedFrame, PlacedGlyph, PlacedRule } from './types.js';
 
 export interface PlacedArticle {
@@ -24,7 +24,7 @@ interface AcrossItem {
 }
 
 /** Air around headline-group elements, in grid lines shared above and below. */
-const PADDING = { kicker: 0.4, headline: 0.8, subhead: 0.6, section: 1, briefHead: 0.6 };
+const PADDING = { kicker: 0.4, headline: 0.8, subhead: 0.6, section: 1 };
 
 /** Grid lines of an article's box: [top, bottom) 0-based. */
 export function boxLines(g: Geometry, a: Article): { top: number; bottom: number } {
@@ -142,7 +142,7 @@ function fitHeadline(ctx: SetContext, headline: string[], s: Style, width: numbe
   const sizes = s.sizes.length ? s.sizes : [s.size];
   // Half a body character of air at either end keeps a spanning headline off the neighbours' rules.
   const measure = width - ctx.template.styles.body.size;
-  const natural = (text: string, size: number) => setLines(ctx, [{ text, font: s.font }], { measure: 1e6, size, align: 'start' })[0]?.width ?? 0;
+  const natural = (text: string, size: number) => setNatural(ctx, text, s.font, size).width;
   const candidates = headline.length > 1 ? [headline] : [headline, headline[0].split(/\s+/)];
   for (const size of sizes) {
     for (const lines of candidates) {
@@ -159,22 +159,19 @@ function fitHeadline(ctx: SetContext, headline: string[], s: Style, width: numbe
   return blockRow(ctx, set, size, PADDING.headline, (width - measure) / 2);
 }
 
+/** The table's cells, each column as wide as its widest cell, the whole centred in the article's width. */
 function tableRows(ctx: SetContext, rows: string[][], width: number): Row[] {
   const s = ctx.template.styles.table;
-  const natural = (text: string, font: string) => (text ? setLines(ctx, [{ text, font }], { measure: 1e6, size: s.size, align: 'start' })[0].width * s.size : 0);
   const fontOf = (c: number) => (c === 0 ? (s.labelFont ?? s.font) : s.font);
+  const cells = rows.map((r) => r.map((cell, c) => setNatural(ctx, cell, fontOf(c), s.size)));
   const cols = Math.max(...rows.map((r) => r.length));
-  const widths = Array.from({ length: cols }, (_, c) => Math.max(...rows.map((r) => natural(r[c] ?? '', fontOf(c)))));
+  const widths = Array.from({ length: cols }, (_, c) => Math.max(...cells.map((r) => (r[c]?.width ?? 0) * s.size)));
   const gap = 2 * s.size;
   const xs = widths.map((_, c) => widths.slice(0, c).reduce((a, b) => a + b + gap, 0));
-  // The table sits centred in the article's width, as a credit block does on the printed page.
   const dx = Math.max(0, (width - (xs[cols - 1] + widths[cols - 1])) / 2);
-  return rows.map((r) => {
-    const lines = r.flatMap((cell, c) =>
-      cell ? setLines(ctx, [{ text: cell, font: fontOf(c) }], { measure: 1e6, size: s.size, align: 'start' }).map((l) => ({ ...l, glyphs: l.glyphs.map((gl) => ({ ...gl, x: gl.x + (dx + xs[c]) / s.size })) })) : [],
-    );
-    const row = blockRow(ctx, [{ glyphs: lines.flatMap((l) => l.glyphs), width, last: true }], s.size, 0);
-    return row;
+  return cells.map((r) => {
+    const glyphs = r.flatMap((cell, c) => cell.glyphs.map((gl) => ({ ...gl, x: gl.x + (dx + xs[c]) / s.size })));
+    return blockRow(ctx, [{ glyphs, width, last: true }], s.size, 0);
   });
 }
 
@@ -242,7 +239,7 @@ function blockRows(ctx: SetContext, b: BodyBlock, measure: number, body: Style):
         const lines = setLines(ctx, [{ text: item, font: s.font }], { measure, size: s.size, indent: 1, hang: 1, align: 'justify' });
         const itemRows = bodyRows(ctx, lines, s.size);
         if (s.marker && itemRows.length) {
-          const marker = setLines(ctx, [{ text: s.marker, font: s.font }], { measure, size: s.size, align: 'start' })[0];
+          const marker = setNatural(ctx, s.marker, s.font, s.size);
           itemRows[0].glyphs.unshift(...bodyRows(ctx, [marker], s.size)[0].glyphs);
           itemRows[0].chars += marker.glyphs.length;
         }

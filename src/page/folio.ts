@@ -1,6 +1,6 @@
 import type { Issue, Page } from '../issue/types.js';
 import type { Geometry } from '../layout/template.js';
-import { setLines, type SetContext } from './rows.js';
+import { setNatural, type SetContext } from './rows.js';
 import type { PlacedGlyph, PlacedRule } from './types.js';
 
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
@@ -24,8 +24,7 @@ export function composeFolio(ctx: SetContext, g: Geometry, issue: Issue, page: P
   const baseline = g.typeTop - FOLIO_RAISE * st.folio.size - ctx.template.rules.folio;
   const glyphs: PlacedGlyph[] = [];
   const place = (text: string, font: string, size: number, x: number, anchor: 'start' | 'centre' | 'end') => {
-    const line = setLines(ctx, [{ text, font }], { measure: 1e6, size, align: 'start' })[0];
-    if (!line) return 0;
+    const line = setNatural(ctx, text, font, size);
     const w = line.width * size;
     const left = anchor === 'start' ? x : anchor === 'end' ? x - w : x - w / 2;
     for (const gl of line.glyphs) glyphs.push({ ch: gl.ch, face: gl.face, size, x: left + gl.x * size, y: baseline, fullWidth: gl.fullWidth });

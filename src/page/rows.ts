@@ -69,6 +69,11 @@ export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): Set
   return set.lines;
 }
 
+/** Text set on one line at its natural width, with no measure to fill: headlines being fitted, table cells, the folio. */
+export function setNatural(ctx: SetContext, text: string, font: string, size: number): SetLine {
+  return setLines(ctx, [{ text, font }], { measure: Number.MAX_SAFE_INTEGER, size, align: 'start' })[0] ?? { glyphs: [], width: 0, last: true };
+}
+
 const countChars = (lines: SetLine[]) => lines.reduce((n, l) => n + l.glyphs.length, 0);
 
 /** Body lines: one row per line, each on its own grid line. */
