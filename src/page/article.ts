@@ -221,10 +221,11 @@ function blockRows(ctx: SetContext, b: BodyBlock, measure: number, body: Style):
   switch (b.kind) {
     case 'paragraph': {
       if (!b.lead) return bodyRows(ctx, setLines(ctx, [{ text: b.text, font: body.font }], { measure, size: body.size, indent: body.indent, align: 'justify' }), body.size);
-      const lead: TextPart = { text: b.lead, font: st.lead.font };
+      // A dateline (电头) ends in no mark: one em of space parts it from the story, as in print.
+      const lead: TextPart = { text: /[\p{P}]$/u.test(b.lead) ? b.lead : `${b.lead}\u3000`, font: st.lead.font };
       const parts = [lead, { text: b.text, font: body.font }];
       // 凸排: the lead-in hangs at the column edge and the rest of the paragraph aligns after it.
-      const hang = b.hang ? [...b.lead].reduce((w, ch) => w + ctx.fonts.advance(ctx.fonts.faceOf(st.lead.font), ch.codePointAt(0)!), 0) : 0;
+      const hang = b.hang ? [...lead.text].reduce((w, ch) => w + ctx.fonts.advance(ctx.fonts.faceOf(st.lead.font), ch.codePointAt(0)!), 0) : 0;
       return bodyRows(ctx, setLines(ctx, parts, { measure, size: body.size, indent: b.hang ? 0 : body.indent, hang: Math.ceil(hang), align: 'justify' }), body.size);
     }
     case 'subhead': {
