@@ -56,11 +56,13 @@ test('a valid minimal issue parses to the expected Issue', () => {
         number: 2,
         name: '要闻',
         layout: 'broadsheet',
+        masthead: false,
         pos: at(6, 5),
         articles: [
           {
             id: 'gala',
             place: { column: 1, span: 5, line: 1, lines: 60 },
+            continued: [],
             headline: ['重庆成为2025年春晚分会场'],
             body: [{ kind: 'paragraph', text: '政务简报', pos: at(14, 13) }],
             pictures: [],
@@ -85,7 +87,7 @@ test('an unknown key is reported at the key, with the expected keys', () => {
   assert.deepEqual(e.pos, at(12, 9));
   assert.match(e.message, /unknown key "headlin" in article/);
   assert.match(e.message, /did you mean "headline"/);
-  assert.match(e.message, /expected one of: id, place, kicker, headline, /);
+  assert.match(e.message, /expected one of: id, place, continued, kicker, headline, /);
 });
 
 test('an unknown key in a flow mapping points at that key', () => {

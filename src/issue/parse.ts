@@ -120,6 +120,7 @@ const ITEM_NOUN: Record<string, string> = {
   pages: 'page',
   articles: 'article',
   pictures: 'picture',
+  continued: 'continuation',
   body: 'body item',
   note: '"note" paragraph',
   briefs: 'brief',
@@ -144,11 +145,12 @@ function mappingContext(segs: readonly Seg[], keys: readonly string[]): string {
   if (segs.length === 0) return 'the issue (top level)';
   const last = segs[segs.length - 1];
   const parent = segs[segs.length - 2];
-  if (last === 'place') return segs.includes('pictures') ? 'picture place' : 'place';
+  if (last === 'place') return segs.includes('pictures') ? 'picture place' : segs.includes('continued') ? 'continuation place' : 'place';
   if (typeof last === 'number') {
     if (parent === 'pages') return 'page';
     if (parent === 'articles') return 'article';
     if (parent === 'pictures') return 'picture';
+    if (parent === 'continued') return 'continuation';
     if (parent === 'body') {
       if (keys.includes('subhead')) return 'body subhead';
       if (keys.includes('bullets')) return 'body bullets';
@@ -498,7 +500,8 @@ function build(data: Obj, file: string, loc: Locator): Issue {
         if (p.credit !== undefined) slot.credit = t(p.credit);
         return slot;
       });
-      const art: Article = { id: t(a.id), place: place(a.place), body, pictures, pos: loc.value(aPath) };
+      const continued = ((a.continued ?? []) as Obj[]).map((c, ci) => ({ page: c.page as number, place: place(c.place), pos: loc.value([...aPath, 'continued', ci]) }));
+      const art: Article = { id: t(a.id), place: place(a.place), continued, body, pictures, pos: loc.value(aPath) };
       if (a.kicker !== undefined) art.kicker = t(a.kicker);
       if (a.headline !== undefined) art.headline = typeof a.headline === 'string' ? [t(a.headline)] : tList(a.headline);
       if (a.subhead !== undefined) art.subhead = t(a.subhead);
@@ -511,7 +514,7 @@ function build(data: Obj, file: string, loc: Locator): Issue {
       if (a.briefs !== undefined) art.briefs = tList(a.briefs);
       return art;
     });
-    const page: Page = { number: pg.number as number, name: t(pg.name), layout: t(pg.layout), articles, pos: loc.value(pPath) };
+    const page: Page = { number: pg.number as number, name: t(pg.name), layout: t(pg.layout), masthead: pg.masthead === true, articles, pos: loc.value(pPath) };
     const editor = tOpt(pg.editor);
     if (editor !== undefined) page.editor = editor;
     return page;

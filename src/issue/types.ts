@@ -33,9 +33,18 @@ export interface PictureSlot {
   pos: SourcePos;
 }
 
+/** A further part of an article's thread (转版): its text flows on into this box. */
+export interface Continuation {
+  page: number;
+  place: GridPlace;
+  pos: SourcePos;
+}
+
 export interface Article {
   id: string;
   place: GridPlace;
+  /** Further parts, in reading order; the first part is `place` on the article's own page. */
+  continued: Continuation[];
   kicker?: string; // 引题
   headline?: string[]; // 主题: one or two lines as the desk wrote them
   subhead?: string; // 副题
@@ -53,6 +62,8 @@ export interface Page {
   name: string; // 版名
   editor?: string; // 责任编辑
   layout: string;
+  /** 报头: the masthead across the head of the page (头版). */
+  masthead: boolean;
   articles: Article[];
   pos: SourcePos;
 }
