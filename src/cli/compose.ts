@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { FontRegistry } from '../fonts/registry.js';
 import { loadIssue } from '../issue/parse.js';
-import { resolvePages } from '../layout/resolve.js';
+import { resolveIssue } from '../layout/resolve.js';
 import { composeIssue } from '../page/compose.js';
 import type { Composition } from '../page/types.js';
 import { packageRoot } from '../paths.js';
@@ -28,8 +28,8 @@ export function fontRegistry(): FontRegistry {
 export async function composeFile(issuePath: string, outDir: string): Promise<ComposeResult> {
   const issue = loadIssue(issuePath);
   const fonts = fontRegistry();
-  const plans = resolvePages(issue, join(packageRoot(), 'layouts'), fonts);
-  const composition = composeIssue(issue, plans, fonts);
+  const plan = resolveIssue(issue, join(packageRoot(), 'layouts'), fonts);
+  const composition = composeIssue(issue, plan, fonts);
   const bytes = await renderPdf(composition, fonts, { title: `${issue.paper} ${issue.date}`, date: issue.date });
   mkdirSync(outDir, { recursive: true });
   const pdf = join(outDir, `${basename(issuePath, extname(issuePath))}.pdf`);

@@ -19,7 +19,8 @@ export type IssueErrorCode =
   | 'duplicate-page'
   | 'unknown-layout' // a page names a template that layouts/ does not have
   | 'off-grid' // an article or picture reaches outside its grid
-  | 'overlap' // two articles share grid cells
+  | 'overlap' // two articles share grid cells, or one reaches into the masthead
+  | 'broken-thread' // a continuation on a missing page, out of page order, or left empty
   | 'bad-template' // a layout template or fonts/fonts.yaml is wrong: the message names that file
 
 /** One problem in an issue file, located at the offending value (1-based line and column). */

@@ -2,8 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FontRegistry } from '../fonts/registry.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
-import type { Issue, Page } from '../issue/types.js';
-import { boxLines } from '../page/article.js';
+import type { Article, GridPlace, Issue, Page, SourcePos } from '../issue/types.js';
 import { geometryOf, loadHao, loadTemplate, type Geometry, type Template } from './template.js';
 
 /** A page with its template and geometry: everything composition needs to know about where things go. */
@@ -13,15 +12,41 @@ export interface PagePlan {
   geometry: Geometry;
 }
 
+/** One box of an article's thread: the first is the article's own place, the rest its continuations. */
+export interface ArticlePart {
+  plan: PagePlan;
+  place: GridPlace;
+  pos: SourcePos;
+}
+
+/** An article with the boxes its text flows through, in reading order. */
+export interface Thread {
+  article: Article;
+  parts: ArticlePart[];
+}
+
+export interface IssuePlan {
+  pages: PagePlan[];
+  threads: Thread[];
+}
+
+/** Grid lines of a box: [top, bottom) 0-based. */
+export function boxLines(g: Geometry, place: GridPlace): { top: number; bottom: number } {
+  const top = place.line - 1;
+  return { top, bottom: place.lines === 'bottom' ? g.lines : top + place.lines };
+}
+
 /**
- * Resolves each page's layout and checks the placements against its grid: articles inside the
- * grid and apart from one another, pictures inside their article. All problems are collected.
+ * Resolves each page's layout and checks every placement against its grid: boxes inside the grid,
+ * apart from one another and from the masthead; pictures inside their article; threads whose
+ * parts stand on pages that exist, in page order, with columns of one measure. All problems are
+ * collected and thrown together.
  */
-export function resolvePages(issue: Issue, layoutsDir: string, fonts: FontRegistry): PagePlan[] {
+export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegistry): IssuePlan {
   const hao = loadHao(layoutsDir);
   const templates = new Map<string, Template>();
   const errors: IssueError[] = [];
-  const plans: PagePlan[] = [];
+  const pages: PagePlan[] = [];
   const known = () => readdirSync(layoutsDir).filter((f) => f.endsWith('.yaml') && f !== 'sizes.yaml').map((f) => f.slice(0, -5));
   for (const page of issue.pages) {
     let template = templates.get(page.layout);
@@ -38,35 +63,84 @@ export function resolvePages(issue: Issue, layoutsDir: string, fonts: FontRegist
       }
       templates.set(page.layout, template);
     }
-    const g = geometryOf(template);
-    const boxes: { id: string; top: number; bottom: number; c0: number; c1: number }[] = [];
-    for (const a of page.articles) {
-      const { column, span, line } = a.place;
-      const { top, bottom } = boxLines(g, a);
-      const where = `article "${a.id}" on page ${page.number}`;
-      if (column + span - 1 > g.columns) {
-        errors.push(new IssueError('off-grid', a.pos, `${where} runs off the grid: columns ${column}–${column + span - 1}, but layout "${template.name}" has ${g.columns}; reduce column or span`));
-        continue;
-      }
-      if (line > g.lines || bottom > g.lines || bottom <= top) {
-        errors.push(new IssueError('off-grid', a.pos, `${where} runs off the grid: lines ${line}–${bottom}, but layout "${template.name}" has ${g.lines}; reduce line or lines, or use lines: bottom`));
-        continue;
-      }
-      const clash = boxes.find((b) => b.c0 < column + span && b.c1 > column && b.top < bottom && b.bottom > top);
-      if (clash) errors.push(new IssueError('overlap', a.pos, `${where} overlaps article "${clash.id}"; move one of them so their grid rectangles do not share a cell`));
-      boxes.push({ id: a.id, top, bottom, c0: column, c1: column + span });
+    pages.push({ page, template, geometry: geometryOf(template) });
+  }
+  if (errors.length) throw new IssueErrors(errors);
+
+  const planOf = new Map(pages.map((p) => [p.page.number, p]));
+  const order = new Map(pages.map((p, i) => [p.page.number, i]));
+  const boxesOn = new Map<number, { id: string; top: number; bottom: number; c0: number; c1: number }[]>();
+  const threads: Thread[] = [];
+  for (const plan of pages) {
+    for (const a of plan.page.articles) {
+      const parts: ArticlePart[] = [{ plan, place: a.place, pos: a.pos }];
+      a.continued.forEach((c, i) => {
+        const target = planOf.get(c.page);
+        const where = `continuation ${i + 1} of article "${a.id}"`;
+        if (!target) {
+          errors.push(new IssueError('broken-thread', c.pos, `${where} is on page ${c.page}, but the issue has pages ${[...planOf.keys()].join(', ')}; give a page that exists`));
+          return;
+        }
+        const before = parts[parts.length - 1].plan;
+        if (order.get(c.page)! < order.get(before.page.number)!) {
+          errors.push(new IssueError('broken-thread', c.pos, `${where} is on page ${c.page}, before the part it follows on page ${before.page.number}; list the parts in page order`));
+          return;
+        }
+        const g0 = plan.geometry;
+        const g1 = target.geometry;
+        if (g0.columnWidth !== g1.columnWidth || g0.pitch !== g1.pitch || g0.bodySize !== g1.bodySize) {
+          errors.push(new IssueError('broken-thread', c.pos, `${where} is on page ${c.page}, whose layout "${target.template.name}" has other columns than "${plan.template.name}"; a thread flows through columns of one measure`));
+          return;
+        }
+        parts.push({ plan: target, place: c.place, pos: c.pos });
+      });
+      for (const part of parts) checkBox(part, a, boxesOn, errors);
       for (const p of a.pictures) {
+        const span = a.place.span;
+        const where = `article "${a.id}" on page ${plan.page.number}`;
         if (p.place.column + p.place.span - 1 > span) {
           errors.push(new IssueError('off-grid', p.pos, `picture in ${where} is wider than the article: columns ${p.place.column}–${p.place.column + p.place.span - 1} of ${span}`));
         }
+        const { top, bottom } = boxLines(plan.geometry, a.place);
         const pictureEnd = p.place.lines === 'bottom' ? p.place.line : p.place.line + p.place.lines - 1;
         if (pictureEnd > bottom - top) {
           errors.push(new IssueError('off-grid', p.pos, `picture in ${where} is taller than the article: lines ${p.place.line}–${pictureEnd} of ${bottom - top}`));
         }
       }
+      threads.push({ article: a, parts });
     }
-    plans.push({ page, template, geometry: g });
   }
   if (errors.length) throw new IssueErrors(errors);
-  return plans;
+  return { pages, threads };
+}
+
+function checkBox(
+  part: ArticlePart,
+  a: Article,
+  boxesOn: Map<number, { id: string; top: number; bottom: number; c0: number; c1: number }[]>,
+  errors: IssueError[],
+): void {
+  const { plan, place, pos } = part;
+  const g = plan.geometry;
+  const { column, span, line } = place;
+  const { top, bottom } = boxLines(g, place);
+  const where = `article "${a.id}" on page ${plan.page.number}`;
+  const name = plan.template.name;
+  if (column + span - 1 > g.columns) {
+    errors.push(new IssueError('off-grid', pos, `${where} runs off the grid: columns ${column}–${column + span - 1}, but layout "${name}" has ${g.columns}; reduce column or span`));
+    return;
+  }
+  if (line > g.lines || bottom > g.lines || bottom <= top) {
+    errors.push(new IssueError('off-grid', pos, `${where} runs off the grid: lines ${line}–${bottom}, but layout "${name}" has ${g.lines}; reduce line or lines, or use lines: bottom`));
+    return;
+  }
+  if (plan.page.masthead && top < plan.template.mastheadLines) {
+    errors.push(new IssueError('overlap', pos, `${where} starts at line ${line}, inside the masthead (lines 1–${plan.template.mastheadLines}); start it at line ${plan.template.mastheadLines + 1} or below`));
+    return;
+  }
+  const boxes = boxesOn.get(plan.page.number) ?? [];
+  boxesOn.set(plan.page.number, boxes);
+  const clash = boxes.find((b) => b.c0 < column + span && b.c1 > column && b.top < bottom && b.bottom > top);
+  if (clash) errors.push(new IssueError('overlap', pos, `${where} overlaps article "${clash.id}"; move one of them so their grid rectangles do not share a cell`));
+  boxes.push({ id: a.id, top, bottom, c0: column, c1: column + span });
 }

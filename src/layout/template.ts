@@ -7,11 +7,13 @@ import { mmToPt } from './units.js';
 
 export type StyleName =
   | 'body' | 'lead' | 'headline' | 'kicker' | 'subhead' | 'byline' | 'section' | 'note' | 'table'
-  | 'bullet' | 'brief' | 'brief-head' | 'caption' | 'credit' | 'folio' | 'folio-number';
+  | 'bullet' | 'brief' | 'brief-head' | 'caption' | 'credit' | 'folio' | 'folio-number'
+  | 'jump' | 'masthead-name' | 'masthead-info';
 
 const STYLE_NAMES: StyleName[] = [
   'body', 'lead', 'headline', 'kicker', 'subhead', 'byline', 'section', 'note', 'table',
   'bullet', 'brief', 'brief-head', 'caption', 'credit', 'folio', 'folio-number',
+  'jump', 'masthead-name', 'masthead-info',
 ];
 
 export interface Style {
@@ -35,6 +37,10 @@ export interface Template {
   kinsoku: KinsokuLevel;
   numeralUnits: string;
   rules: { article: number; folio: number };
+  /** Jump-line wording (下转 / 上接) with `{page}` for the other part's page number. */
+  jump: { to: string; from: string };
+  /** Grid lines the masthead (报头) takes on a masthead page. */
+  mastheadLines: number;
   styles: Record<StyleName, Style>;
 }
 
@@ -122,6 +128,11 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     return v as string;
   };
 
+  const jumpText = (key: string) => {
+    const v = str(['jump', key])!;
+    if (!v.includes('{page}')) fail(['jump', key], 'must contain {page} where the page number goes');
+    return v;
+  };
   const kinsoku = str(['body', 'kinsoku']) as KinsokuLevel;
   if (!KINSOKU.includes(kinsoku)) fail(['body', 'kinsoku'], `must be one of ${KINSOKU.join(', ')}`);
   const styles = {} as Record<StyleName, Style>;
@@ -155,6 +166,8 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     kinsoku,
     numeralUnits: str(['body', 'numeral-units'])!,
     rules: { article: num(['rules', 'article']), folio: num(['rules', 'folio']) },
+    jump: { to: jumpText('to'), from: jumpText('from') },
+    mastheadLines: num(['masthead', 'lines']),
     styles,
   };
 }

@@ -1,19 +1,28 @@
 import type { Article, BodyBlock, PictureSlot } from '../issue/types.js';
+import { boxLines, type ArticlePart, type PagePlan, type Thread } from '../layout/resolve.js';
 import { columnX, lineTop, spanWidth, type Geometry, type Style } from '../layout/template.js';
 import { balanceRows, type Slot } from './flow.js';
 import { blockRow, bodyRows, setLines, setNatural, type Row, type SetContext, type TextPart } from './rows.js';
 import type { ArticleBox, ArticleReport, PlacedFrame, PlacedGlyph, PlacedRule } from './types.js';
 
-export interface PlacedArticle {
+/** What one part of a thread puts on its page. */
+export interface PlacedPart {
+  page: number;
   box: ArticleBox;
   glyphs: PlacedGlyph[];
   rules: PlacedRule[];
   frames: PlacedFrame[];
+}
+
+export interface PlacedThread {
+  parts: PlacedPart[];
   report: ArticleReport;
-  /** Rows that did not fit, in order: what the overset report counts. */
+  /** Rows that did not fit the last part, in order: what the overset report counts. */
   overset: Row[];
   /** Picture slots that reach past the foot of the box (or follow overset text): not drawn. */
   picturesOutside: PictureSlot[];
+  /** Continuations the text ran out before reaching. */
+  emptyParts: ArticlePart[];
 }
 
 /** A row set across the article's width, or a blank grid line (with a rule through it, for tables). */
@@ -26,34 +35,48 @@ interface AcrossItem {
 /** Air around headline-group elements, in grid lines shared above and below. */
 const PADDING = { kicker: 0.4, headline: 0.8, subhead: 0.6, section: 1 };
 
-/** Grid lines of an article's box: [top, bottom) 0-based. */
-export function boxLines(g: Geometry, a: Article): { top: number; bottom: number } {
-  const top = a.place.line - 1;
-  return { top, bottom: a.place.lines === 'bottom' ? g.lines : top + a.place.lines };
-}
-
-export function composeArticle(ctx: SetContext, g: Geometry, pageNumber: number, a: Article): PlacedArticle {
+/**
+ * Sets an article through the parts of its thread: the headline group, 编者按, table and pictures
+ * at the head of the first part, then the body flowing part by part, column by column. Where the
+ * next part is on another page, jump lines (下转 / 上接) take a grid line at the foot of the part
+ * and at the head of the next, numbered from the pages the parts stand on.
+ */
+export function composeThread(ctxOf: (plan: PagePlan) => SetContext, thread: Thread): PlacedThread {
+  const { article: a, parts } = thread;
+  const ctx = ctxOf(parts[0].plan);
   const st = ctx.template.styles;
-  const x0 = columnX(g, a.place.column);
-  const width = spanWidth(g, a.place.span);
-  const { top, bottom } = boxLines(g, a);
-  const glyphs: PlacedGlyph[] = [];
-  const rules: PlacedRule[] = [];
-  const frames: PlacedFrame[] = [];
   let charactersSet = 0;
-  let cursor = top;
-  const put = (row: Row, x: number, line: number) => {
-    for (const rg of row.glyphs) glyphs.push({ ch: rg.ch, face: rg.face, size: rg.size, x: x + rg.x, y: lineTop(g, line) + rg.dy, fullWidth: rg.fullWidth });
-    charactersSet += row.chars;
+  const out: PlacedPart[] = parts.map((p) => {
+    const pg = p.plan.geometry;
+    const box = boxLines(pg, p.place);
+    return {
+      page: p.plan.page.number,
+      box: { id: a.id, x: columnX(pg, p.place.column), y: lineTop(pg, box.top), width: spanWidth(pg, p.place.span), height: (box.bottom - box.top) * pg.pitch },
+      glyphs: [],
+      rules: [],
+      frames: [],
+    };
+  });
+  const put = (k: number, row: Row, x: number, line: number, counted = true) => {
+    const pg = parts[k].plan.geometry;
+    for (const rg of row.glyphs) out[k].glyphs.push({ ch: rg.ch, face: rg.face, size: rg.size, x: x + rg.x, y: lineTop(pg, line) + rg.dy, fullWidth: rg.fullWidth });
+    if (counted) charactersSet += row.chars;
   };
+
+  const first = parts[0];
+  const g = first.plan.geometry;
+  const x0 = columnX(g, first.place.column);
+  const width = spanWidth(g, first.place.span);
+  const { top, bottom } = boxLines(g, first.place);
+  let cursor = top;
   // Everything across the article's width, in order: headline group, 编者按, the table between rules.
   // An item that does not fit the box is overset with all that follows; nothing is drawn past the box.
   const across: AcrossItem[] = headlineGroup(ctx, a, width).map((row) => ({ row, lines: row.lines }));
   if (a.note?.length) {
     const note = st.note;
     a.note.forEach((text, i) => {
-      const parts: TextPart[] = i === 0 && note.label ? [{ text: note.label, font: note.labelFont ?? note.font }, { text, font: note.font }] : [{ text, font: note.font }];
-      for (const row of bodyRows(ctx, setLines(ctx, parts, { measure: width, size: note.size, indent: note.indent, align: 'justify' }), note.size)) across.push({ row, lines: 1 });
+      const noteParts: TextPart[] = i === 0 && note.label ? [{ text: note.label, font: note.labelFont ?? note.font }, { text, font: note.font }] : [{ text, font: note.font }];
+      for (const row of bodyRows(ctx, setLines(ctx, noteParts, { measure: width, size: note.size, indent: note.indent, align: 'justify' }), note.size)) across.push({ row, lines: 1 });
     });
     across.push({ lines: 1 });
   }
@@ -68,8 +91,8 @@ export function composeArticle(ctx: SetContext, g: Geometry, pageNumber: number,
       if (item.row) overset.push(item.row);
       continue;
     }
-    if (item.row) put(item.row, x0, cursor);
-    if (item.rule) rules.push({ x1: x0, y1: lineTop(g, cursor) + g.pitch / 2, x2: x0 + width, y2: lineTop(g, cursor) + g.pitch / 2, width: ctx.template.rules.article });
+    if (item.row) put(0, item.row, x0, cursor);
+    if (item.rule) out[0].rules.push({ x1: x0, y1: lineTop(g, cursor) + g.pitch / 2, x2: x0 + width, y2: lineTop(g, cursor) + g.pitch / 2, width: ctx.template.rules.article });
     cursor += item.lines;
   }
 
@@ -85,38 +108,86 @@ export function composeArticle(ctx: SetContext, g: Geometry, pageNumber: number,
       continue;
     }
     busy.push({ c0, c1: c0 + p.place.span, l0, l1 });
-    placePicture(ctx, g, p, columnX(g, a.place.column + c0), spanWidth(g, p.place.span), l0, l1, frames, put);
+    placePicture(ctx, g, p, columnX(g, first.place.column + c0), spanWidth(g, p.place.span), l0, l1, out[0].frames, (row, x, line) => put(0, row, x, line));
   }
 
   const slots: Slot[] = [];
-  for (let c = 0; c < a.place.span; c++) {
-    let from = cursor;
-    const blocks = busy.filter((b) => c >= b.c0 && c < b.c1).sort((p, q) => p.l0 - q.l0);
-    for (const b of blocks) {
-      if (b.l0 > from) slots.push({ column: c, x: columnX(g, a.place.column + c), top: from, lines: b.l0 - from });
-      from = Math.max(from, b.l1);
+  parts.forEach((part, k) => {
+    const pg = part.plan.geometry;
+    const box = boxLines(pg, part.place);
+    for (let c = 0; c < part.place.span; c++) {
+      const x = columnX(pg, part.place.column + c);
+      let at = k === 0 ? cursor : box.top;
+      const blocks = k === 0 ? busy.filter((b) => c >= b.c0 && c < b.c1).sort((p, q) => p.l0 - q.l0) : [];
+      for (const b of blocks) {
+        if (b.l0 > at) slots.push({ part: k, x, top: at, lines: b.l0 - at });
+        at = Math.max(at, b.l1);
+      }
+      if (box.bottom > at) slots.push({ part: k, x, top: at, lines: box.bottom - at });
     }
-    if (bottom > from) slots.push({ column: c, x: columnX(g, a.place.column + c), top: from, lines: bottom - from });
-  }
+  });
+  const jumps = reserveJumpLines(parts, slots);
 
   const rows = bodyFlow(ctx, a, g.columnWidth);
+  const lastPart = parts.length - 1;
   if (overset.length) overset.push(...rows);
   else {
-    const flowed = balanceRows(rows, slots, bottom);
-    for (const p of flowed.placed) put(p.row, p.slot.x, p.line);
+    const flowed = balanceRows(rows, slots, lastPart, boxLines(parts[lastPart].plan.geometry, parts[lastPart].place).bottom);
+    for (const p of flowed.placed) put(p.slot.part, p.row, p.slot.x, p.line);
     overset.push(...flowed.overset);
+  }
+  const emptyParts = parts.filter((_, k) => k > 0 && out[k].glyphs.length === 0);
+  if (!emptyParts.length) {
+    const style = st.jump;
+    for (const j of jumps) {
+      const text = (j.kind === 'to' ? ctx.template.jump.to : ctx.template.jump.from).replace('{page}', String(parts[j.otherPart].plan.page.number));
+      const line = setNatural(ctx, text, style.font, style.size);
+      // 下转 closes the part at the right of its last column; 上接 opens the next part at the left of its first.
+      const dx = j.kind === 'to' ? g.columnWidth - line.width * style.size : 0;
+      put(j.part, bodyRows(ctx, [line], style.size, dx)[0], j.x, j.line, false);
+    }
   }
   const oversetCharacters = overset.reduce((n, r) => n + r.chars, 0);
   const oversetLines = overset.reduce((n, r) => n + r.lines, 0);
   return {
-    box: { id: a.id, x: x0, y: lineTop(g, top), width, height: (bottom - top) * g.pitch },
-    glyphs,
-    rules,
-    frames,
+    parts: out,
     overset,
     picturesOutside,
-    report: { id: a.id, pages: [pageNumber], charactersSet, oversetCharacters, oversetLines },
+    emptyParts,
+    report: { id: a.id, pages: [...new Set(out.map((p) => p.page))], charactersSet, oversetCharacters, oversetLines },
   };
+}
+
+interface JumpLine {
+  kind: 'to' | 'from';
+  part: number;
+  otherPart: number;
+  x: number;
+  line: number;
+}
+
+/**
+ * Takes a grid line for each jump: the last line of a part's last column for 下转, the first line
+ * of the next part's first column for 上接. Parts on one page follow each other without jump lines.
+ */
+function reserveJumpLines(parts: ArticlePart[], slots: Slot[]): JumpLine[] {
+  const jumps: JumpLine[] = [];
+  for (let k = 0; k + 1 < parts.length; k++) {
+    if (parts[k].plan.page.number === parts[k + 1].plan.page.number) continue;
+    const own = slots.filter((s) => s.part === k && s.lines > 1);
+    const foot = own.reduce<Slot | undefined>((best, s) => (!best || s.x > best.x || (s.x === best.x && s.top > best.top) ? s : best), undefined);
+    if (foot) {
+      foot.lines -= 1;
+      jumps.push({ kind: 'to', part: k, otherPart: k + 1, x: foot.x, line: foot.top + foot.lines });
+    }
+    const head = slots.find((s) => s.part === k + 1 && s.lines > 1);
+    if (head) {
+      jumps.push({ kind: 'from', part: k + 1, otherPart: k, x: head.x, line: head.top });
+      head.top += 1;
+      head.lines -= 1;
+    }
+  }
+  return jumps;
 }
 
 /** 引题 / 主题 / 副题 across the article's columns; the headline takes the largest 号 step that fits. */

@@ -1,10 +1,10 @@
 import type { Row } from './rows.js';
 
-/** A run of free grid lines in one column of an article: where body rows may go. */
+/** A run of free grid lines in one column of one part of an article: where body rows may go. */
 export interface Slot {
-  column: number; // 0-based within the article
+  part: number; // index of the thread's part
   x: number; // left edge, pt
-  top: number; // first grid line, 0-based on the page
+  top: number; // first grid line, 0-based on its page
   lines: number;
 }
 
@@ -19,15 +19,21 @@ export interface FlowResult {
   overset: Row[];
 }
 
+/** Slots of part `part` end at grid line `line` (exclusive); earlier parts are always filled. */
+export interface FlowLimit {
+  part: number;
+  line: number;
+}
+
 /**
- * Pours rows into slots in reading order (column by column, top to bottom), never past `limit`
- * (a grid line, exclusive). A row that keeps with the next one moves on if the next cannot follow.
+ * Pours rows into slots in reading order (part by part, column by column, top to bottom). A row
+ * that keeps with the next one moves on if the next cannot follow it in the same slot.
  */
-export function flowRows(rows: Row[], slots: Slot[], limit: number): FlowResult {
+export function flowRows(rows: Row[], slots: Slot[], limit: FlowLimit): FlowResult {
   const placed: Placement[] = [];
   let r = 0;
   for (const slot of slots) {
-    const end = Math.min(slot.top + slot.lines, limit);
+    const end = slot.part === limit.part ? Math.min(slot.top + slot.lines, limit.line) : slot.top + slot.lines;
     let line = slot.top;
     while (r < rows.length) {
       const row = rows[r];
@@ -44,18 +50,19 @@ export function flowRows(rows: Row[], slots: Slot[], limit: number): FlowResult 
 }
 
 /**
- * 平衡: the lowest limit at which every row still fits, so that a short story's columns end
- * level (the last may be shorter) instead of one full column and an empty one.
+ * 平衡: the lowest limit for the last part at which every row still fits, so that a short story's
+ * columns end level (the last may be shorter) instead of one full column and an empty one.
  */
-export function balanceRows(rows: Row[], slots: Slot[], bottom: number): FlowResult {
-  const full = flowRows(rows, slots, bottom);
-  if (full.overset.length || !slots.length) return full;
-  let lo = Math.min(...slots.map((s) => s.top)) + 1;
+export function balanceRows(rows: Row[], slots: Slot[], lastPart: number, bottom: number): FlowResult {
+  const full = flowRows(rows, slots, { part: lastPart, line: bottom });
+  const last = slots.filter((s) => s.part === lastPart);
+  if (full.overset.length || !last.length) return full;
+  let lo = Math.min(...last.map((s) => s.top)) + 1;
   let hi = bottom;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (flowRows(rows, slots, mid).overset.length === 0) hi = mid;
+    if (flowRows(rows, slots, { part: lastPart, line: mid }).overset.length === 0) hi = mid;
     else lo = mid + 1;
   }
-  return flowRows(rows, slots, hi);
+  return flowRows(rows, slots, { part: lastPart, line: hi });
 }
