@@ -1,4 +1,3 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { FontRegistry } from '../fonts/registry.js';
 import { loadIssue } from '../issue/parse.js';
@@ -7,6 +6,7 @@ import { composeIssue } from '../page/compose.js';
 import type { Composition } from '../page/types.js';
 import { packageRoot } from '../paths.js';
 import { renderPdf } from '../render/pdf.js';
+import { writeAtomically } from './files.js';
 
 export interface ComposeResult {
   pdf: string;
@@ -21,9 +21,7 @@ export function fontRegistry(): FontRegistry {
 }
 
 /**
- * The whole pipeline for one issue file: parse → resolve → compose → render → write. The PDF is
- * written beside its final name and renamed into place, so a failed run never leaves half a file
- * where a good one was.
+ * The whole pipeline for one issue file: parse → resolve → compose → render → write.
  */
 export async function composeFile(issuePath: string, outDir: string): Promise<ComposeResult> {
   const issue = loadIssue(issuePath);
@@ -31,14 +29,7 @@ export async function composeFile(issuePath: string, outDir: string): Promise<Co
   const plan = resolveIssue(issue, join(packageRoot(), 'layouts'), fonts);
   const composition = composeIssue(issue, plan, fonts);
   const bytes = await renderPdf(composition, fonts, { title: `${issue.paper} ${issue.date}`, date: issue.date });
-  mkdirSync(outDir, { recursive: true });
   const pdf = join(outDir, `${basename(issuePath, extname(issuePath))}.pdf`);
-  const partial = `${pdf}.partial-${process.pid}`;
-  try {
-    writeFileSync(partial, bytes);
-    renameSync(partial, pdf);
-  } finally {
-    rmSync(partial, { force: true });
-  }
+  writeAtomically(pdf, bytes);
   return { pdf, composition };
 }

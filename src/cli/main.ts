@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
 import { composeFile } from './compose.js';
+import { writeAtomically } from './files.js';
+import { buildReport } from './report.js';
 
 /** Exit codes, kept from the first release on: the nightly pipeline acts on them. */
 export const EXIT = { clean: 0, findings: 1, badInput: 2, internal: 3 } as const;
@@ -14,9 +16,10 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<issue>', 'issue file (YAML), e.g. issues/cqrb-2024-12-25.yaml')
     .option('-o, --out <dir>', 'output folder', 'out')
     .option('-q, --quiet', 'print findings only, not the summary')
+    .option('-r, --report <file>', 'also write the run report as JSON: per article its pages, characters set, overset and warnings')
     .addHelpText('after', '\nExit codes: 0 clean, 1 composed with blocking findings (overset, missing glyphs), 2 bad input, 3 internal or I/O error.')
     .exitOverride()
-    .action(async (issue: string, opts: { out: string; quiet?: boolean }) => {
+    .action(async (issue: string, opts: { out: string; quiet?: boolean; report?: string }) => {
       const { pdf, composition } = await composeFile(issue, opts.out);
       for (const f of composition.findings) {
         const where = [f.page !== undefined ? `page ${f.page}` : '', f.article ? `article ${f.article}` : ''].filter(Boolean).join(', ');
@@ -24,11 +27,16 @@ export async function main(argv: string[]): Promise<number> {
       }
       const blocking = composition.findings.filter((f) => f.blocking).length;
       if (!opts.quiet) {
+        for (const a of composition.articles) {
+          const over = a.oversetCharacters ? `, ${a.oversetCharacters} overset in ${a.oversetLines} lines` : '';
+          process.stderr.write(`  ${a.id} (page ${a.pages.join(', ')}): ${a.charactersSet} characters set${over}\n`);
+        }
         const set = composition.articles.reduce((n, a) => n + a.charactersSet, 0);
         const over = composition.articles.reduce((n, a) => n + a.oversetCharacters, 0);
         process.stderr.write(`${pdf}: ${composition.pages.length} page(s), ${composition.articles.length} articles, ${set} characters set, ${over} overset\n`);
       }
       code = blocking ? EXIT.findings : EXIT.clean;
+      if (opts.report) writeAtomically(opts.report, `${JSON.stringify(buildReport(issue, pdf, composition, code), null, 2)}\n`);
     });
   try {
     await program.parseAsync(argv);
