@@ -55,12 +55,34 @@ function articleTexts(a: Obj): string[] {
   return out.map(squash);
 }
 
-test('every text of every article is on the page, in order', () => {
+/** Jump lines the composer adds where a part ends or opens on another page: not the article's own text. */
+const JUMP_TO = /^（下转\d+版）$/;
+const JUMP_FROM = /^（上接\d+版）$/;
+
+/** An article's text as the reader meets it: the lines inside its boxes, part after part, less the jump lines. */
+function articleText(id: string): string {
+  let text = '';
+  let previousPage = -1;
+  result.composition.pages.forEach((cp, pi) => {
+    for (const box of cp.boxes.filter((b) => b.id === id)) {
+      // A line-start opening bracket is drawn half an em left of the column: its ink starts at the edge.
+      const inside = pages[pi]!.lines.filter((l) => l.x0 >= box.x - l.size / 2 - 0.5 && l.x0 < box.x + box.width && l.y > box.y && l.y <= box.y + box.height);
+      if (previousPage >= 0 && previousPage !== cp.number && inside.length && JUMP_FROM.test(squash(inside[0]!.text))) inside.shift();
+      const last = inside[inside.length - 1];
+      if (last && JUMP_TO.test(squash(last.text))) inside.pop();
+      text += inside.map((l) => l.text).join('');
+      previousPage = cp.number;
+    }
+  });
+  return squash(text);
+}
+
+test('every text of every article is on the page, in order, through all the parts of its thread', () => {
   const issue = parse(readFileSync(SAMPLE, 'utf8')) as Obj;
-  const text = squash(allLines().map((l) => l.text).join(''));
   let checked = 0;
   for (const page of issue.pages as Obj[]) {
     for (const a of page.articles as Obj[]) {
+      const text = articleText(String(a.id));
       let from = 0;
       for (const t of articleTexts(a)) {
         const at = text.indexOf(t, from);
@@ -238,6 +260,7 @@ test('outside the folio, text stays inside its article’s box', () => {
     for (const l of pages[pi]!.lines) {
       const inner = inkBox(l);
       if (inner[3] <= g.typeTop) continue; // the folio lives in the head margin
+      if (cp.masthead && inner[3] <= g.typeTop + cp.template.mastheadLines * g.pitch) continue; // and the masthead in the head of the front page
       const home = cp.boxes.find((b) => inner[0] >= b.x - 0.05 && inner[2] <= b.x + b.width + 0.05 && inner[1] >= b.y - 0.05 && inner[3] <= b.y + b.height + 0.05);
       if (!home) bad.push(`${l.text} at ${l.x0.toFixed(1)},${l.y.toFixed(1)}`);
     }

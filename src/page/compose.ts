@@ -31,7 +31,7 @@ export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry)
   for (const p of plan.pages) {
     const ctx = ctxOf(p);
     const head = p.page.masthead ? composeMasthead(ctx, p.geometry, issue, p.page) : composeFolio(ctx, p.geometry, issue, p.page);
-    pages.set(p.page.number, { number: p.page.number, name: p.page.name, template: p.template, geometry: p.geometry, glyphs: head.glyphs, rules: head.rules, frames: [], boxes: [] });
+    pages.set(p.page.number, { number: p.page.number, name: p.page.name, masthead: p.page.masthead, template: p.template, geometry: p.geometry, glyphs: head.glyphs, rules: head.rules, frames: [], boxes: [] });
     grids.set(p.page.number, []);
   }
 

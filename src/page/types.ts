@@ -38,6 +38,8 @@ export interface ArticleBox {
 export interface ComposedPage {
   number: number;
   name: string;
+  /** 头版: the masthead takes the head of the type area. */
+  masthead: boolean;
   template: Template;
   geometry: Geometry;
   /** In reading order: article by article, column by column. */
