@@ -68,7 +68,6 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
   if (errors.length) throw new IssueErrors(errors);
 
   const planOf = new Map(pages.map((p) => [p.page.number, p]));
-  const order = new Map(pages.map((p, i) => [p.page.number, i]));
   const boxesOn = new Map<number, { id: string; top: number; bottom: number; c0: number; c1: number }[]>();
   const threads: Thread[] = [];
   for (const plan of pages) {
@@ -82,7 +81,7 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
           return;
         }
         const before = parts[parts.length - 1].plan;
-        if (order.get(c.page)! < order.get(before.page.number)!) {
+        if (c.page < before.page.number) {
           errors.push(new IssueError('broken-thread', c.pos, `${where} is on page ${c.page}, before the part it follows on page ${before.page.number}; list the parts in page order`));
           return;
         }

@@ -130,13 +130,16 @@ export function composeThread(ctxOf: (plan: PagePlan) => SetContext, thread: Thr
 
   const rows = bodyFlow(ctx, a, g.columnWidth);
   const lastPart = parts.length - 1;
-  if (overset.length) overset.push(...rows);
+  // A head that overflows its box is overset with the whole body: the later parts are not empty
+  // for want of text, so they are not reported as such.
+  const headOverset = overset.length > 0;
+  if (headOverset) overset.push(...rows);
   else {
     const flowed = balanceRows(rows, slots, lastPart, boxLines(parts[lastPart].plan.geometry, parts[lastPart].place).bottom);
     for (const p of flowed.placed) put(p.slot.part, p.row, p.slot.x, p.line);
     overset.push(...flowed.overset);
   }
-  const emptyParts = parts.filter((_, k) => k > 0 && out[k].glyphs.length === 0);
+  const emptyParts = headOverset ? [] : parts.filter((_, k) => k > 0 && out[k].glyphs.length === 0);
   if (!emptyParts.length) {
     const style = st.jump;
     for (const j of jumps) {
