@@ -294,11 +294,15 @@ test('no rule or frame runs through text', () => {
   }
 });
 
-test('every page has a TrimBox and is painted in process black only (no RGB)', () => {
+test('every page has a TrimBox; text and rules are process black, pictures CMYK or gray (no RGB)', () => {
   assert.equal(pages.length, result.composition.pages.length);
+  let pictures = 0;
   for (const p of pages) {
     assert.ok(p.trimBox, 'page has no /TrimBox');
-    assert.ok(p.paints.length > 0, 'nothing painted');
-    assert.deepEqual(p.paints, ['DeviceCMYK 0 0 0 1']);
+    const [pictureSpaces, inks] = [p.paints.filter((x) => x.startsWith('image ')), p.paints.filter((x) => !x.startsWith('image '))];
+    assert.deepEqual(inks, ['DeviceCMYK 0 0 0 1']);
+    for (const space of pictureSpaces) assert.match(space, /^image (DeviceCMYK|DeviceGray)$/);
+    pictures += pictureSpaces.length;
   }
+  assert.ok(pictures > 0, 'the sample places no picture');
 });

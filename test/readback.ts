@@ -72,7 +72,7 @@ export function readPdf(bytes: Uint8Array): ReadPage[] {
         strokes.push(path.getBounds(stroke, ctm) as [number, number, number, number]);
         paint(cs, color);
       },
-      fillImage: () => void paints.add('image'),
+      fillImage: (image) => void paints.add(`image ${image.getColorSpace()?.getName() ?? 'mask'}`),
       fillShade: () => void paints.add('shade'),
     });
     page.run(device, mupdf.Matrix.identity);

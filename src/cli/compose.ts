@@ -1,12 +1,13 @@
 import { basename, extname, join } from 'node:path';
 import { FontRegistry } from '../fonts/registry.js';
+import { preparePictures } from '../images/pictures.js';
 import { loadIssue } from '../issue/parse.js';
 import { resolveIssue } from '../layout/resolve.js';
 import { composeIssue } from '../page/compose.js';
 import type { Composition } from '../page/types.js';
 import { packageRoot } from '../paths.js';
 import { renderPdf } from '../render/pdf.js';
-import { writeAtomically } from './files.js';
+import { writeAtomically } from '../files.js';
 
 export interface ComposeResult {
   pdf: string;
@@ -21,14 +22,16 @@ export function fontRegistry(): FontRegistry {
 }
 
 /**
- * The whole pipeline for one issue file: parse → resolve → compose → render → write.
+ * The whole pipeline for one issue file: parse → resolve → compose → pictures → render → write.
  */
 export async function composeFile(issuePath: string, outDir: string): Promise<ComposeResult> {
   const issue = loadIssue(issuePath);
   const fonts = fontRegistry();
   const plan = resolveIssue(issue, join(packageRoot(), 'layouts'), fonts);
   const composition = composeIssue(issue, plan, fonts);
-  const bytes = await renderPdf(composition, fonts, { title: `${issue.paper} ${issue.date}`, date: issue.date });
+  const pictures = await preparePictures(composition);
+  composition.findings.push(...pictures.findings);
+  const bytes = await renderPdf(composition, fonts, { title: `${issue.paper} ${issue.date}`, date: issue.date }, pictures.images);
   const pdf = join(outDir, `${basename(issuePath, extname(issuePath))}.pdf`);
   writeAtomically(pdf, bytes);
   return { pdf, composition };

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
 import { composeFile } from './compose.js';
-import { writeAtomically } from './files.js';
+import { writeAtomically } from '../files.js';
 import { buildReport } from './report.js';
 
 /** Exit codes, kept from the first release on: the nightly pipeline acts on them. */

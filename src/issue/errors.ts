@@ -21,6 +21,7 @@ export type IssueErrorCode =
   | 'off-grid' // an article or picture reaches outside its grid
   | 'overlap' // two articles share grid cells, or one reaches into the masthead
   | 'broken-thread' // a continuation on a missing page, out of page order, or left empty
+  | 'bad-picture' // a picture file that is missing or cannot be read
   | 'bad-template' // a layout template or fonts/fonts.yaml is wrong: the message names that file
 
 /** One problem in an issue file, located at the offending value (1-based line and column). */

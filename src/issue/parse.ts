@@ -1,11 +1,11 @@
 // parseIssue/loadIssue collect every problem in the file and throw a single IssueErrors (never a bare IssueError).
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { type Document, LineCounter, isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
 import { packageRoot } from '../paths.js';
 import { IssueError, IssueErrors, type IssueErrorCode } from './errors.js';
-import type { Article, BodyBlock, GridPlace, Issue, Page, PictureSlot, SourcePos, Table } from './types.js';
+import type { Article, BodyBlock, Crop, GridPlace, Issue, Page, PictureSlot, SourcePos, Table } from './types.js';
 
 type Seg = string | number;
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -496,6 +496,8 @@ function build(data: Obj, file: string, loc: Locator): Issue {
       });
       const pictures = ((a.pictures ?? []) as Obj[]).map((p, xi): PictureSlot => {
         const slot: PictureSlot = { place: place(p.place), pos: loc.value([...aPath, 'pictures', xi]) };
+        if (p.source !== undefined) slot.source = resolvePath(dirname(file), t(p.source));
+        if (p.crop !== undefined) slot.crop = p.crop as unknown as Crop;
         if (p.caption !== undefined) slot.caption = t(p.caption);
         if (p.credit !== undefined) slot.credit = t(p.credit);
         return slot;

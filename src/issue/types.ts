@@ -26,8 +26,14 @@ export interface Table {
 }
 
 /** A framed picture slot, placed on the grid relative to its article's box. */
+/** Which part of a picture fills its slot. */
+export type Crop = { focus: [number, number] } | { rect: [number, number, number, number] };
+
 export interface PictureSlot {
   place: GridPlace;
+  /** The picture file, resolved against the issue file's folder; none: an empty frame. */
+  source?: string;
+  crop?: Crop;
   caption?: string;
   credit?: string;
   pos: SourcePos;

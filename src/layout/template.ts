@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve as resolvePath } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { IssueError } from '../issue/errors.js';
 import type { KinsokuLevel } from '../text/prohibition.js';
@@ -29,6 +29,17 @@ export interface Style {
   marker?: string;
 }
 
+/** How pictures are made ready for the plant: layout data, so each paper sets its own. */
+export interface PictureSettings {
+  /** Resolution pictures are resampled to when they have more, pixels per inch. */
+  ppi: number;
+  /** Below this the picture is a blocking finding. */
+  minPpi: number;
+  /** The plant's CMYK output profile: a file, or sharp's built-in `cmyk`. */
+  profile: string;
+  quality: number;
+}
+
 export interface Template {
   name: string;
   file: string;
@@ -41,6 +52,7 @@ export interface Template {
   jump: { to: string; from: string };
   /** Grid lines the masthead (报头) takes on a masthead page. */
   mastheadLines: number;
+  pictures: PictureSettings;
   styles: Record<StyleName, Style>;
 }
 
@@ -133,6 +145,13 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     if (!v.includes('{page}')) fail(['jump', key], 'must contain {page} where the page number goes');
     return v;
   };
+  // The plant's profile is a path from the template's folder, or the built-in one.
+  const profileOf = (v: string) => {
+    if (v === 'cmyk') return v;
+    const path = resolvePath(layoutsDir, v);
+    if (!existsSync(path)) fail(['pictures', 'profile'], `names ${path}, which is not there; give an ICC profile file or cmyk`);
+    return path;
+  };
   const kinsoku = str(['body', 'kinsoku']) as KinsokuLevel;
   if (!KINSOKU.includes(kinsoku)) fail(['body', 'kinsoku'], `must be one of ${KINSOKU.join(', ')}`);
   const styles = {} as Record<StyleName, Style>;
@@ -168,6 +187,12 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     rules: { article: num(['rules', 'article']), folio: num(['rules', 'folio']) },
     jump: { to: jumpText('to'), from: jumpText('from') },
     mastheadLines: num(['masthead', 'lines']),
+    pictures: {
+      ppi: num(['pictures', 'ppi']),
+      minPpi: num(['pictures', 'min-ppi']),
+      profile: profileOf(str(['pictures', 'profile'])!),
+      quality: num(['pictures', 'quality']),
+    },
     styles,
   };
 }

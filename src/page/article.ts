@@ -269,8 +269,10 @@ function placePicture(
     captionRows.push(...bodyRows(ctx, credit, st.credit.size, Math.max(0, width - w * st.credit.size)));
   }
   const frameLines = Math.max(1, l1 - l0 - captionRows.length);
-  // The frame stops a quarter line short so its rule never touches the caption's em boxes.
-  frames.push({ x, y: lineTop(g, l0) + g.pitch * 0.15, width, height: frameLines * g.pitch - g.pitch * 0.3, lineWidth: 0.5 });
+  // The picture keeps 0.15 of a line clear above and below, so it never meets the em boxes of the text beside it.
+  const frame: PlacedFrame = { x, y: lineTop(g, l0) + g.pitch * 0.15, width, height: frameLines * g.pitch - g.pitch * 0.3, lineWidth: 0.5 };
+  if (p.source) frame.picture = { source: p.source, crop: p.crop, pos: p.pos };
+  frames.push(frame);
   captionRows.forEach((row, i) => put(row, x, l0 + frameLines + i));
 }
 

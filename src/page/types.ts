@@ -1,3 +1,4 @@
+import type { Crop, SourcePos } from '../issue/types.js';
 import type { Geometry, Template } from '../layout/template.js';
 
 /** A glyph at its final place: x of its drawing origin and y of its baseline, pt from the page's top-left. */
@@ -18,13 +19,14 @@ export interface PlacedRule {
   width: number;
 }
 
-/** A picture slot's frame (the picture itself arrives with the pictures stage). */
+/** A picture slot's rectangle: the picture fills it, or, without one, its frame is drawn. */
 export interface PlacedFrame {
   x: number;
   y: number;
   width: number;
   height: number;
   lineWidth: number;
+  picture?: { source: string; crop?: Crop; pos: SourcePos };
 }
 
 export interface ArticleBox {
@@ -49,7 +51,7 @@ export interface ComposedPage {
   boxes: ArticleBox[];
 }
 
-export type FindingCode = 'overset' | 'picture-outside-box' | 'missing-glyph' | 'glyph-fallback' | 'loose-line' | 'forced-break' | 'font-substituted' | 'headline-too-long';
+export type FindingCode = 'overset' | 'picture-outside-box' | 'low-resolution' | 'missing-glyph' | 'glyph-fallback' | 'loose-line' | 'forced-break' | 'font-substituted' | 'headline-too-long';
 
 /** Something the desk must hear about; blocking findings make the run exit 1. */
 export interface Finding {

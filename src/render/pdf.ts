@@ -1,6 +1,7 @@
 import PDFDocument from 'pdfkit';
 import type { FontRegistry } from '../fonts/registry.js';
-import type { Composition, PlacedRule } from '../page/types.js';
+import type { PreparedPicture } from '../images/prepare.js';
+import type { Composition, PlacedFrame, PlacedRule } from '../page/types.js';
 
 /** Process black: text, rules and frames are K only, never RGB. */
 const BLACK: [number, number, number, number] = [0, 0, 0, 100];
@@ -15,7 +16,7 @@ export interface RenderMeta {
  * Writes the composed pages as PDF bytes. Decides nothing about layout: every glyph, rule and
  * frame is drawn where the page stage put it. The only module that knows pdfkit.
  */
-export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta): Promise<Buffer> {
+export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta, images: ReadonlyMap<PlacedFrame, PreparedPicture>): Promise<Buffer> {
   const when = new Date(`${meta.date}T00:00:00Z`);
   const doc = new PDFDocument({
     autoFirstPage: false,
@@ -44,7 +45,11 @@ export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta)
       doc.text(g.ch, g.x, g.y, { lineBreak: false, baseline: 'alphabetic', features: g.fullWidth ? ['fwid'] : [] });
     }
     for (const r of page.rules) stroke(doc, r);
-    for (const f of page.frames) doc.lineWidth(f.lineWidth).rect(f.x, f.y, f.width, f.height).stroke();
+    for (const f of page.frames) {
+      const picture = images.get(f);
+      if (picture) doc.image(picture.jpeg, f.x, f.y, { width: f.width, height: f.height });
+      else doc.lineWidth(f.lineWidth).rect(f.x, f.y, f.width, f.height).stroke();
+    }
   }
   doc.end();
   return done;

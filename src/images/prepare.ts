@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import sharp, { type Metadata } from 'sharp';
+import { IssueError } from '../issue/errors.js';
+import type { Crop, SourcePos } from '../issue/types.js';
+import type { PictureSettings } from '../layout/template.js';
+import { writeAtomically } from '../files.js';
+
+export interface PictureRequest {
+  source: string;
+  crop?: Crop;
+  /** The slot's size on the page, pt. */
+  width: number;
+  height: number;
+  pos: SourcePos;
+}
+
+export interface PreparedPicture {
+  /** JPEG, CMYK (or gray for a grayscale picture), at its final pixel size. */
+  jpeg: Buffer;
+  pixelWidth: number;
+  pixelHeight: number;
+  /** Effective resolution of the picture in its slot. */
+  ppi: number;
+  gray: boolean;
+}
+
+/** The rectangle of the (upright) picture that fills the slot, in pixels. */
+export interface CropRect {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The largest rectangle of the slot's aspect inside the picture: around the desk's rectangle when
+ * it gave one (cut to the slot's aspect about its centre), else around the focal point.
+ */
+export function cropRect(imageWidth: number, imageHeight: number, aspect: number, crop?: Crop): CropRect {
+  let [x, y, w, h] = crop && 'rect' in crop ? crop.rect : [0, 0, imageWidth, imageHeight];
+  w = Math.min(w, imageWidth - x);
+  h = Math.min(h, imageHeight - y);
+  const [fx, fy] = crop && 'focus' in crop ? crop.focus : [0.5, 0.5];
+  const cx = crop && 'rect' in crop ? x + w / 2 : fx * imageWidth;
+  const cy = crop && 'rect' in crop ? y + h / 2 : fy * imageHeight;
+  let cw = w;
+  let ch = Math.round(w / aspect);
+  if (ch > h) {
+    ch = h;
+    cw = Math.round(h * aspect);
+  }
+  const left = Math.round(Math.min(Math.max(cx - cw / 2, x), x + w - cw));
+  const top = Math.round(Math.min(Math.max(cy - ch / 2, y), y + h - ch));
+  return { left, top, width: cw, height: ch };
+}
+
+function cacheDir(): string {
+  return process.env.BANMIAN_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'banmian', 'pictures');
+}
+
+/**
+ * decode → upright (EXIF) → crop to the slot's aspect → resample to the layout's resolution (never
+ * up) → the plant's CMYK (gray stays gray) → JPEG. Results are cached by the content of everything
+ * that goes in, so recomposing after an edit elsewhere costs a file read.
+ */
+export async function preparePicture(req: PictureRequest, settings: PictureSettings): Promise<PreparedPicture> {
+  if (!existsSync(req.source)) throw new IssueError('bad-picture', req.pos, `picture file ${req.source} not found; give a path relative to the issue file, or an absolute one`);
+  let bytes: Buffer;
+  let meta: Metadata;
+  try {
+    bytes = readFileSync(req.source);
+    meta = await sharp(bytes).metadata();
+    if (!meta.width || !meta.height) throw new Error('no picture size');
+  } catch (e) {
+    throw new IssueError('bad-picture', req.pos, `picture file ${req.source} cannot be read as a picture (${e instanceof Error ? e.message : String(e)}); give a JPEG, PNG, WebP or TIFF`);
+  }
+  const turned = (meta.orientation ?? 1) >= 5;
+  const width = turned ? meta.height : meta.width;
+  const height = turned ? meta.width : meta.height;
+  const rect = cropRect(width, height, req.width / req.height, req.crop);
+  const inches = req.width / 72;
+  const ppi = rect.width / inches;
+  const scale = Math.min(1, settings.ppi / ppi);
+  const pixelWidth = Math.max(1, Math.round(rect.width * scale));
+  const pixelHeight = Math.max(1, Math.round(rect.height * scale));
+  const gray = meta.space === 'b-w' || meta.space === 'grey16' || (meta.channels ?? 3) <= 2;
+  const profile = settings.profile === 'cmyk' ? 'cmyk' : createHash('sha256').update(readFileSync(settings.profile)).digest('hex');
+  const key = createHash('sha256')
+    .update(bytes)
+    .update(JSON.stringify([rect, pixelWidth, pixelHeight, gray, profile, settings.quality, sharp.versions.vips]))
+    .digest('hex');
+  const cached = join(cacheDir(), `${key}.jpg`);
+  const result = { pixelWidth, pixelHeight, ppi: Math.min(ppi, settings.ppi), gray };
+  if (existsSync(cached)) return { jpeg: readFileSync(cached), ...result };
+
+  let image = sharp(bytes).rotate().extract(rect).resize(pixelWidth, pixelHeight).flatten({ background: '#ffffff' });
+  image = gray ? image.toColourspace('b-w') : image.withIccProfile(settings.profile);
+  const jpeg = await image.jpeg({ quality: settings.quality }).toBuffer();
+  writeAtomically(cached, jpeg);
+  return { jpeg, ...result };
+}
