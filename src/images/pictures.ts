@@ -32,6 +32,7 @@ export async function preparePictures(c: Composition): Promise<Pictures> {
               code: 'low-resolution',
               blocking,
               page: page.number,
+              article: pic.article,
               message: `${basename(pic.source)} (${pic.pos.file}:${pic.pos.line}:${pic.pos.column}) has ${Math.floor(prepared.ppi)} ppi in its slot; ${blocking ? `the plant needs ${settings.minPpi}` : `${settings.ppi} is wanted`}: use a larger original or a smaller slot`,
             });
           }

@@ -41,8 +41,8 @@ export interface CropRect {
  */
 export function cropRect(imageWidth: number, imageHeight: number, aspect: number, crop?: Crop): CropRect {
   let [x, y, w, h] = crop && 'rect' in crop ? crop.rect : [0, 0, imageWidth, imageHeight];
-  w = Math.min(w, imageWidth - x);
-  h = Math.min(h, imageHeight - y);
+  w = Math.max(0, Math.min(w, imageWidth - x));
+  h = Math.max(0, Math.min(h, imageHeight - y));
   const [fx, fy] = crop && 'focus' in crop ? crop.focus : [0.5, 0.5];
   const cx = crop && 'rect' in crop ? x + w / 2 : fx * imageWidth;
   const cy = crop && 'rect' in crop ? y + h / 2 : fy * imageHeight;
@@ -81,6 +81,9 @@ export async function preparePicture(req: PictureRequest, settings: PictureSetti
   const width = turned ? meta.height : meta.width;
   const height = turned ? meta.width : meta.height;
   const rect = cropRect(width, height, req.width / req.height, req.crop);
+  if (rect.width < 1 || rect.height < 1) {
+    throw new IssueError('bad-picture', req.pos, `the crop rectangle of ${req.source} lies outside the picture (${width} × ${height} pixels upright); give one inside it`);
+  }
   const inches = req.width / 72;
   const ppi = rect.width / inches;
   const scale = Math.min(1, settings.ppi / ppi);
@@ -96,9 +99,15 @@ export async function preparePicture(req: PictureRequest, settings: PictureSetti
   const result = { pixelWidth, pixelHeight, ppi: Math.min(ppi, settings.ppi), gray };
   if (existsSync(cached)) return { jpeg: readFileSync(cached), ...result };
 
-  let image = sharp(bytes).rotate().extract(rect).resize(pixelWidth, pixelHeight).flatten({ background: '#ffffff' });
-  image = gray ? image.toColourspace('b-w') : image.withIccProfile(settings.profile);
-  const jpeg = await image.jpeg({ quality: settings.quality }).toBuffer();
+  let jpeg: Buffer;
+  try {
+    let image = sharp(bytes).rotate().extract(rect).resize(pixelWidth, pixelHeight).flatten({ background: '#ffffff' });
+    image = gray ? image.toColourspace('b-w') : image.withIccProfile(settings.profile);
+    jpeg = await image.jpeg({ quality: settings.quality }).toBuffer();
+  } catch (e) {
+    // A file whose header reads but whose pixels do not (a truncated JPEG) fails only here.
+    throw new IssueError('bad-picture', req.pos, `picture file ${req.source} cannot be decoded (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); give a whole JPEG, PNG, WebP or TIFF`);
+  }
   writeAtomically(cached, jpeg);
   return { jpeg, ...result };
 }

@@ -108,7 +108,7 @@ export function composeThread(ctxOf: (plan: PagePlan) => SetContext, thread: Thr
       continue;
     }
     busy.push({ c0, c1: c0 + p.place.span, l0, l1 });
-    placePicture(ctx, g, p, columnX(g, first.place.column + c0), spanWidth(g, p.place.span), l0, l1, out[0].frames, (row, x, line) => put(0, row, x, line));
+    placePicture(ctx, a.id, g, p, columnX(g, first.place.column + c0), spanWidth(g, p.place.span), l0, l1, out[0].frames, (row, x, line) => put(0, row, x, line));
   }
 
   const slots: Slot[] = [];
@@ -251,6 +251,7 @@ function tableRows(ctx: SetContext, rows: string[][], width: number): Row[] {
 
 function placePicture(
   ctx: SetContext,
+  article: string,
   g: Geometry,
   p: PictureSlot,
   x: number,
@@ -271,7 +272,7 @@ function placePicture(
   const frameLines = Math.max(1, l1 - l0 - captionRows.length);
   // The picture keeps 0.15 of a line clear above and below, so it never meets the em boxes of the text beside it.
   const frame: PlacedFrame = { x, y: lineTop(g, l0) + g.pitch * 0.15, width, height: frameLines * g.pitch - g.pitch * 0.3, lineWidth: 0.5 };
-  if (p.source) frame.picture = { source: p.source, crop: p.crop, pos: p.pos };
+  if (p.source) frame.picture = { source: p.source, crop: p.crop, pos: p.pos, article };
   frames.push(frame);
   captionRows.forEach((row, i) => put(row, x, l0 + frameLines + i));
 }

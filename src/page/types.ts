@@ -26,7 +26,7 @@ export interface PlacedFrame {
   width: number;
   height: number;
   lineWidth: number;
-  picture?: { source: string; crop?: Crop; pos: SourcePos };
+  picture?: { source: string; crop?: Crop; pos: SourcePos; article: string };
 }
 
 export interface ArticleBox {
