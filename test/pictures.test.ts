@@ -8,11 +8,9 @@
 // stderr matters are spawned, all at once in `before`; everything else runs in-process.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as mupdf from 'mupdf';
 import sharp, { type Sharp } from 'sharp';
 import { parse } from 'yaml';
@@ -21,12 +19,11 @@ import { cropRect, preparePicture, type CropRect, type PreparedPicture } from '.
 import { IssueError, IssueErrors, formatIssueError } from '../src/issue/errors.js';
 import type { Crop } from '../src/issue/types.js';
 import { columnX, geometryOf, lineTop, loadHao, loadTemplate, spanWidth } from '../src/layout/template.js';
+import { ROOT, escapeRegExp, runCompose, type Run } from './spawn.js';
 import { readPdf, type ReadLine } from './readback.js';
 
 // Runs compiled, from dist/test/: the package root is two folders up.
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SAMPLE = join(ROOT, 'issues', 'cqrb-2024-12-25.yaml');
-const BIN = join(ROOT, 'bin', 'compose.js');
 
 // The cache must never be the user's: set before anything prepares a picture.
 const tmp = mkdtempSync(join(tmpdir(), 'banmian-pictures-'));
@@ -161,21 +158,8 @@ function picturePos(text: string): { line: number; col: number } {
 /** SLOT's width: two columns and the gutter between. */
 const SLOT_WIDTH = spanWidth(G, 2);
 
-interface Run {
-  code: number | null;
-  stderr: string;
-}
-function run(file: string, out: string): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, file, '-o', out], { cwd: ROOT, env: { ...process.env, BANMIAN_CACHE: CLI_CACHE } });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.stdout.resume();
-    child.on('error', (e) => done({ code: null, stderr: String(e) }));
-    child.on('close', (code) => done({ code, stderr }));
-  });
-}
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const run = (file: string, out: string) => runCompose([file, '-o', out], { ...process.env, BANMIAN_CACHE: CLI_CACHE });
+const escape = escapeRegExp;
 
 interface Case {
   dir: string;

@@ -8,21 +8,19 @@
 // composed in-process with composeFile.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { composeFile, type ComposeResult } from '../src/cli/compose.js';
 import type { Geometry } from '../src/layout/template.js';
 import type { ArticleBox } from '../src/page/types.js';
+import { ROOT, escapeRegExp, runCompose, type Run } from './spawn.js';
+import type { RunReport } from '../src/cli/report.js';
 import { readPdf, type ReadLine, type ReadPage } from './readback.js';
 
 // Runs compiled, from dist/test/: the package root is two folders up.
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SAMPLE = join(ROOT, 'issues', 'cqrb-2024-12-25.yaml');
-const BIN = join(ROOT, 'bin', 'compose.js');
 
 type Obj = Record<string, unknown>;
 const sampleIssue = parse(readFileSync(SAMPLE, 'utf8')) as { paper: string; date: string; pages: { number: number; articles: Obj[] }[] };
@@ -101,21 +99,8 @@ const nthIndex = (text: string, needle: string, n: number) => {
   return at;
 };
 
-interface Run {
-  code: number | null;
-  stderr: string;
-}
-function run(...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.stdout.resume();
-    child.on('error', (e) => done({ code: null, stderr: String(e) }));
-    child.on('close', (code) => done({ code, stderr }));
-  });
-}
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const run = (...args: string[]) => runCompose(args);
+const escape = escapeRegExp;
 
 const mastheadLines = (parse(readFileSync(join(ROOT, 'layouts', 'tabloid.yaml'), 'utf8')) as { masthead: { lines: number } }).masthead.lines;
 
@@ -395,22 +380,7 @@ test('two articles with one id exit 2 at the second one’s id', () =>
 // ---------------------------------------------------------------------------
 // 4. The run report
 
-interface ReportArticle {
-  id: string;
-  pages: number[];
-  charactersSet: number;
-  oversetCharacters: number;
-  oversetLines: number;
-  warnings: { code: string; message: string }[];
-}
-interface Report {
-  issue: string;
-  pdf: string;
-  exitCode: number;
-  pages: { number: number; name: string; articles: string[] }[];
-  articles: ReportArticle[];
-  findings: unknown[];
-}
+type Report = RunReport;
 
 /** The report parses as JSON and has the documented keys, with their types. */
 function readReport(path: string): Report {

@@ -1,0 +1,28 @@
+// Runs the installed command the way the desk and the pipeline do: a child process, its exit code
+// and what it printed on standard error.
+import { spawn } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package root: tests run compiled, from dist/test/. */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'bin', 'compose.js');
+
+export interface Run {
+  code: number | null;
+  stderr: string;
+}
+
+export function runCompose(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout.resume();
+    child.on('error', (e) => done({ code: null, stderr: String(e) }));
+    child.on('close', (code) => done({ code, stderr }));
+  });
+}
+
+/** A string as a regular expression that matches it literally. */
+export const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
