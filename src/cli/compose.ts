@@ -1,6 +1,7 @@
 import { basename, extname, join } from 'node:path';
 import { FontRegistry } from '../fonts/registry.js';
 import { preparePictures } from '../images/pictures.js';
+import { outputProfile } from '../images/profile.js';
 import { loadIssue } from '../issue/parse.js';
 import { resolveIssue } from '../layout/resolve.js';
 import { composeIssue } from '../page/compose.js';
@@ -31,7 +32,9 @@ export async function composeFile(issuePath: string, outDir: string): Promise<Co
   const composition = composeIssue(issue, plan, fonts);
   const pictures = await preparePictures(composition);
   composition.findings.push(...pictures.findings);
-  const bytes = await renderPdf(composition, fonts, { title: `${issue.paper} ${issue.date}`, date: issue.date }, pictures.images);
+  // One output intent per file: the plant's profile as the first page's layout names it.
+  const profile = await outputProfile(plan.pages[0].template.pictures.profile);
+  const bytes = await renderPdf(composition, fonts, { title: `${issue.paper} ${issue.date}`, date: issue.date }, pictures.images, profile);
   const pdf = join(outDir, `${basename(issuePath, extname(issuePath))}.pdf`);
   writeAtomically(pdf, bytes);
   return { pdf, composition };

@@ -1,10 +1,15 @@
+import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
 import type { FontRegistry } from '../fonts/registry.js';
 import type { PreparedPicture } from '../images/prepare.js';
+import type { OutputProfile } from '../images/profile.js';
+import { PDFX_INFO, contentId, declareOutputIntent, infoName, overprintStates, useStates } from './pdfx.js';
 import type { Composition, PlacedFrame, PlacedRule } from '../page/types.js';
 
 /** Process black: text, rules and frames are K only, never RGB. */
 const BLACK: [number, number, number, number] = [0, 0, 0, 100];
+/** GWG: K text below 12 pt overprints; larger type knocks out. */
+const OVERPRINT_BELOW = 12;
 
 export interface RenderMeta {
   title: string;
@@ -16,13 +21,17 @@ export interface RenderMeta {
  * Writes the composed pages as PDF bytes. Decides nothing about layout: every glyph, rule and
  * frame is drawn where the page stage put it. The only module that knows pdfkit.
  */
-export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta, images: ReadonlyMap<PlacedFrame, PreparedPicture>): Promise<Buffer> {
+export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta, images: ReadonlyMap<PlacedFrame, PreparedPicture>, profile: OutputProfile): Promise<Buffer> {
   const when = new Date(`${meta.date}T00:00:00Z`);
   const doc = new PDFDocument({
     autoFirstPage: false,
     compress: true,
-    info: { Title: meta.title, Producer: 'Banmian', Creator: 'Banmian', CreationDate: when, ModDate: when },
+    pdfVersion: '1.3',
+    info: { Title: meta.title, Producer: 'Banmian', Creator: 'Banmian', CreationDate: when, ModDate: when, ...PDFX_INFO },
   });
+  (doc.info as Record<string, unknown>).Trapped = infoName(doc, 'False');
+  declareOutputIntent(doc, profile);
+  const states = overprintStates(doc);
   const chunks: Buffer[] = [];
   doc.on('data', (b: Buffer) => chunks.push(b));
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -31,26 +40,44 @@ export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta,
   });
   for (const f of fonts.loadedFaces()) doc.registerFont(f.role, f.file);
 
+  const content = createHash('md5');
   for (const page of c.pages) {
     const { trimWidth: w, trimHeight: h } = page.geometry;
     doc.addPage({ size: [w, h], margin: 0 });
     const box = [0, 0, w, h];
     Object.assign(doc.page.dictionary.data, { TrimBox: box, BleedBox: box });
+    useStates(doc, states);
     doc.fillColor(BLACK).strokeColor(BLACK);
     let face = '';
     let size = 0;
+    let overprinting: boolean | undefined;
+    const state = (overprint: boolean) => {
+      if (overprint !== overprinting) doc.addContent(overprint ? '/GSop gs' : '/GSko gs');
+      overprinting = overprint;
+    };
     for (const g of page.glyphs) {
+      // Black text below 12 pt overprints, so misregistration never shows white round the letters.
+      state(g.size < OVERPRINT_BELOW);
       if (g.face !== face) doc.font((face = g.face));
       if (g.size !== size) doc.fontSize((size = g.size));
       doc.text(g.ch, g.x, g.y, { lineBreak: false, baseline: 'alphabetic', features: g.fullWidth ? ['fwid'] : [] });
     }
+    state(true);
     for (const r of page.rules) stroke(doc, r);
     for (const f of page.frames) {
       const picture = images.get(f);
-      if (picture) doc.image(picture.jpeg, f.x, f.y, { width: f.width, height: f.height });
-      else doc.lineWidth(f.lineWidth).rect(f.x, f.y, f.width, f.height).stroke();
+      if (picture) {
+        state(false);
+        doc.image(picture.jpeg, f.x, f.y, { width: f.width, height: f.height });
+        content.update(picture.jpeg);
+      } else {
+        state(true);
+        doc.lineWidth(f.lineWidth).rect(f.x, f.y, f.width, f.height).stroke();
+      }
     }
+    content.update(JSON.stringify([page.number, page.glyphs, page.rules, page.frames.map(({ x, y, width, height }) => [x, y, width, height])]));
   }
+  contentId(doc, content.digest('hex'));
   doc.end();
   return done;
 }

@@ -1,0 +1,127 @@
+// What the printing plant's RIP checks before it accepts a page: the PDF/X-1a:2001 markers, the
+// output intent with its profile, boxes, overprinting black text, and a file identifier that comes
+// from the content. Read from the file itself with mupdf (and qpdf's own check where installed).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as mupdf from 'mupdf';
+import { composeFile } from '../src/cli/compose.js';
+import { ROOT } from './spawn.js';
+
+const SAMPLE = join(ROOT, 'issues', 'cqrb-2024-12-25.yaml');
+
+let dir: string;
+let bytes: Buffer;
+let pdf: mupdf.PDFDocument;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'banmian-print-'));
+  const { pdf: file } = await composeFile(SAMPLE, dir);
+  bytes = readFileSync(file);
+  pdf = mupdf.Document.openDocument(bytes, 'application/pdf') as mupdf.PDFDocument;
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('PDF/X-1a:2001 identification: PDF 1.3, GTS keys, /Trapped as a name, dates, title, a trailer /ID', () => {
+  assert.equal(bytes.subarray(0, 8).toString('latin1'), '%PDF-1.3');
+  const trailer = pdf.getTrailer();
+  const info = trailer.get('Info');
+  assert.equal(info.get('GTS_PDFXVersion').asString(), 'PDF/X-1:2001');
+  assert.equal(info.get('GTS_PDFXConformance').asString(), 'PDF/X-1a:2001');
+  assert.ok(info.get('Trapped').isName(), '/Trapped is not a name');
+  assert.equal(info.get('Trapped').asName(), 'False');
+  for (const key of ['Title', 'CreationDate', 'ModDate']) assert.ok(info.get(key).isString(), `Info has no ${key}`);
+  // The issue's date, not the clock: the bytes repeat.
+  assert.match(info.get('CreationDate').asString(), /^D:20241225/);
+  assert.equal(trailer.get('ID').length, 2);
+});
+
+test('one output intent, /S /GTS_PDFX, with an embedded CMYK output-device profile', () => {
+  const intents = pdf.getTrailer().get('Root').get('OutputIntents');
+  assert.equal(intents.length, 1);
+  const intent = intents.get(0);
+  assert.equal(intent.get('S').asName(), 'GTS_PDFX');
+  assert.ok(intent.get('OutputConditionIdentifier').asString().length > 0);
+  const icc = Buffer.from(intent.get('DestOutputProfile').readStream().asUint8Array());
+  assert.equal(icc.subarray(12, 16).toString('latin1'), 'prtr');
+  assert.equal(icc.subarray(16, 20).toString('latin1'), 'CMYK');
+  assert.equal(intent.get('DestOutputProfile').get('N').asNumber(), 4);
+});
+
+test('every page has a TrimBox and a BleedBox inside its MediaBox', () => {
+  for (let i = 0; i < pdf.countPages(); i++) {
+    const page = pdf.loadPage(i).getObject();
+    const media = page.get('MediaBox').asJS() as number[];
+    for (const key of ['TrimBox', 'BleedBox']) {
+      const box = page.get(key).asJS() as number[];
+      assert.equal(box.length, 4, `page ${i + 1} has no ${key}`);
+      assert.ok(box[0]! >= media[0]! && box[1]! >= media[1]! && box[2]! <= media[2]! && box[3]! <= media[3]!, `${key} outside MediaBox`);
+    }
+  }
+});
+
+/** The operators of a page's content stream, with the graphics state and font size in force at each text show. */
+function textShows(pageIndex: number): { size: number; state: string }[] {
+  const page = pdf.loadPage(pageIndex).getObject();
+  const streams = page.get('Contents');
+  const text = (o: mupdf.PDFObject) => Buffer.from(o.readStream().asUint8Array()).toString('latin1');
+  const raw = streams.isArray() ? Array.from({ length: streams.length }, (_, k) => text(streams.get(k))).join('\n') : text(streams);
+  const shows: { size: number; state: string }[] = [];
+  let state = '';
+  let size = 0;
+  for (const m of raw.matchAll(/\/(GS\w+) gs|\/\S+ ([\d.]+) Tf|\] TJ|\) Tj|> Tj/g)) {
+    if (m[1]) state = m[1];
+    else if (m[2]) size = Number(m[2]);
+    else shows.push({ size, state });
+  }
+  return shows;
+}
+
+test('black text below 12 pt overprints (OP, op, OPM 1); headlines knock out', () => {
+  const gs = pdf.loadPage(0).getObject().get('Resources').get('ExtGState');
+  assert.equal(gs.get('GSop').get('OP').asBoolean(), true);
+  assert.equal(gs.get('GSop').get('op').asBoolean(), true);
+  assert.equal(gs.get('GSop').get('OPM').asNumber(), 1);
+  assert.equal(gs.get('GSko').get('op').asBoolean(), false);
+  let small = 0;
+  let large = 0;
+  for (let i = 0; i < pdf.countPages(); i++) {
+    for (const s of textShows(i)) {
+      if (s.size < 12) {
+        small++;
+        assert.equal(s.state, 'GSop', `${s.size} pt text does not overprint`);
+      } else {
+        large++;
+        assert.equal(s.state, 'GSko', `${s.size} pt text overprints`);
+      }
+    }
+  }
+  assert.ok(small > 5000 && large > 20, `${small} small and ${large} large text shows`);
+});
+
+test('the file identifier comes from the content: the same issue repeats it, an edit changes it', async () => {
+  const again = readFileSync((await composeFile(SAMPLE, join(dir, 'again'))).pdf);
+  assert.ok(again.equals(bytes), 'two runs differ');
+  const edited = readFileSync(SAMPLE, 'utf8').replace('name: 要闻\n    layout: broadsheet\n    articles:', 'name: 综合\n    layout: broadsheet\n    articles:');
+  assert.notEqual(edited, readFileSync(SAMPLE, 'utf8'));
+  const file = join(ROOT, 'issues', `.print-test-${process.pid}.yaml`);
+  writeFileSync(file, edited);
+  try {
+    const other = mupdf.Document.openDocument(readFileSync((await composeFile(file, dir)).pdf), 'application/pdf') as mupdf.PDFDocument;
+    assert.notEqual(other.getTrailer().get('ID').get(0).toString(), pdf.getTrailer().get('ID').get(0).toString());
+  } finally {
+    rmSync(file, { force: true });
+  }
+});
+
+test('qpdf finds no fault in the file', (t) => {
+  const probe = spawnSync('qpdf', ['--version']);
+  if (probe.error) return t.skip('qpdf is not installed (apt-get install qpdf; .ci/run does)');
+  const r = spawnSync('qpdf', ['--check', join(dir, 'cqrb-2024-12-25.pdf')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /No syntax or stream encoding errors found/);
+});
