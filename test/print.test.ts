@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as mupdf from 'mupdf';
+import { parse, stringify } from 'yaml';
 import { composeFile } from '../src/cli/compose.js';
 import { ROOT } from './spawn.js';
 
@@ -124,4 +125,60 @@ test('qpdf finds no fault in the file', (t) => {
   const r = spawnSync('qpdf', ['--check', join(dir, 'cqrb-2024-12-25.pdf')], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /No syntax or stream encoding errors found/);
+});
+
+// ---------------------------------------------------------------------------
+// Ink: what the plates will carry
+
+const hasGhostscript = !spawnSync('gs', ['--version']).error;
+
+/** Renders every page with Ghostscript into CMYK pixels; stderr must stay empty (no warnings). */
+function renderCmyk(file: string, dpi: number): { pages: Uint8Array[]; stderr: string } {
+  const out = join(dir, `render-${dpi}-%d.pam`);
+  const r = spawnSync('gs', ['-q', '-dNOPAUSE', '-dBATCH', '-dSAFER', `-r${dpi}`, '-sDEVICE=pamcmyk32', `-sOutputFile=${out}`, file], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const pages: Uint8Array[] = [];
+  for (let i = 1; i <= pdf.countPages(); i++) {
+    const pam = readFileSync(out.replace('%d', String(i)));
+    const header = pam.indexOf('ENDHDR\n') + 'ENDHDR\n'.length;
+    pages.push(pam.subarray(header));
+  }
+  return { pages, stderr: r.stderr + r.stdout };
+}
+
+test('Ghostscript renders every page without a warning, and no pixel carries more than 240 % ink', (t) => {
+  if (!hasGhostscript) return t.skip('Ghostscript is not installed (apt-get install ghostscript; .ci/run does)');
+  const { pages, stderr } = renderCmyk(join(dir, 'cqrb-2024-12-25.pdf'), 50);
+  assert.equal(stderr.trim(), '');
+  let max = 0;
+  let coloured = 0;
+  for (const px of pages) {
+    for (let i = 0; i + 3 < px.length; i += 4) {
+      const total = px[i]! + px[i + 1]! + px[i + 2]! + px[i + 3]!;
+      if (total > max) max = total;
+      if (px[i]! + px[i + 1]! + px[i + 2]! > 0) coloured++;
+    }
+  }
+  assert.ok(coloured > 1000, 'the sample shows no colour picture: the check would prove nothing');
+  assert.ok((max / 255) * 100 <= 241, `a pixel carries ${((max / 255) * 100).toFixed(1)} % ink`);
+});
+
+test('text and rules print on the black plate only (Ghostscript inkcov of a page without pictures)', async (t) => {
+  if (!hasGhostscript) return t.skip('Ghostscript is not installed (apt-get install ghostscript; .ci/run does)');
+  // The sample without its picture slots: every mark left is text or a rule.
+  const issue = parse(readFileSync(SAMPLE, 'utf8')) as { pages: { articles: { pictures?: unknown }[] }[] };
+  for (const page of issue.pages) for (const a of page.articles) delete a.pictures;
+  const text = stringify(issue);
+  assert.ok(!text.includes('source:'), 'the fixture still has pictures');
+  const file = join(dir, 'text-only.yaml');
+  writeFileSync(file, text);
+  const { pdf: out } = await composeFile(file, join(dir, 'text-only'));
+  const r = spawnSync('gs', ['-q', '-dNOPAUSE', '-dBATCH', '-dSAFER', '-r50', '-sDEVICE=inkcov', '-o', '-', out], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const rows = r.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/).slice(0, 4).map(Number));
+  assert.equal(rows.length, 2);
+  for (const [c, m, y, k] of rows) {
+    assert.deepEqual([c, m, y], [0, 0, 0]);
+    assert.ok(k! > 0.01, 'nothing on the black plate');
+  }
 });

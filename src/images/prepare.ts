@@ -7,6 +7,7 @@ import { IssueError } from '../issue/errors.js';
 import type { Crop, SourcePos } from '../issue/types.js';
 import type { PictureSettings } from '../layout/template.js';
 import { writeAtomically } from '../files.js';
+import { cmykTiff, limitInk } from './ink.js';
 
 export interface PictureRequest {
   source: string;
@@ -57,13 +58,16 @@ export function cropRect(imageWidth: number, imageHeight: number, aspect: number
   return { left, top, width: cw, height: ch };
 }
 
+/** JPEG's rounding moves a pixel's coverage by a percent or two: the limit keeps that much in hand. */
+const JPEG_MARGIN = 3;
+
 function cacheDir(): string {
   return process.env.BANMIAN_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'banmian', 'pictures');
 }
 
 /**
  * decode → upright (EXIF) → crop to the slot's aspect → resample to the layout's resolution (never
- * up) → the plant's CMYK (gray stays gray) → JPEG. Results are cached by the content of everything
+ * up) → the plant's CMYK within its ink limit (gray stays gray) → JPEG. Results are cached by the content of everything
  * that goes in, so recomposing after an edit elsewhere costs a file read.
  */
 export async function preparePicture(req: PictureRequest, settings: PictureSettings): Promise<PreparedPicture> {
@@ -93,7 +97,7 @@ export async function preparePicture(req: PictureRequest, settings: PictureSetti
   const profile = settings.profile === 'cmyk' ? 'cmyk' : createHash('sha256').update(readFileSync(settings.profile)).digest('hex');
   const key = createHash('sha256')
     .update(bytes)
-    .update(JSON.stringify([rect, pixelWidth, pixelHeight, gray, profile, settings.quality, sharp.versions.vips]))
+    .update(JSON.stringify([rect, pixelWidth, pixelHeight, gray, profile, settings.quality, settings.tac, sharp.versions.vips]))
     .digest('hex');
   const cached = join(cacheDir(), `${key}.jpg`);
   const result = { pixelWidth, pixelHeight, ppi: Math.min(ppi, settings.ppi), gray };
@@ -101,9 +105,14 @@ export async function preparePicture(req: PictureRequest, settings: PictureSetti
 
   let jpeg: Buffer;
   try {
-    let image = sharp(bytes).rotate().extract(rect).resize(pixelWidth, pixelHeight).flatten({ background: '#ffffff' });
-    image = gray ? image.toColourspace('b-w') : image.withIccProfile(settings.profile);
-    jpeg = await image.jpeg({ quality: settings.quality }).toBuffer();
+    const image = sharp(bytes).rotate().extract(rect).resize(pixelWidth, pixelHeight).flatten({ background: '#ffffff' });
+    if (gray) jpeg = await image.toColourspace('b-w').jpeg({ quality: settings.quality }).toBuffer();
+    else {
+      const { data, info } = await image.withIccProfile(settings.profile).raw().toBuffer({ resolveWithObject: true });
+      limitInk(data, settings.tac - JPEG_MARGIN);
+      // Declared CMYK from end to end, so sharp writes the values as they are instead of converting them.
+      jpeg = await sharp(cmykTiff(data, info.width, info.height)).pipelineColourspace('cmyk').toColourspace('cmyk').jpeg({ quality: settings.quality }).toBuffer();
+    }
   } catch (e) {
     // A file whose header reads but whose pixels do not (a truncated JPEG) fails only here.
     throw new IssueError('bad-picture', req.pos, `picture file ${req.source} cannot be decoded (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); give a whole JPEG, PNG, WebP or TIFF`);

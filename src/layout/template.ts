@@ -38,6 +38,8 @@ export interface PictureSettings {
   /** The plant's CMYK output profile: a file, or sharp's built-in `cmyk`. */
   profile: string;
   quality: number;
+  /** Total area coverage a picture's pixel may reach, percent. */
+  tac: number;
 }
 
 export interface Template {
@@ -192,6 +194,7 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
       minPpi: num(['pictures', 'min-ppi']),
       profile: profileOf(str(['pictures', 'profile'])!),
       quality: num(['pictures', 'quality']),
+      tac: num(['pictures', 'tac']),
     },
     styles,
   };
