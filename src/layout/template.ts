@@ -29,6 +29,10 @@ export interface Style {
   marker?: string;
 }
 
+/** The PDF/X conformance level written: X-1a (PDF 1.3) for plants' legacy RIPs, or X-4 (PDF 1.6). */
+export type PdfxLevel = 'PDF/X-1a' | 'PDF/X-4';
+export const PDFX_LEVELS: readonly PdfxLevel[] = ['PDF/X-1a', 'PDF/X-4'];
+
 /** How pictures are made ready for the plant: layout data, so each paper sets its own. */
 export interface PictureSettings {
   /** Resolution pictures are resampled to when they have more, pixels per inch. */
@@ -55,6 +59,8 @@ export interface Template {
   /** Grid lines the masthead (报头) takes on a masthead page. */
   mastheadLines: number;
   pictures: PictureSettings;
+  /** The PDF/X level written for pages of this layout. */
+  pdfx: PdfxLevel;
   styles: Record<StyleName, Style>;
 }
 
@@ -154,6 +160,11 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     if (!existsSync(path)) fail(['pictures', 'profile'], `names ${path}, which is not there; give an ICC profile file or cmyk`);
     return path;
   };
+  const pdfxOf = (path: (string | number)[]) => {
+    const v = str(path) as PdfxLevel;
+    if (!PDFX_LEVELS.includes(v)) fail(path, `must be one of ${PDFX_LEVELS.join(', ')}`);
+    return v;
+  };
   const kinsoku = str(['body', 'kinsoku']) as KinsokuLevel;
   if (!KINSOKU.includes(kinsoku)) fail(['body', 'kinsoku'], `must be one of ${KINSOKU.join(', ')}`);
   const styles = {} as Record<StyleName, Style>;
@@ -188,6 +199,7 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     numeralUnits: str(['body', 'numeral-units'])!,
     rules: { article: num(['rules', 'article']), folio: num(['rules', 'folio']) },
     jump: { to: jumpText('to'), from: jumpText('from') },
+    pdfx: pdfxOf(['print', 'pdfx']),
     mastheadLines: num(['masthead', 'lines']),
     pictures: {
       ppi: num(['pictures', 'ppi']),

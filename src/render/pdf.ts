@@ -3,7 +3,8 @@ import PDFDocument from 'pdfkit';
 import type { FontRegistry } from '../fonts/registry.js';
 import type { PreparedPicture } from '../images/prepare.js';
 import type { OutputProfile } from '../images/profile.js';
-import { PDFX_INFO, contentId, declareOutputIntent, infoName, overprintStates, useStates } from './pdfx.js';
+import type { PdfxLevel } from '../layout/template.js';
+import { PDFX, contentId, declareOutputIntent, declareX4Metadata, infoName, overprintStates, useStates } from './pdfx.js';
 import type { Composition, PlacedFrame, PlacedRule } from '../page/types.js';
 
 /** Process black: text, rules and frames are K only, never RGB. */
@@ -15,6 +16,7 @@ export interface RenderMeta {
   title: string;
   /** The issue's date: the PDF's dates come from it, not from the clock, so the bytes repeat. */
   date: string;
+  pdfx: PdfxLevel;
 }
 
 /**
@@ -23,11 +25,12 @@ export interface RenderMeta {
  */
 export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta, images: ReadonlyMap<PlacedFrame, PreparedPicture>, profile: OutputProfile): Promise<Buffer> {
   const when = new Date(`${meta.date}T00:00:00Z`);
+  const level = PDFX[meta.pdfx];
   const doc = new PDFDocument({
     autoFirstPage: false,
     compress: true,
-    pdfVersion: '1.3',
-    info: { Title: meta.title, Producer: 'Banmian', Creator: 'Banmian', CreationDate: when, ModDate: when, ...PDFX_INFO },
+    pdfVersion: level.pdfVersion,
+    info: { Title: meta.title, Producer: 'Banmian', Creator: 'Banmian', CreationDate: when, ModDate: when, ...level.info },
   });
   (doc.info as Record<string, unknown>).Trapped = infoName(doc, 'False');
   declareOutputIntent(doc, profile);
@@ -77,7 +80,9 @@ export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta,
     }
     content.update(JSON.stringify([page.number, page.glyphs, page.rules, page.frames.map(({ x, y, width, height }) => [x, y, width, height])]));
   }
-  contentId(doc, content.digest('hex'));
+  const hash = content.digest('hex');
+  contentId(doc, hash);
+  if (meta.pdfx === 'PDF/X-4') declareX4Metadata(doc, hash);
   doc.end();
   return done;
 }

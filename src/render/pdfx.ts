@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { OutputProfile } from '../images/profile.js';
+import type { PdfxLevel } from '../layout/template.js';
 
 /**
  * The pieces of PDF/X-1a:2001 that pdfkit does not write by itself, each a small step on the
@@ -14,7 +15,29 @@ type Doc = PDFKit.PDFDocument & {
   page: PDFKit.PDFPage & { ext_gstates: Record<string, unknown> };
 };
 
-export const PDFX_INFO = { GTS_PDFXVersion: 'PDF/X-1:2001', GTS_PDFXConformance: 'PDF/X-1a:2001' } as const;
+/** What each level writes: the PDF version it is bound to and its Info identification. */
+export const PDFX: Record<PdfxLevel, { pdfVersion: '1.3' | '1.6'; info: Record<string, string> }> = {
+  'PDF/X-1a': { pdfVersion: '1.3', info: { GTS_PDFXVersion: 'PDF/X-1:2001', GTS_PDFXConformance: 'PDF/X-1a:2001' } },
+  'PDF/X-4': { pdfVersion: '1.6', info: { GTS_PDFXVersion: 'PDF/X-4' } },
+};
+
+/**
+ * PDF/X-4 identifies itself in the XMP metadata (ISO 15930-7): the version, /Trapped, and the
+ * document and version ids, here derived from the content so the bytes still repeat.
+ */
+export function declareX4Metadata(pdf: PDFKit.PDFDocument, contentHash: string): void {
+  const id = `uuid:${contentHash.slice(0, 8)}-${contentHash.slice(8, 12)}-${contentHash.slice(12, 16)}-${contentHash.slice(16, 20)}-${contentHash.slice(20, 32)}`;
+  (pdf as unknown as { appendXML(xml: string): void }).appendXML(`
+        <rdf:Description rdf:about="" xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/" xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/">
+            <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>
+            <xmpMM:DocumentID>${id}</xmpMM:DocumentID>
+            <xmpMM:VersionID>1</xmpMM:VersionID>
+            <xmpMM:RenditionClass>default</xmpMM:RenditionClass>
+        </rdf:Description>
+        <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+            <pdf:Trapped>False</pdf:Trapped>
+        </rdf:Description>`);
+}
 
 /** One /OutputIntents entry, /S /GTS_PDFX, with the plant's profile as /DestOutputProfile. */
 export function declareOutputIntent(pdf: PDFKit.PDFDocument, profile: OutputProfile): void {
