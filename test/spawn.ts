@@ -11,16 +11,18 @@ const BIN = join(ROOT, 'bin', 'compose.js');
 export interface Run {
   code: number | null;
   stderr: string;
+  stdout: string;
 }
 
 export function runCompose(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env });
     let stderr = '';
+    let stdout = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.stdout.resume();
-    child.on('error', (e) => done({ code: null, stderr: String(e) }));
-    child.on('close', (code) => done({ code, stderr }));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.on('error', (e) => done({ code: null, stderr: String(e), stdout }));
+    child.on('close', (code) => done({ code, stderr, stdout }));
   });
 }
 
