@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import { EXIT, type SetExit } from '../exit.js';
+import { formatPreflight, preflightFiles, profileFromLayout } from '../preflight.js';
+
+/** `compose preflight FILE.pdf...`: any PDF against the plant's checklist. */
+export function preflightCommand(program: Command, exit: SetExit): void {
+  program
+    .command('preflight')
+    .description("check PDFs (ours, or a client's advertisement) against the plant's checklist")
+    .argument('<pdf...>', 'PDF files')
+    .option('--json', 'one JSON report for the pipeline')
+    .option('-l, --layout <name>', "the layout whose ink limit and picture resolution apply; naming it also checks every page's trim against it")
+    .addHelpText('after', '\nChecks: PDF/X identification and output intent, boxes, embedded fonts, no RGB or spot colours, total ink coverage, image resolution, overprinting black text, transparency in PDF/X-1a.\nExit codes: 0 every file passes, 1 findings, 2 a file cannot be read.')
+    .action(async (files: string[], opts: { json?: boolean; layout?: string }) => {
+      const run = await preflightFiles(files, profileFromLayout(opts.layout ?? 'broadsheet', opts.layout !== undefined));
+      process.stdout.write(opts.json ? `${JSON.stringify(run, null, 2)}\n` : formatPreflight(run));
+      exit(run.unreadable.length ? EXIT.badInput : run.reports.every((r) => r.pass) ? EXIT.clean : EXIT.findings);
+    });
+}
