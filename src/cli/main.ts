@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
 import { composeCommand } from './commands/compose.js';
 import { preflightCommand } from './commands/preflight.js';
+import { validateCommand } from './commands/validate.js';
 import { EXIT } from './exit.js';
 
 export { EXIT };
@@ -14,6 +15,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   program.name('compose').description('Banmian (版面): compose a Chinese newspaper issue file into a print-ready PDF').exitOverride();
   composeCommand(program, exit);
+  validateCommand(program, exit);
   preflightCommand(program, exit);
   try {
     await program.parseAsync(argv);

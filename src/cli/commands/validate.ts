@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { IssueError, IssueErrors, formatIssueError } from '../../issue/errors.js';
+import { loadIssue } from '../../issue/parse.js';
+import { resolveIssue } from '../../layout/resolve.js';
+import { packageRoot } from '../../paths.js';
+import { fontRegistry } from '../compose.js';
+import { EXIT, type SetExit } from '../exit.js';
+
+export interface Validation {
+  file: string;
+  problems: { file: string; line: number; column: number; code: string; message: string }[];
+}
+
+/**
+ * Everything that can be known about an issue without composing it: the schema, the layouts and
+ * their fonts, the grid (articles on it and apart), the threads' pages and order, the pictures'
+ * files. Whether text fits is the composer's to say.
+ */
+export function validateIssue(file: string): Validation {
+  const problems: IssueError[] = [];
+  try {
+    const issue = loadIssue(file);
+    resolveIssue(issue, join(packageRoot(), 'layouts'), fontRegistry());
+    for (const page of issue.pages) {
+      for (const a of page.articles) {
+        for (const p of a.pictures) {
+          if (p.source && !existsSync(p.source)) problems.push(new IssueError('bad-picture', p.pos, `picture file ${p.source} not found; give a path relative to the issue file, or an absolute one`));
+        }
+      }
+    }
+  } catch (e) {
+    if (e instanceof IssueErrors) problems.push(...e.errors);
+    else if (e instanceof IssueError) problems.push(e);
+    else throw e;
+  }
+  return { file, problems: problems.map((p) => ({ ...p.pos, code: p.code, message: p.message })) };
+}
+
+/** `compose validate ISSUE.yaml...`: every problem as file:line:col, without composing. */
+export function validateCommand(program: Command, exit: SetExit): void {
+  program
+    .command('validate')
+    .description('check issue files against the schema, the layouts, the grid, threads, pictures and fonts, without composing')
+    .argument('<issue...>', 'issue files (YAML)')
+    .option('--json', 'the problems as JSON, per file')
+    .addHelpText('after', '\nExit codes: 0 every file is valid, 2 problems (each as file:line:col: message).')
+    .action((files: string[], opts: { json?: boolean }) => {
+      const results = files.map(validateIssue);
+      if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+      else {
+        for (const r of results) {
+          if (r.problems.length === 0) process.stdout.write(`ok  ${r.file}\n`);
+          for (const p of r.problems) process.stderr.write(`${formatIssueError(new IssueError(p.code as IssueError['code'], p, p.message))}\n`);
+        }
+      }
+      exit(results.some((r) => r.problems.length) ? EXIT.badInput : EXIT.clean);
+    });
+}
