@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
 import { composeCommand } from './commands/compose.js';
+import { fontsCommand } from './commands/fonts.js';
+import { initCommand } from './commands/init.js';
 import { preflightCommand } from './commands/preflight.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT } from './exit.js';
@@ -17,6 +19,8 @@ export async function main(argv: string[]): Promise<number> {
   composeCommand(program, exit);
   validateCommand(program, exit);
   preflightCommand(program, exit);
+  initCommand(program, exit);
+  fontsCommand(program, exit);
   try {
     await program.parseAsync(argv);
     return code;

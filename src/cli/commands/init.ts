@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { writeAtomically } from '../../files.js';
+import { loadHao, loadTemplate } from '../../layout/template.js';
+import { packageRoot } from '../../paths.js';
+import { EXIT, type SetExit } from '../exit.js';
+
+/**
+ * A new issue file for the desk to fill: one page of the chosen layout with a lead picture slot
+ * across its grid, and the keys of an article shown in comments. It holds no text of its own.
+ */
+export function scaffold(name: string, layout: string, date: string, paper: string): string {
+  const layouts = join(packageRoot(), 'layouts');
+  const t = loadTemplate(layouts, layout, loadHao(layouts));
+  const { columns, lines } = t.grid;
+  return `# yaml-language-server: $schema=../schema/issue.schema.json
+# ${name}: ${t.name} pages of ${columns} columns × ${lines} grid lines. Run \`npx compose validate\` as you fill it.
+format: 1
+paper: ${JSON.stringify(paper)}
+date: "${date}"
+pages:
+  - number: 1                  # 版次
+    name: 要闻                  # 版名
+    layout: ${layout}
+    masthead: true             # 头版: the masthead takes grid lines 1–${t.mastheadLines}
+    articles:
+      - id: lead
+        place: {column: 1, span: ${columns}, line: ${t.mastheadLines + 2}, lines: ${Math.min(30, lines - t.mastheadLines - 1)}}
+        pictures:
+          - place: {column: 1, span: ${columns}, line: 1, lines: ${Math.min(30, lines - t.mastheadLines - 1)}}
+            # source: pictures/lead.jpg
+        # kicker: 引题
+        # headline: 主题 (one or two lines)
+        # subhead: 副题
+        # byline: …
+        # body:
+        #   - a paragraph
+        #   - {lead: "…：", text: "…"}
+        #   - {subhead: 小标题}
+        # continued:
+        #   - {page: 2, place: {column: 1, span: 2, line: 1, lines: 20}}
+`;
+}
+
+/** \`compose init NAME\`: issues/NAME.yaml from a layout, never over an existing file. */
+export function initCommand(program: Command, exit: SetExit): void {
+  program
+    .command('init')
+    .description('scaffold a new issue file from a layout')
+    .argument('<name>', 'the issue file to create, without .yaml (e.g. cqrb-2024-12-26)')
+    .requiredOption('-p, --paper <name>', "the paper's name, as its masthead sets it")
+    .option('-l, --layout <name>', 'page template', 'broadsheet')
+    .option('-d, --date <date>', 'the issue date, YYYY-MM-DD', new Date().toISOString().slice(0, 10))
+    .option('--dir <dir>', 'folder for the new file', 'issues')
+    .action((name: string, opts: { paper: string; layout: string; date: string; dir: string }) => {
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) program.error(`init: "${name}" is not a plain file name (letters, digits, - _ .)`, { exitCode: EXIT.badInput });
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.date)) program.error(`init: --date must be YYYY-MM-DD, not "${opts.date}"`, { exitCode: EXIT.badInput });
+      if (!existsSync(join(packageRoot(), 'layouts', `${opts.layout}.yaml`))) program.error(`init: there is no layout "${opts.layout}" in layouts/`, { exitCode: EXIT.badInput });
+      const file = join(opts.dir, `${name}.yaml`);
+      if (existsSync(file)) program.error(`init: ${file} exists; give another name`, { exitCode: EXIT.badInput });
+      writeAtomically(file, scaffold(name, opts.layout, opts.date, opts.paper));
+      process.stdout.write(`${file}\n`);
+      exit(EXIT.clean);
+    });
+}
