@@ -4,6 +4,7 @@ import { composeCommand } from './commands/compose.js';
 import { fontsCommand } from './commands/fonts.js';
 import { initCommand } from './commands/init.js';
 import { preflightCommand } from './commands/preflight.js';
+import { proofCommand } from './commands/proof.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT } from './exit.js';
 
@@ -15,9 +16,11 @@ export async function main(argv: string[]): Promise<number> {
   const exit = (c: number) => {
     code = c;
   };
-  program.name('compose').description('Banmian (版面): compose a Chinese newspaper issue file into a print-ready PDF').exitOverride();
+  // Options after a command's name are that command's: proof's -o is not compose's.
+  program.name('compose').description('Banmian (版面): compose a Chinese newspaper issue file into a print-ready PDF').exitOverride().enablePositionalOptions();
   composeCommand(program, exit);
   validateCommand(program, exit);
+  proofCommand(program, exit);
   preflightCommand(program, exit);
   initCommand(program, exit);
   fontsCommand(program, exit);

@@ -3,6 +3,7 @@ declare module 'fontkit' {
   export interface Glyph {
     id: number;
     advanceWidth: number;
+    path: { toSVG(): string };
   }
   export interface Font {
     postscriptName: string;
@@ -10,6 +11,7 @@ declare module 'fontkit' {
     unitsPerEm: number;
     hasGlyphForCodePoint(codePoint: number): boolean;
     glyphForCodePoint(codePoint: number): Glyph;
+    layout(text: string, features?: string[]): { glyphs: Glyph[] };
   }
   export function openSync(path: string): Font;
   export function create(buffer: Uint8Array): Font;

@@ -1,0 +1,38 @@
+import { basename, extname, join } from 'node:path';
+import type { Command } from 'commander';
+import { writeAtomically } from '../../files.js';
+import { proofPng } from '../../proof/png.js';
+import { OVERLAYS, type Overlay } from '../../proof/svg.js';
+import { buildIssue, fontRegistry } from '../compose.js';
+import { EXIT, type SetExit } from '../exit.js';
+
+/** `compose proof ISSUE.yaml`: PNG proofs of pages, with the grid, the article boxes and overset marked. */
+export function proofCommand(program: Command, exit: SetExit): void {
+  program
+    .command('proof')
+    .description('PNG proofs of pages, with optional overlays: the column grid, article ids and boxes, overset in red')
+    .argument('<issue>', 'issue file (YAML)')
+    .option('-p, --page <number>', 'only this page (版次)')
+    .option('--overlay <list>', `overlays, comma-separated: ${OVERLAYS.join(', ')}`, '')
+    .option('--dpi <n>', 'resolution of the PNG', '72')
+    .option('-o, --out <dir>', 'output folder', 'out')
+    .addHelpText('after', '\nWrites DIR/ISSUE-pN.png for each page. Exit codes as for compose: 0 clean, 1 blocking findings (shown in red with --overlay overset), 2 bad input.')
+    .action(async (file: string, opts: { page?: string; overlay: string; dpi: string; out: string }) => {
+      const overlays = opts.overlay.split(',').map((o) => o.trim()).filter(Boolean);
+      const unknown = overlays.filter((o) => !OVERLAYS.includes(o as Overlay));
+      if (unknown.length) program.error(`proof: unknown overlay ${unknown.join(', ')}; expected ${OVERLAYS.join(', ')}`, { exitCode: EXIT.badInput });
+      const dpi = Number(opts.dpi);
+      if (!(dpi >= 10 && dpi <= 600)) program.error(`proof: --dpi must be between 10 and 600, not "${opts.dpi}"`, { exitCode: EXIT.badInput });
+      const built = await buildIssue(file);
+      const pages = built.composition.pages.filter((p) => opts.page === undefined || String(p.number) === opts.page);
+      if (!pages.length) program.error(`proof: ${file} has no page ${opts.page}; its pages are ${built.composition.pages.map((p) => p.number).join(', ')}`, { exitCode: EXIT.badInput });
+      for (const page of pages) {
+        const png = await proofPng(page, fontRegistry(), built.pictures.images, built.composition.findings, new Set(overlays as Overlay[]), dpi);
+        const out = join(opts.out, `${basename(file, extname(file))}-p${page.number}.png`);
+        writeAtomically(out, png);
+        process.stdout.write(`${out}\n`);
+      }
+      for (const f of built.composition.findings.filter((x) => x.blocking)) process.stderr.write(`error: ${f.code}${f.article ? ` (article ${f.article})` : ''}: ${f.message}\n`);
+      exit(built.composition.findings.some((f) => f.blocking) ? EXIT.findings : EXIT.clean);
+    });
+}

@@ -1,0 +1,61 @@
+import type { FontRegistry } from '../fonts/registry.js';
+import type { ComposedPage, Finding, PlacedFrame } from '../page/types.js';
+
+export type Overlay = 'grid' | 'ids' | 'overset';
+export const OVERLAYS: readonly Overlay[] = ['grid', 'ids', 'overset'];
+
+/** A picture as the proof shows it: an sRGB rendering of the CMYK picture the PDF carries. */
+export type ProofPictures = ReadonlyMap<PlacedFrame, string>;
+
+const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const f2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * The page as SVG, drawn from the page model (not from the PDF): every glyph as its outline from
+ * the font file, each outline defined once and used where it stands; rules, frames and pictures;
+ * and the overlays the desk asks for.
+ */
+export function pageSvg(page: ComposedPage, fonts: FontRegistry, pictures: ProofPictures, findings: Finding[], overlays: ReadonlySet<Overlay>): string {
+  const g = page.geometry;
+  const defs = new Map<string, string>();
+  const body: string[] = [];
+  for (const gl of page.glyphs) {
+    const font = fonts.face(gl.face).font;
+    const glyph = gl.fullWidth ? font.layout(gl.ch, ['fwid']).glyphs[0] : font.glyphForCodePoint(gl.ch.codePointAt(0)!);
+    const id = `${gl.face}-${glyph.id}`;
+    if (!defs.has(id)) defs.set(id, `<path id="${id}" d="${glyph.path.toSVG()}"/>`);
+    const s = f2(gl.size / font.unitsPerEm);
+    body.push(`<use href="#${id}" transform="translate(${f2(gl.x)} ${f2(gl.y)}) scale(${s} ${-s})"/>`);
+  }
+  for (const r of page.rules) body.push(`<line x1="${f2(r.x1)}" y1="${f2(r.y1)}" x2="${f2(r.x2)}" y2="${f2(r.y2)}" stroke="#000" stroke-width="${r.width}"/>`);
+  for (const fr of page.frames) {
+    const href = pictures.get(fr);
+    if (href) body.push(`<image href="${href}" x="${f2(fr.x)}" y="${f2(fr.y)}" width="${f2(fr.width)}" height="${f2(fr.height)}" preserveAspectRatio="none"/>`);
+    else body.push(`<rect x="${f2(fr.x)}" y="${f2(fr.y)}" width="${f2(fr.width)}" height="${f2(fr.height)}" fill="none" stroke="#000" stroke-width="${fr.lineWidth}"/>`);
+  }
+  const over: string[] = [];
+  if (overlays.has('grid')) {
+    for (let c = 0; c < g.columns; c++) {
+      over.push(`<rect x="${f2(g.typeLeft + c * (g.columnWidth + g.gutter))}" y="${f2(g.typeTop)}" width="${f2(g.columnWidth)}" height="${f2(g.typeHeight)}" fill="#00a0e0" fill-opacity="0.07" stroke="#00a0e0" stroke-width="0.4"/>`);
+    }
+    for (let l = 1; l < g.lines; l++) {
+      const y = f2(g.typeTop + l * g.pitch);
+      over.push(`<line x1="${f2(g.typeLeft)}" y1="${y}" x2="${f2(g.typeLeft + g.typeWidth)}" y2="${y}" stroke="#00a0e0" stroke-width="${l % 10 === 0 ? 0.5 : 0.15}"/>`);
+    }
+  }
+  const oversetIds = new Set(findings.filter((f) => f.code === 'overset' && f.page === page.number).map((f) => f.article));
+  for (const b of page.boxes) {
+    const red = overlays.has('overset') && oversetIds.has(b.id);
+    if (!red && !overlays.has('ids')) continue;
+    const colour = red ? '#e00000' : '#0050d0';
+    over.push(`<rect x="${f2(b.x)}" y="${f2(b.y)}" width="${f2(b.width)}" height="${f2(b.height)}" fill="${red ? '#e00000' : 'none'}" fill-opacity="0.08" stroke="${colour}" stroke-width="${red ? 2 : 1}"/>`);
+    const label = red ? `${b.id}: overset` : b.id;
+    over.push(`<text x="${f2(b.x + 3)}" y="${f2(b.y + 11)}" font-family="sans-serif" font-size="10" fill="${colour}">${escape(label)}</text>`);
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${f2(g.trimWidth)}" height="${f2(g.trimHeight)}" viewBox="0 0 ${f2(g.trimWidth)} ${f2(g.trimHeight)}">
+<defs>${[...defs.values()].join('')}</defs>
+<rect width="100%" height="100%" fill="#fff"/>
+<g fill="#000">${body.join('')}</g>
+${over.join('\n')}
+</svg>`;
+}
