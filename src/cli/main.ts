@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
 import { composeCommand } from './commands/compose.js';
+import { batchCommand } from './commands/batch.js';
 import { fontsCommand } from './commands/fonts.js';
 import { initCommand } from './commands/init.js';
 import { preflightCommand } from './commands/preflight.js';
@@ -21,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   composeCommand(program, exit);
   validateCommand(program, exit);
   proofCommand(program, exit);
+  batchCommand(program, exit);
   preflightCommand(program, exit);
   initCommand(program, exit);
   fontsCommand(program, exit);
