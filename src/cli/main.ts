@@ -6,6 +6,7 @@ import { fontsCommand } from './commands/fonts.js';
 import { initCommand } from './commands/init.js';
 import { preflightCommand } from './commands/preflight.js';
 import { proofCommand } from './commands/proof.js';
+import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
 import { EXIT } from './exit.js';
 
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   composeCommand(program, exit);
   validateCommand(program, exit);
   proofCommand(program, exit);
+  serveCommand(program, exit);
   batchCommand(program, exit);
   preflightCommand(program, exit);
   initCommand(program, exit);

@@ -1,0 +1,93 @@
+// The desk's live preview in a real browser: the page appears, an edit to the issue recomposes it
+// within a second or two, a broken edit shows its error at its position and keeps the last pages.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startPreview, type Preview } from '../src/serve/server.js';
+import { ROOT } from './spawn.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SAMPLE = readFileSync(join(ROOT, 'issues', 'cqrb-2024-12-25.yaml'), 'utf8');
+
+let dir: string;
+let file: string;
+let preview: Preview;
+let browser: Browser | undefined;
+let page: Page;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'banmian-serve-'));
+  process.env.BANMIAN_CACHE = join(dir, 'cache');
+  file = join(dir, 'issue.yaml');
+  writeFileSync(file, SAMPLE);
+  preview = await startPreview(file, { host: '127.0.0.1', port: 0, dpi: 24 });
+  await preview.ready;
+});
+
+after(async () => {
+  await browser?.close();
+  await preview.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function get(path: string): Promise<{ status: number; body: string }> {
+  return new Promise((done, fail) => {
+    const req = request(new URL(path, preview.url), (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+test('the preview listens on the loopback and serves nothing but its own routes', async () => {
+  assert.match(preview.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  for (const path of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/issue.yaml', '/page/9.png', '/page/x.png']) {
+    assert.equal((await get(path)).status, 404, path);
+  }
+  const state = JSON.parse((await get('/state.json')).body) as { pages: { number: number }[]; errors: string[] };
+  assert.deepEqual(state.pages.map((p) => p.number), [1, 2]);
+  assert.deepEqual(state.errors, []);
+});
+
+const loaded = (p: Page, n: number) => p.waitForFunction((k) => [...document.querySelectorAll('#pages img')].filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0).length >= k, n, { timeout: 15000 });
+
+test('in the browser: the pages appear, an edit recomposes them, a broken edit shows its error and keeps them', async (t) => {
+  if (!existsSync(CHROMIUM)) return t.skip('Debian chromium is not installed (apt-get install chromium; .ci/run does)');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage();
+  await page.goto(preview.url);
+  await loaded(page, 2);
+  const first = Number(await page.textContent('#version'));
+  assert.equal(await page.getAttribute('img[data-page="2"]', 'alt'), '第2版 要闻');
+
+  // An edit: page 2 becomes 综合. The page reloads by itself.
+  writeFileSync(file, SAMPLE.replace(/(number: 2\n\s+name: )要闻/, '$1综合'));
+  await page.waitForFunction((v) => Number(document.getElementById('version')!.textContent) > v, first, { timeout: 10000 });
+  await page.waitForSelector('img[data-page="2"][alt="第2版 综合"]', { timeout: 10000 });
+  await loaded(page, 2);
+
+  // A broken edit: the error with its position, and the pages stay.
+  const broken = SAMPLE.replace('headline: 重庆成为2025年春晚分会场', 'headlin: 重庆成为2025年春晚分会场');
+  writeFileSync(file, broken);
+  const line = broken.slice(0, broken.indexOf('headlin:')).split('\n').length;
+  await page.waitForSelector('#errors.shown', { timeout: 10000 });
+  const error = await page.textContent('#errors');
+  assert.match(error ?? '', new RegExp(`issue\\.yaml:${line}:\\d+: unknown key "headlin"`));
+  await loaded(page, 2);
+  assert.match((await page.textContent('#status')) ?? '', /last good pages/);
+
+  // Mended: the error goes.
+  writeFileSync(file, SAMPLE);
+  await page.waitForSelector('#errors.shown', { state: 'detached', timeout: 10000 });
+  assert.equal(await page.textContent('#status'), 'composed');
+});
