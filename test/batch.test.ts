@@ -1,0 +1,66 @@
+// The nightly run: ten copies of the sample, one broken, composed on the worker pool.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BatchReport } from '../src/cli/batch.js';
+import { expandIssues } from '../src/cli/batch.js';
+import { ROOT, runCompose, type Run } from './spawn.js';
+
+const SAMPLE = readFileSync(join(ROOT, 'issues', 'cqrb-2024-12-25.yaml'), 'utf8');
+
+let dir: string;
+let run: Run;
+let broken: string;
+let brokenLine: number;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'banmian-batch-'));
+  mkdirSync(join(dir, 'issues'));
+  for (let i = 1; i <= 9; i++) writeFileSync(join(dir, 'issues', `edition-${i}.yaml`), SAMPLE);
+  const text = SAMPLE.replace('headline: 重庆成为2025年春晚分会场', 'headlin: 重庆成为2025年春晚分会场');
+  brokenLine = text.slice(0, text.indexOf('headlin:')).split('\n').length;
+  broken = join(dir, 'issues', 'edition-broken.yaml');
+  writeFileSync(broken, text);
+  run = await runCompose(['batch', join(dir, 'issues'), '-o', join(dir, 'out'), '-j', '2'], { ...process.env, BANMIAN_CACHE: join(dir, 'cache') });
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('the run goes on past the broken issue and exits with the worst code, 2', () => {
+  assert.equal(run.code, 2, run.stderr);
+  // Not a terminal: one plain line per issue, and the broken one's position.
+  assert.equal(run.stderr.match(/^\[\d+\/10\] .*: (ok|bad input) \(\d+\.\d s\)$/gm)?.length, 10, run.stderr);
+  assert.match(run.stderr, new RegExp(`edition-broken\\.yaml:${brokenLine}:\\d+: unknown key "headlin"`));
+});
+
+test('report.json holds every issue with its status, pages, overset, findings, timing and output', () => {
+  const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')) as BatchReport;
+  assert.equal(report.exitCode, 2);
+  assert.equal(report.issues.length, 10);
+  for (const o of report.issues) {
+    assert.ok(o.ms > 0);
+    if (o.file === broken) {
+      assert.equal(o.exitCode, 2);
+      assert.equal(o.pdf, null);
+      assert.equal(o.pages.length, 0);
+      assert.match(o.errors[0]!, new RegExp(`:${brokenLine}:\\d+: `));
+      continue;
+    }
+    assert.equal(o.exitCode, 0, o.file);
+    assert.ok(o.pdf && existsSync(o.pdf), `${o.file}: no PDF`);
+    assert.deepEqual(o.pages.map((p) => [p.number, p.status, p.oversetCharacters]), [
+      [1, 'ok', 0],
+      [2, 'ok', 0],
+    ]);
+  }
+  assert.equal(report.issues.filter((o) => o.exitCode === 0).length, 9);
+});
+
+test('a batch names its issues by folder, by pattern or by file, sorted', () => {
+  const folder = join(dir, 'issues');
+  assert.equal(expandIssues([folder]).length, 10);
+  assert.deepEqual(expandIssues([join(folder, 'edition-?.yaml')]), Array.from({ length: 9 }, (_, i) => join(folder, `edition-${i + 1}.yaml`)));
+  assert.deepEqual(expandIssues([broken, join(folder, 'edition-b*')]), [broken]);
+});
