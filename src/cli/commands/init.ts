@@ -2,8 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { writeAtomically } from '../../files.js';
+import { IssueError, IssueErrors, formatIssueError } from '../../issue/errors.js';
+import { parseIssue } from '../../issue/parse.js';
+import { resolveIssue } from '../../layout/resolve.js';
 import { loadHao, loadTemplate } from '../../layout/template.js';
 import { packageRoot } from '../../paths.js';
+import { fontRegistry } from '../compose.js';
 import { EXIT, type SetExit } from '../exit.js';
 
 /**
@@ -56,10 +60,20 @@ export function initCommand(program: Command, exit: SetExit): void {
     .action((name: string, opts: { paper: string; layout: string; date: string; dir: string }) => {
       if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) program.error(`init: "${name}" is not a plain file name (letters, digits, - _ .)`, { exitCode: EXIT.badInput });
       if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.date)) program.error(`init: --date must be YYYY-MM-DD, not "${opts.date}"`, { exitCode: EXIT.badInput });
-      if (!existsSync(join(packageRoot(), 'layouts', `${opts.layout}.yaml`))) program.error(`init: there is no layout "${opts.layout}" in layouts/`, { exitCode: EXIT.badInput });
+      if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(opts.layout) || opts.layout === 'sizes' || !existsSync(join(packageRoot(), 'layouts', `${opts.layout}.yaml`))) {
+        program.error(`init: there is no layout "${opts.layout}" in layouts/`, { exitCode: EXIT.badInput });
+      }
       const file = join(opts.dir, `${name}.yaml`);
       if (existsSync(file)) program.error(`init: ${file} exists; give another name`, { exitCode: EXIT.badInput });
-      writeAtomically(file, scaffold(name, opts.layout, opts.date, opts.paper));
+      const text = scaffold(name, opts.layout, opts.date, opts.paper);
+      // What init writes, validate accepts: the scaffold goes through the same checks first.
+      try {
+        resolveIssue(parseIssue(text, file), join(packageRoot(), 'layouts'), fontRegistry());
+      } catch (e) {
+        if (!(e instanceof IssueErrors || e instanceof IssueError)) throw e;
+        program.error(`init: ${file} would not be valid, so it was not written:\n${formatIssueError(e)}`, { exitCode: EXIT.badInput });
+      }
+      writeAtomically(file, text);
       process.stdout.write(`${file}\n`);
       exit(EXIT.clean);
     });
