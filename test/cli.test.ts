@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { composeFile } from '../src/cli/compose.js';
 import { readPdf } from './readback.js';
+import { issueYaml } from './fixture.js';
 
 // Runs compiled, from dist/test/: the package root is two folders up.
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -37,26 +38,6 @@ const sampleArticles = (): Obj[] => ((parse(readFileSync(SAMPLE, 'utf8')) as { p
 /** Plain-string paragraphs of one of the sample's articles: real copy, not invented text. */
 const paragraphs = (id: string): string[] => (sampleArticles().find((a) => a.id === id)!.body as unknown[]).filter((b): b is string => typeof b === 'string');
 
-interface FixtureArticle {
-  id: string;
-  place: string;
-  headline?: string;
-  body: string[];
-  /** Raw YAML lines after the body, indented as article keys. */
-  extra?: string[];
-}
-
-/** An issue file; JSON strings are YAML double-quoted scalars, so any copy goes in verbatim. */
-function issueYaml(layout: string, articles: FixtureArticle[]): string {
-  const lines = ['# yaml-language-server: $schema=../schema/issue.schema.json', 'format: 1', 'paper: 重庆日报', 'date: "2024-12-25"', 'pages:', '  - number: 2', '    name: 要闻', `    layout: ${layout}`, '    articles:'];
-  for (const a of articles) {
-    lines.push(`      - id: ${a.id}`, `        place: ${a.place}`);
-    if (a.headline) lines.push(`        headline: ${JSON.stringify(a.headline)}`);
-    if (a.body.length) lines.push('        body:', ...a.body.map((p) => `          - ${JSON.stringify(p)}`));
-    lines.push(...(a.extra ?? []));
-  }
-  return lines.join('\n') + '\n';
-}
 
 /** A small valid issue: the sample's 春晚 article on a tabloid page. */
 const smallIssue = () =>

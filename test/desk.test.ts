@@ -14,6 +14,7 @@ import sharp from 'sharp';
 import { parse } from 'yaml';
 import { columnX, geometryOf, lineTop, loadHao, loadTemplate, spanWidth, type Geometry } from '../src/layout/template.js';
 import { ROOT, escapeRegExp, runCompose, type Run } from './spawn.js';
+import { issueYaml } from './fixture.js';
 
 const SAMPLE_REL = join('issues', 'cqrb-2024-12-25.yaml');
 const SAMPLE = join(ROOT, SAMPLE_REL);
@@ -53,26 +54,6 @@ function issueCharacters(issue: { paper: string; pages: Obj[] }): Set<string> {
   return new Set([...texts.join('')].filter((c) => c.codePointAt(0)! > 0x20));
 }
 
-interface FixtureArticle {
-  id: string;
-  place: string;
-  headline?: string;
-  body: string[];
-  /** Raw YAML lines after the body, indented as article keys. */
-  extra?: string[];
-}
-
-/** An issue file of one page; JSON strings are YAML double-quoted scalars, so copy goes in verbatim. */
-function issueYaml(layout: string, articles: FixtureArticle[]): string {
-  const lines = ['# yaml-language-server: $schema=../schema/issue.schema.json', 'format: 1', `paper: ${sampleIssue.paper}`, `date: "${sampleIssue.date}"`, 'pages:', '  - number: 2', '    name: 要闻', `    layout: ${layout}`, '    articles:'];
-  for (const a of articles) {
-    lines.push(`      - id: ${a.id}`, `        place: ${a.place}`);
-    if (a.headline) lines.push(`        headline: ${JSON.stringify(a.headline)}`);
-    if (a.body.length) lines.push('        body:', ...a.body.map((p) => `          - ${JSON.stringify(p)}`));
-    lines.push(...(a.extra ?? []));
-  }
-  return lines.join('\n') + '\n';
-}
 
 /** 1-based line and column of the character at `index` of `text`. */
 function positionAt(text: string, index: number): { line: number; col: number } {
