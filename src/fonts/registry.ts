@@ -10,6 +10,8 @@ import type { Metrics, TextRun } from '../text/types.js';
 export interface Face {
   role: string;
   file: string;
+  /** The file's bytes, read once: the renderer embeds from them rather than reading the file again. */
+  bytes: Buffer;
   font: fontkit.Font;
 }
 
@@ -77,7 +79,8 @@ export class FontRegistry implements Metrics {
         }
       } else if (entry.path) file = entry.path;
       if (file && existsSync(file)) {
-        this.faces.set(role, { role, file, font: fontkit.openSync(file) });
+        const bytes = readFileSync(file);
+        this.faces.set(role, { role, file, bytes, font: fontkit.create(bytes) });
       } else if (entry.otherwise) {
         pending.set(role, entry.otherwise);
         this.warnings.push({

@@ -4,6 +4,7 @@ import type { FontRegistry } from '../fonts/registry.js';
 import type { PreparedPicture } from '../images/prepare.js';
 import type { OutputProfile } from '../images/profile.js';
 import type { PdfxLevel } from '../layout/template.js';
+import { drawGlyphs } from './text.js';
 import { PDFX, contentId, declareOutputIntent, declareX4Metadata, infoName, overprintStates, useStates } from './pdfx.js';
 import type { Composition, PlacedFrame, PlacedRule } from '../page/types.js';
 
@@ -41,7 +42,7 @@ export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta,
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  for (const f of fonts.loadedFaces()) doc.registerFont(f.role, f.file);
+  for (const f of fonts.loadedFaces()) doc.registerFont(f.role, f.bytes);
 
   const content = createHash('md5');
   for (const page of c.pages) {
@@ -51,20 +52,13 @@ export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta,
     Object.assign(doc.page.dictionary.data, { TrimBox: box, BleedBox: box });
     useStates(doc, states);
     doc.fillColor(BLACK).strokeColor(BLACK);
-    let face = '';
-    let size = 0;
     let overprinting: boolean | undefined;
     const state = (overprint: boolean) => {
       if (overprint !== overprinting) doc.addContent(overprint ? '/GSop gs' : '/GSko gs');
       overprinting = overprint;
     };
-    for (const g of page.glyphs) {
-      // Black text below 12 pt overprints, so misregistration never shows white round the letters.
-      state(g.size < OVERPRINT_BELOW);
-      if (g.face !== face) doc.font((face = g.face));
-      if (g.size !== size) doc.fontSize((size = g.size));
-      doc.text(g.ch, g.x, g.y, { lineBreak: false, baseline: 'alphabetic', features: g.fullWidth ? ['fwid'] : [] });
-    }
+    // Black text below 12 pt overprints, so misregistration never shows white round the letters.
+    drawGlyphs(doc, page.glyphs, (size) => state(size < OVERPRINT_BELOW));
     state(true);
     for (const r of page.rules) stroke(doc, r);
     for (const f of page.frames) {

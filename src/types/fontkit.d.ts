@@ -13,6 +13,5 @@ declare module 'fontkit' {
     glyphForCodePoint(codePoint: number): Glyph;
     layout(text: string, features?: string[]): { glyphs: Glyph[] };
   }
-  export function openSync(path: string): Font;
   export function create(buffer: Uint8Array): Font;
 }
