@@ -101,7 +101,8 @@ test('black text below 12 pt overprints (OP, op, OPM 1); headlines knock out', (
       }
     }
   }
-  assert.ok(small > 5000 && large > 20, `${small} small and ${large} large text shows`);
+  // One show per run of glyphs on a baseline: hundreds of body lines, a few headline lines.
+  assert.ok(small > 500 && large > 5, `${small} small and ${large} large text shows`);
 });
 
 test('the file identifier comes from the content: the same issue repeats it, an edit changes it', async () => {
