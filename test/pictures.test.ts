@@ -400,7 +400,8 @@ test('a grayscale picture stays one-channel gray; a colour one becomes CMYK; the
 
   const dir = join(tmp, 'gray');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'gray.yaml');
+  // Beside the pictures' folder: a picture may come from the issue's folder and below.
+  const file = join(tmp, 'gray.yaml');
   writeFileSync(
     file,
     issueYaml([
@@ -440,7 +441,7 @@ test('the body flows around a picture in the middle of its columns, losing nothi
   const body = ROBOTICS();
   const dir = join(tmp, 'wrap');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'wrap.yaml');
+  const file = join(tmp, 'wrap.yaml');
   const source = await picture(quadrants(800, 600, ['red', 'green', 'blue', 'yellow']), 'jpg');
   // Four columns of 40 lines with a two-column picture in columns 2–3 from line 5: the body has
   // columns 1 and 4 beside it, and lines above and below it in columns 2–3.

@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
 import { composeCommand } from './commands/compose.js';
@@ -41,7 +44,18 @@ export async function main(argv: string[]): Promise<number> {
     }
     // A file-system error is the machine's, not the program's: say what failed, without a stack.
     if (e instanceof Error && 'syscall' in e && 'code' in e) process.stderr.write(`compose: ${e.message}\n`);
-    else process.stderr.write(`compose: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    else process.stderr.write(`compose: internal error: ${e instanceof Error ? e.message : String(e)} (the full trace is in ${writeTrace(e)})\n`);
     return EXIT.internal;
+  }
+}
+
+/** An internal error's trace goes to a file the desk can send on; the terminal gets one line. */
+function writeTrace(e: unknown): string {
+  const file = join(tmpdir(), `banmian-crash-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.log`);
+  try {
+    writeFileSync(file, `${process.argv.join(' ')}\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return file;
+  } catch {
+    return 'nowhere: the temporary folder cannot be written';
   }
 }

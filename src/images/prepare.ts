@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
@@ -7,6 +7,7 @@ import { IssueError } from '../issue/errors.js';
 import type { Crop, SourcePos } from '../issue/types.js';
 import type { PictureSettings } from '../layout/template.js';
 import { writeAtomically } from '../files.js';
+import { LIMITS } from '../limits.js';
 import { cmykTiff, limitInk } from './ink.js';
 
 export interface PictureRequest {
@@ -72,13 +73,19 @@ function cacheDir(): string {
  */
 export async function preparePicture(req: PictureRequest, settings: PictureSettings): Promise<PreparedPicture> {
   if (!existsSync(req.source)) throw new IssueError('bad-picture', req.pos, `picture file ${req.source} not found; give a path relative to the issue file, or an absolute one`);
+  const size = statSync(req.source).size;
+  if (size > LIMITS.pictureBytes) throw new IssueError('too-large', req.pos, `picture file ${req.source} has ${size} bytes, more than the limit of ${LIMITS.pictureBytes}; give a smaller file, or raise BANMIAN_MAX_PICTURE_BYTES`);
   let bytes: Buffer;
   let meta: Metadata;
   try {
     bytes = readFileSync(req.source);
-    meta = await sharp(bytes).metadata();
+    meta = await sharp(bytes, { limitInputPixels: LIMITS.picturePixels }).metadata();
+    if ((meta.width ?? 0) * (meta.height ?? 0) > LIMITS.picturePixels) {
+      throw new IssueError('too-large', req.pos, `picture file ${req.source} is ${meta.width} × ${meta.height} pixels, more than the limit of ${LIMITS.picturePixels}; give a smaller picture, or raise BANMIAN_MAX_PICTURE_PIXELS`);
+    }
     if (!meta.width || !meta.height) throw new Error('no picture size');
   } catch (e) {
+    if (e instanceof IssueError) throw e;
     throw new IssueError('bad-picture', req.pos, `picture file ${req.source} cannot be read as a picture (${e instanceof Error ? e.message : String(e)}); give a JPEG, PNG, WebP or TIFF`);
   }
   const turned = (meta.orientation ?? 1) >= 5;
@@ -105,7 +112,7 @@ export async function preparePicture(req: PictureRequest, settings: PictureSetti
 
   let jpeg: Buffer;
   try {
-    const image = sharp(bytes).rotate().extract(rect).resize(pixelWidth, pixelHeight).flatten({ background: '#ffffff' });
+    const image = sharp(bytes, { limitInputPixels: LIMITS.picturePixels }).rotate().extract(rect).resize(pixelWidth, pixelHeight).flatten({ background: '#ffffff' });
     if (gray) jpeg = await image.toColourspace('b-w').jpeg({ quality: settings.quality }).toBuffer();
     else {
       const { data, info } = await image.withIccProfile(settings.profile).raw().toBuffer({ resolveWithObject: true });

@@ -22,6 +22,8 @@ export type IssueErrorCode =
   | 'overlap' // two articles share grid cells, or one reaches into the masthead
   | 'broken-thread' // a continuation on a missing page, out of page order, or left empty
   | 'bad-picture' // a picture file that is missing or cannot be read
+  | 'too-large' // beyond one of the limits in src/limits.ts
+  | 'outside' // a path that leaves the folders an issue may read
   | 'bad-template' // a layout template or fonts/fonts.yaml is wrong: the message names that file
 
 /** One problem in an issue file, located at the offending value (1-based line and column). */

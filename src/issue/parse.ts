@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { type Document, LineCounter, isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
+import { LIMITS } from '../limits.js';
 import { packageRoot } from '../paths.js';
 import { IssueError, IssueErrors, type IssueErrorCode } from './errors.js';
 import type { Article, BodyBlock, Crop, GridPlace, Issue, Page, PictureSlot, SourcePos, Table } from './types.js';
@@ -560,7 +561,13 @@ export function parseIssue(text: string, file: string): Issue {
     );
   }
 
-  const data = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: LIMITS.yamlAliases });
+  } catch (e) {
+    // yaml refuses to expand a file whose aliases multiply (a "billion laughs" file) past the limit.
+    throw new IssueErrors([new IssueError('too-large', { file, line: 1, column: 1 }, `the file's aliases expand too far (${e instanceof Error ? e.message : String(e)}); write the values out, or raise BANMIAN_MAX_YAML_ALIASES`)]);
+  }
   // Only a YAML 1.1 reader turns an unquoted date into a Date; accept it as the date it denotes.
   if (isObj(data) && (data.date as unknown) instanceof Date) {
     const d = data.date as unknown as Date;
@@ -589,9 +596,13 @@ export function loadIssue(path: string): Issue {
     const why = code === 'EISDIR' ? 'it is a directory, expected a .yaml file' : (err as Error).message;
     throw new IssueErrors([new IssueError('unreadable-file', here, `cannot read issue file: ${why}`)]);
   }
+  if (bytes.length > LIMITS.issueBytes) {
+    throw new IssueErrors([new IssueError('too-large', here, `issue file has ${bytes.length} bytes, more than the limit of ${LIMITS.issueBytes}; split the issue, or raise BANMIAN_MAX_ISSUE_BYTES`)]);
+  }
+  if (bytes.length === 0) throw new IssueErrors([new IssueError('no-content', here, 'issue file is empty; start from `compose init NAME --paper …`')]);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     // Files saved from Chinese Windows editors are often GB18030; point at the first bad byte.
     const lenient = new TextDecoder('utf-8').decode(bytes);

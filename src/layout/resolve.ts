@@ -1,5 +1,7 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve as resolvePath, sep } from 'node:path';
+import { LIMITS } from '../limits.js';
+import { packageRoot } from '../paths.js';
 import type { FontRegistry } from '../fonts/registry.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
 import type { Article, GridPlace, Issue, Page, SourcePos } from '../issue/types.js';
@@ -67,6 +69,10 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
   }
   if (errors.length) throw new IssueErrors(errors);
 
+  if (issue.pages.length > LIMITS.pages) {
+    throw new IssueErrors([new IssueError('too-large', issue.pages[LIMITS.pages].pos, `the issue has ${issue.pages.length} pages, more than the limit of ${LIMITS.pages}; split it, or raise BANMIAN_MAX_PAGES`)]);
+  }
+  const issueDir = realpathOr(dirname(resolvePath(issue.file)));
   const planOf = new Map(pages.map((p) => [p.page.number, p]));
   const boxesOn = new Map<number, { id: string; top: number; bottom: number; c0: number; c1: number }[]>();
   const threads: Thread[] = [];
@@ -94,7 +100,20 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
         parts.push({ plan: target, place: c.place, pos: c.pos });
       });
       for (const part of parts) checkBox(part, a, boxesOn, errors);
+      const characters = articleCharacters(a);
+      if (characters > LIMITS.articleCharacters) {
+        errors.push(new IssueError('too-large', a.pos, `article "${a.id}" has ${characters} characters, more than the limit of ${LIMITS.articleCharacters}; split it, or raise BANMIAN_MAX_ARTICLE_CHARACTERS`));
+      }
       for (const p of a.pictures) {
+        if (p.source) {
+          // Pictures come from the issue's folder, the project, or folders the layout allows: a
+          // path that leaves them (../../etc/passwd, a symlink out) is refused, not read.
+          const real = realpathOr(p.source);
+          const allowed = [issueDir, realpathOr(packageRoot()), ...plan.template.pictures.allow.map(realpathOr)];
+          if (!allowed.some((root) => real === root || real.startsWith(root + sep))) {
+            errors.push(new IssueError('outside', p.pos, `picture ${p.source} is outside the issue's folder, the project and the layout's pictures.allow folders; move it in, or allow its folder in the layout`));
+          }
+        }
         const span = a.place.span;
         const where = `article "${a.id}" on page ${plan.page.number}`;
         if (p.place.column + p.place.span - 1 > span) {
@@ -111,6 +130,22 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
   }
   if (errors.length) throw new IssueErrors(errors);
   return { pages, threads };
+}
+
+/** The real path (symlinks followed) where the file exists, else the absolute path as given. */
+function realpathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolvePath(path);
+  }
+}
+
+function articleCharacters(a: Article): number {
+  let n = 0;
+  for (const b of a.body) n += b.kind === 'bullets' ? b.items.reduce((m, t) => m + t.length, 0) : b.text.length;
+  for (const t of [...(a.note ?? []), ...(a.briefs ?? [])]) n += t.length;
+  return n;
 }
 
 function checkBox(

@@ -44,6 +44,8 @@ export interface PictureSettings {
   quality: number;
   /** Total area coverage a picture's pixel may reach, percent. */
   tac: number;
+  /** Folders beyond the issue's and the project's that pictures may come from. */
+  allow: string[];
 }
 
 export interface Template {
@@ -160,6 +162,13 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     if (!existsSync(path)) fail(['pictures', 'profile'], `names ${path}, which is not there; give an ICC profile file or cmyk`);
     return path;
   };
+  const allowOf = (path: (string | number)[]) => {
+    const v = doc.getIn(path);
+    if (v === undefined) return [];
+    const list = isSeq(doc.getIn(path, true)) ? (doc.getIn(path) as { toJSON(): unknown[] }).toJSON() : [];
+    if (!list.length || !list.every((x) => typeof x === 'string' && x.startsWith('/'))) fail(path, 'must be a list of absolute folder paths');
+    return list as string[];
+  };
   const pdfxOf = (path: (string | number)[]) => {
     const v = str(path) as PdfxLevel;
     if (!PDFX_LEVELS.includes(v)) fail(path, `must be one of ${PDFX_LEVELS.join(', ')}`);
@@ -207,6 +216,7 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
       profile: profileOf(str(['pictures', 'profile'])!),
       quality: num(['pictures', 'quality']),
       tac: num(['pictures', 'tac']),
+      allow: allowOf(['pictures', 'allow']),
     },
     styles,
   };

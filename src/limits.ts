@@ -1,0 +1,22 @@
+/**
+ * Limits on what one run takes in, so a hostile or broken file ends in a message, not a hang or
+ * an exhausted machine. Each has a safe default and can be raised by an environment variable.
+ */
+function limit(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+export const LIMITS = {
+  /** Bytes of an issue file. */
+  issueBytes: limit('BANMIAN_MAX_ISSUE_BYTES', 8 * 2 ** 20),
+  /** YAML aliases expanded while reading an issue (a "billion laughs" file has millions). */
+  yamlAliases: limit('BANMIAN_MAX_YAML_ALIASES', 1000),
+  /** Pages in one issue. */
+  pages: limit('BANMIAN_MAX_PAGES', 400),
+  /** Characters in one article. */
+  articleCharacters: limit('BANMIAN_MAX_ARTICLE_CHARACTERS', 200_000),
+  /** Pixels of a picture, and bytes of its file. */
+  picturePixels: limit('BANMIAN_MAX_PICTURE_PIXELS', 100_000_000),
+  pictureBytes: limit('BANMIAN_MAX_PICTURE_BYTES', 200 * 2 ** 20),
+};
