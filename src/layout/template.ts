@@ -110,8 +110,6 @@ export const columnX = (g: Geometry, c: number): number => g.typeLeft + (c - 1) 
 export const spanWidth = (g: Geometry, span: number): number => span * g.columnWidth + (span - 1) * g.gutter;
 /** Top of grid line l (0-based), pt from the top of the page. */
 export const lineTop = (g: Geometry, l: number): number => g.typeTop + l * g.pitch;
-/** Baseline of text of `size` centred on grid line l (0-based): its em box sits in the middle of the pitch. */
-export const baselineOf = (g: Geometry, l: number, size: number): number => lineTop(g, l) + (g.pitch - size) / 2 + 0.88 * size;
 
 const KINSOKU: KinsokuLevel[] = ['none', 'basic', 'gb', 'strict'];
 

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { PDFDict, PDFObject } from 'pdf-lib';
 import { maxInk } from '../images/ink.js';
+import { ptToMm } from '../layout/units.js';
 import { IDENTITY, isMatrix, multiply, operations, type Matrix, type Operand } from './content.js';
 import { PdfView } from './pdf.js';
 
@@ -122,7 +123,8 @@ function boxes(pdf: PdfView, page: PDFDict, number: number, profile: PreflightPr
     const w = box[2] - box[0];
     const h = box[3] - box[1];
     if (Math.abs(w - profile.trim.width) > 0.5 || Math.abs(h - profile.trim.height) > 0.5) {
-      add('boxes', 'error', `trim ${(w / 2.8346).toFixed(1)} × ${(h / 2.8346).toFixed(1)} mm, the layout's is ${(profile.trim.width / 2.8346).toFixed(1)} × ${(profile.trim.height / 2.8346).toFixed(1)} mm`, number);
+      const mm = (pt: number) => ptToMm(pt).toFixed(1);
+      add('boxes', 'error', `trim ${mm(w)} × ${mm(h)} mm, the layout's is ${mm(profile.trim.width)} × ${mm(profile.trim.height)} mm`, number);
     }
   }
 }
