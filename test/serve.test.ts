@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -54,6 +55,22 @@ test('the preview listens on the loopback and serves nothing but its own routes'
   const state = JSON.parse((await get('/state.json')).body) as { pages: { number: number }[]; errors: string[] };
   assert.deepEqual(state.pages.map((p) => p.number), [1, 2]);
   assert.deepEqual(state.errors, []);
+});
+
+test('the preview survives malformed requests and answers the next one', async () => {
+  const { port } = new URL(preview.url);
+  const garbage = ['\x00\xff\x13 GARBAGE\r\n\r\n', 'GET /' + 'a'.repeat(100_000) + ' HTTP/1.1\r\n\r\n', 'POST /state.json HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello', 'GET /page/1.png?overlay=%ZZ HTTP/1.1\r\nHost: x\r\n\r\n'];
+  for (const bytes of garbage) {
+    await new Promise<void>((done) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end(bytes, 'latin1'));
+      socket.on('data', () => undefined);
+      socket.on('close', () => done());
+      socket.on('error', () => done());
+      socket.setTimeout(3000, () => socket.destroy());
+    });
+  }
+  const state = await get('/state.json');
+  assert.equal(state.status, 200);
 });
 
 const loaded = (p: Page, n: number) => p.waitForFunction((k) => [...document.querySelectorAll('#pages img')].filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0).length >= k, n, { timeout: 15000 });
