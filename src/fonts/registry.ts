@@ -146,7 +146,7 @@ export class FontRegistry implements Metrics {
       let face = own;
       if (FULL_WIDTH_QUOTES.has(cp) && this.advance(own, cp) < 0.99) {
         face = this.fallback.find((r) => this.advance(r, cp) > 0.99) ?? own;
-      } else if (cp > 0x20 && !this.face(own).font.hasGlyphForCodePoint(cp)) {
+      } else if (cp > 0x20 && !(cp >= 0x7f && cp < 0xa0) && !this.face(own).font.hasGlyphForCodePoint(cp)) {
         const alt = this.fallback.find((r) => this.face(r).font.hasGlyphForCodePoint(cp));
         missing.push({ ch, role, face: alt });
         if (!alt) continue;

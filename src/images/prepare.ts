@@ -79,7 +79,8 @@ export async function preparePicture(req: PictureRequest, settings: PictureSetti
   let meta: Metadata;
   try {
     bytes = readFileSync(req.source);
-    meta = await sharp(bytes, { limitInputPixels: LIMITS.picturePixels }).metadata();
+    // The header alone, without sharp's own pixel limit, so the limit's message below is ours.
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     if ((meta.width ?? 0) * (meta.height ?? 0) > LIMITS.picturePixels) {
       throw new IssueError('too-large', req.pos, `picture file ${req.source} is ${meta.width} × ${meta.height} pixels, more than the limit of ${LIMITS.picturePixels}; give a smaller picture, or raise BANMIAN_MAX_PICTURE_PIXELS`);
     }

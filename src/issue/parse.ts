@@ -1,5 +1,5 @@
 // parseIssue/loadIssue collect every problem in the file and throw a single IssueErrors (never a bare IssueError).
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { type Document, LineCounter, isMap, isNode, isPair, isScalar, parseDocument } from 'yaml';
@@ -587,8 +587,15 @@ export function loadIssue(path: string): Issue {
   const here: SourcePos = { file: path, line: 1, column: 1 };
   let bytes: Buffer;
   try {
+    // Size and kind first: /dev/zero, a pipe or a huge file must not be read before they are refused.
+    const stat = statSync(path);
+    if (!stat.isFile() && !stat.isDirectory()) throw new IssueErrors([new IssueError('unreadable-file', here, 'cannot read issue file: it is not a regular file (a pipe or a device); give a .yaml file')]);
+    if (stat.size > LIMITS.issueBytes) {
+      throw new IssueErrors([new IssueError('too-large', here, `issue file has ${stat.size} bytes, more than the limit of ${LIMITS.issueBytes}; split the issue, or raise BANMIAN_MAX_ISSUE_BYTES`)]);
+    }
     bytes = readFileSync(path);
   } catch (err) {
+    if (err instanceof IssueErrors) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       throw new IssueErrors([new IssueError('missing-file', here, 'issue file not found; check the path')]);
@@ -596,18 +603,14 @@ export function loadIssue(path: string): Issue {
     const why = code === 'EISDIR' ? 'it is a directory, expected a .yaml file' : (err as Error).message;
     throw new IssueErrors([new IssueError('unreadable-file', here, `cannot read issue file: ${why}`)]);
   }
-  if (bytes.length > LIMITS.issueBytes) {
-    throw new IssueErrors([new IssueError('too-large', here, `issue file has ${bytes.length} bytes, more than the limit of ${LIMITS.issueBytes}; split the issue, or raise BANMIAN_MAX_ISSUE_BYTES`)]);
-  }
   if (bytes.length === 0) throw new IssueErrors([new IssueError('no-content', here, 'issue file is empty; start from `compose init NAME --paper …`')]);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     // Files saved from Chinese Windows editors are often GB18030; point at the first bad byte.
-    const lenient = new TextDecoder('utf-8').decode(bytes);
-    const at = Math.max(0, lenient.indexOf('\uFFFD'));
-    const before = lenient.slice(0, at);
+    const before = new TextDecoder('utf-8').decode(bytes.subarray(0, firstInvalidUtf8(bytes)));
+    const at = before.length;
     const line = before.split('\n').length;
     const column = at - (before.lastIndexOf('\n') + 1) + 1;
     throw new IssueErrors([
@@ -615,4 +618,19 @@ export function loadIssue(path: string): Issue {
     ]);
   }
   return parseIssue(text, path);
+}
+
+/** Offset of the first byte that does not begin a well-formed UTF-8 sequence. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) if (i + k >= b.length || (b[i + k] & 0xc0) !== 0x80) return i;
+    // Overlong and surrogate forms are as invalid as stray bytes.
+    if ((c === 0xe0 && b[i + 1] < 0xa0) || (c === 0xed && b[i + 1] > 0x9f) || (c === 0xf0 && b[i + 1] < 0x90) || (c === 0xf4 && b[i + 1] > 0x8f)) return i;
+    i += n + 1;
+  }
+  return b.length;
 }

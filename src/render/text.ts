@@ -37,9 +37,10 @@ export function drawGlyphs(pdf: PDFKit.PDFDocument, glyphs: readonly PlacedGlyph
     let [encoded, positions] = font.encode(run.map((g) => g.ch).join(''), features);
     if (encoded.length !== run.length) {
       // A ligature or a decomposition changed the glyph count: encode one character at a time.
+      // A glyph standing for a letter with its combining marks draws them all from the letter's place.
       const each = run.map((g) => font.encode(g.ch, features));
-      encoded = each.map(([e]) => e[0]);
-      positions = each.map(([, p]) => p[0]);
+      encoded = each.map(([e]) => e.join(''));
+      positions = each.map(([, p]) => ({ advanceWidth: p.reduce((w, q) => w + q.advanceWidth, 0) }));
     }
     const scale = first.size / 1000;
     const parts: string[] = [];

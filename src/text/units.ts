@@ -43,8 +43,9 @@ export const enum ShrinkPriority {
 
 const isBreakableSpace = (cls: CharClass) => cls === CharClass.Space;
 const isMark = (cls: CharClass) => blankSide(cls) !== null;
+const COMBINING = /^\p{M}$/u;
 /** clreq's Han–Latin space is for letters and European digits; a + or & beside Han text takes none. */
-const isAlphanumeric = (ch: string) => /^[0-9A-Za-z\u00c0-\u024f]$/.test(ch);
+const isAlphanumeric = (ch: string) => /^[0-9A-Za-z\u00c0-\u024f]/.test(ch);
 
 export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
   const chars: string[] = [];
@@ -56,6 +57,12 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
       // Control characters (tabs, stray CR) must never reach the page; a run of spaces is one space.
       if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
         if (cls.length && cls[cls.length - 1] !== CharClass.Space) push(' ', run.face, CharClass.Space);
+        continue;
+      }
+      // A combining mark (a tone mark typed after its letter) belongs to the letter before it:
+      // one unit, one cell, never a break or a space between them.
+      if (COMBINING.test(ch) && cls.length && cls[cls.length - 1] !== CharClass.Space) {
+        chars[chars.length - 1] += ch;
         continue;
       }
       const c = classOf(cp);
@@ -156,9 +163,14 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
 function mayBreakBetween(u: Units, a: number, b: number, spec: ParagraphSpec, numeralUnits: Set<string>): boolean {
   const ca = u.cls[a];
   const cb = u.cls[b];
-  // A line breaks before a space, never after it, so the space is what the next line drops.
+  // A line breaks before a space, never after it, so the space is what the next line drops; the
+  // prohibitions then hold between the characters on either side of the space.
   if (isBreakableSpace(ca)) return false;
-  if (isBreakableSpace(cb)) return true;
+  if (isBreakableSpace(cb)) {
+    let next = b;
+    while (next < u.length && isBreakableSpace(u.cls[next])) next++;
+    return mayEndLine(ca, spec.kinsoku) && (next === u.length || mayStartLine(u.cls[next], spec.kinsoku));
+  }
   if (!mayStartLine(cb, spec.kinsoku) || !mayEndLine(ca, spec.kinsoku)) return false;
   if (isWestern(ca) && isWestern(cb)) return false; // words and numbers are unbreakable
   if (ca === CharClass.Inseparable && u.chars[a] === u.chars[b]) {
