@@ -64,3 +64,17 @@ test('a batch names its issues by folder, by pattern or by file, sorted', () => 
   assert.deepEqual(expandIssues([join(folder, 'edition-?.yaml')]), Array.from({ length: 9 }, (_, i) => join(folder, `edition-${i + 1}.yaml`)));
   assert.deepEqual(expandIssues([broken, join(folder, 'edition-b*')]), [broken]);
 });
+
+test('an issue that runs past the time limit has its worker stopped, is reported, and the run goes on', async () => {
+  const folder = join(dir, 'slow');
+  mkdirSync(folder);
+  for (const n of [1, 2, 3]) writeFileSync(join(folder, `edition-${n}.yaml`), SAMPLE);
+  const r = await runCompose(['batch', folder, '-o', join(dir, 'slow-out'), '-j', '2'], { ...process.env, BANMIAN_CACHE: join(dir, 'cache'), BANMIAN_MAX_SECONDS: '0.05' });
+  assert.equal(r.code, 3, r.stderr);
+  const report = JSON.parse(readFileSync(join(dir, 'slow-out', 'report.json'), 'utf8')) as BatchReport;
+  assert.equal(report.issues.length, 3);
+  for (const o of report.issues) {
+    assert.equal(o.exitCode, 3);
+    assert.match(o.errors[0]!, /stopped after 0\.05 s, the time limit for one issue \(BANMIAN_MAX_SECONDS\)/);
+  }
+});

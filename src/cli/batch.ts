@@ -2,7 +2,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { LIMITS } from '../limits.js';
 import type { BatchJob, BatchOutcome } from './batch-worker.js';
+import { EXIT } from './exit.js';
 
 /**
  * The issue files a batch names: a folder's *.yaml, a pattern with * and ? in its last part, or a
@@ -28,35 +30,47 @@ export interface BatchReport {
   ms: number;
 }
 
-/** Composes the issues on a pool of worker threads, one per core; one failure stops nothing. */
+/**
+ * Composes the issues on a pool of worker threads, one per core; one failure stops nothing. An
+ * issue that runs past the time limit has its worker stopped and is reported; a fresh worker takes
+ * the next issue.
+ */
 export async function runBatch(files: string[], outDir: string, onDone: (o: BatchOutcome, done: number, total: number) => void, workers = availableParallelism()): Promise<BatchReport> {
   const started = performance.now();
   const queue = files.map((file): BatchJob => ({ file, outDir }));
   const outcomes: BatchOutcome[] = [];
-  const pool = Array.from({ length: Math.max(1, Math.min(workers, queue.length)) }, () => new Worker(new URL('./batch-worker.js', import.meta.url)));
-  await Promise.all(
-    pool.map(
-      (worker) =>
-        new Promise<void>((resolve, reject) => {
-          const next = () => {
-            const job = queue.shift();
-            if (!job) {
-              resolve();
-              return;
-            }
-            worker.once('message', (outcome: BatchOutcome) => {
-              outcomes.push(outcome);
-              onDone(outcome, outcomes.length, files.length);
-              next();
-            });
-            worker.postMessage(job);
-          };
-          worker.once('error', reject);
-          next();
-        }),
-    ),
-  );
-  await Promise.all(pool.map((w) => w.terminate()));
+  const finish = (outcome: BatchOutcome) => {
+    outcomes.push(outcome);
+    onDone(outcome, outcomes.length, files.length);
+  };
+  const lane = async () => {
+    let worker = new Worker(new URL('./batch-worker.js', import.meta.url));
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      const jobStarted = performance.now();
+      const outcome = await new Promise<BatchOutcome | null>((resolve, reject) => {
+        const timer = setTimeout(() => resolve(null), LIMITS.issueSeconds * 1000);
+        worker.once('message', (o: BatchOutcome) => {
+          clearTimeout(timer);
+          resolve(o);
+        });
+        worker.once('error', (e) => {
+          clearTimeout(timer);
+          reject(e);
+        });
+        worker.postMessage(job);
+      });
+      if (outcome) finish(outcome);
+      else {
+        await worker.terminate();
+        worker = new Worker(new URL('./batch-worker.js', import.meta.url));
+        finish({ file: job.file, exitCode: EXIT.internal, pdf: null, ms: performance.now() - jobStarted, errors: [`${job.file}: stopped after ${LIMITS.issueSeconds} s, the time limit for one issue (BANMIAN_MAX_SECONDS)`], pages: [] });
+      }
+      worker.removeAllListeners('message');
+      worker.removeAllListeners('error');
+    }
+    await worker.terminate();
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(workers, queue.length)) }, lane));
   outcomes.sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file));
   return { exitCode: Math.max(0, ...outcomes.map((o) => o.exitCode)), issues: outcomes, ms: performance.now() - started };
 }
