@@ -56,7 +56,7 @@ function typstDocument(list: Article[], pages: number): string {
   for (let p = 0; p < pages; p++) {
     if (p) body.push('#pagebreak()');
     for (const a of list.slice((p * 4) % list.length).concat(list).slice(0, 4)) {
-      body.push(`= ${typstString(a.headline)}`, ...a.paragraphs.map(typstString));
+      body.push(...(a.headline ? [`= ${typstString(a.headline)}`] : []), ...a.paragraphs.map(typstString));
     }
   }
   return head + body.join('\n\n');
@@ -106,7 +106,7 @@ function manyPages(pages: number): string {
       layout: 'broadsheet',
       articles: [0, 1, 2, 3].map((k) => {
         const a = articles[(p * 4 + k) % articles.length];
-        return { id: `a${p + 1}-${k + 1}`, place: { column: 1 + 2 * k, span: 2, line: 1, lines: 'bottom' }, headline: a.headline, body: a.paragraphs };
+        return { id: `a${p + 1}-${k + 1}`, place: { column: 1 + 2 * k, span: 2, line: 1, lines: 'bottom' }, ...(a.headline ? { headline: a.headline } : {}), body: a.paragraphs };
       }),
     })),
   };
