@@ -556,6 +556,11 @@ export function parseIssue(text: string, file: string): Issue {
       doc.errors.slice(0, 1).map((e) => {
         // yaml's own wording here tells programmers to call another API; say what to change in the file instead.
         const msg = e.code === 'MULTIPLE_DOCS' ? 'an issue file must hold exactly one YAML document; remove the extra "---" line' : e.message;
+        // yaml notices an unclosed quote where the text runs out, often the end of the file:
+        // point at the quote that opened it, which is what the desk has to close.
+        const quote = e.code === 'MISSING_CHAR' ? e.message.match(/Missing closing (["'])quote/)?.[1] : undefined;
+        const opened = quote ? unclosedQuote(text, e.pos[0], quote) : undefined;
+        if (opened !== undefined) return new IssueError('yaml-syntax', loc.at(opened), `YAML syntax error: this ${quote} is never closed; close it at the end of its value`);
         return new IssueError('yaml-syntax', loc.at(e.pos[0]), `YAML syntax error: ${msg}`);
       }),
     );
@@ -633,4 +638,20 @@ function firstInvalidUtf8(b: Uint8Array): number {
     i += n + 1;
   }
   return b.length;
+}
+
+/** The last quote before `before` that opens a value and is not closed on its own line. */
+function unclosedQuote(text: string, before: number, quote: string): number | undefined {
+  const opener = new RegExp(`(^|[:\\-\\[,{]\\s*)${quote}`, 'gm');
+  let found: number | undefined;
+  for (const m of text.matchAll(opener)) {
+    const at = (m.index ?? 0) + m[0].length - 1;
+    if (at > before) break;
+    const end = text.indexOf('\n', at);
+    const rest = text.slice(at + 1, end < 0 ? undefined : end);
+    // '' is a quote inside a single-quoted value, \" inside a double-quoted one.
+    const closes = quote === "'" ? rest.replace(/''/g, '').includes("'") : /(^|[^\\])"/.test(rest);
+    if (!closes) found = at;
+  }
+  return found;
 }
