@@ -1,6 +1,6 @@
 import type { Issue, Page } from '../issue/types.js';
 import type { Geometry } from '../layout/template.js';
-import { setNatural, type SetContext } from './rows.js';
+import { placeLine, type SetContext } from './rows.js';
 import type { PlacedGlyph, PlacedRule } from './types.js';
 
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
@@ -23,13 +23,7 @@ export function composeFolio(ctx: SetContext, g: Geometry, issue: Issue, page: P
   const st = ctx.template.styles;
   const baseline = g.typeTop - FOLIO_RAISE * st.folio.size - ctx.template.rules.folio;
   const glyphs: PlacedGlyph[] = [];
-  const place = (text: string, font: string, size: number, x: number, anchor: 'start' | 'centre' | 'end') => {
-    const line = setNatural(ctx, text, font, size);
-    const w = line.width * size;
-    const left = anchor === 'start' ? x : anchor === 'end' ? x - w : x - w / 2;
-    for (const gl of line.glyphs) glyphs.push({ ch: gl.ch, face: gl.face, size, x: left + gl.x * size, y: baseline, fullWidth: gl.fullWidth });
-    return w;
-  };
+  const place = (text: string, font: string, size: number, x: number, anchor: 'start' | 'centre' | 'end') => placeLine(ctx, glyphs, text, font, size, x, baseline, anchor);
   const numberWidth = place(String(page.number), st['folio-number'].font, st['folio-number'].size, g.typeLeft, 'start');
   place(`${page.name}`, st.folio.font, st.folio.size, g.typeLeft + numberWidth + st.folio.size, 'start');
   place(issue.paper, st.folio.font, st.folio.size, g.typeLeft + g.typeWidth / 2, 'centre');

@@ -1,7 +1,7 @@
 import type { Issue, Page } from '../issue/types.js';
 import { lineTop, type Geometry } from '../layout/template.js';
 import { chineseDate } from './folio.js';
-import { setNatural, type SetContext } from './rows.js';
+import { placeLine, type SetContext } from './rows.js';
 import type { PlacedGlyph, PlacedRule } from './types.js';
 
 /**
@@ -13,11 +13,7 @@ export function composeMasthead(ctx: SetContext, g: Geometry, issue: Issue, page
   const st = ctx.template.styles;
   const lines = ctx.template.mastheadLines;
   const glyphs: PlacedGlyph[] = [];
-  const place = (text: string, font: string, size: number, x: number, baseline: number, anchor: 'start' | 'end') => {
-    const line = setNatural(ctx, text, font, size);
-    const left = anchor === 'start' ? x : x - line.width * size;
-    for (const gl of line.glyphs) glyphs.push({ ch: gl.ch, face: gl.face, size, x: left + gl.x * size, y: baseline, fullWidth: gl.fullWidth });
-  };
+  const place = (text: string, font: string, size: number, x: number, baseline: number, anchor: 'start' | 'end') => placeLine(ctx, glyphs, text, font, size, x, baseline, anchor);
   // The name's em box sits centred in the masthead lines above the rules' line.
   const name = st['masthead-name'];
   const areaTop = lineTop(g, 0);

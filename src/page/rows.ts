@@ -1,5 +1,6 @@
 import type { FontRegistry, MissingGlyph } from '../fonts/registry.js';
 import type { Template } from '../layout/template.js';
+import type { PlacedGlyph } from './types.js';
 import { composeParagraph } from '../text/paragraph.js';
 import type { Align, CompositionWarning, SetLine, TextRun } from '../text/types.js';
 
@@ -72,6 +73,18 @@ export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): Set
 /** Text set on one line at its natural width, with no measure to fill: headlines being fitted, table cells, the folio. */
 export function setNatural(ctx: SetContext, text: string, font: string, size: number): SetLine {
   return setLines(ctx, [{ text, font }], { measure: Number.MAX_SAFE_INTEGER, size, align: 'start' })[0] ?? { glyphs: [], width: 0, last: true };
+}
+
+/**
+ * One line of page furniture (folio, masthead) set at its natural width and placed by one end or
+ * its centre on a baseline, pt from the page's top-left; returns its width.
+ */
+export function placeLine(ctx: SetContext, out: PlacedGlyph[], text: string, font: string, size: number, x: number, baseline: number, anchor: 'start' | 'centre' | 'end'): number {
+  const line = setNatural(ctx, text, font, size);
+  const w = line.width * size;
+  const left = anchor === 'start' ? x : anchor === 'end' ? x - w : x - w / 2;
+  for (const gl of line.glyphs) out.push({ ch: gl.ch, face: gl.face, size, x: left + gl.x * size, y: baseline, fullWidth: gl.fullWidth });
+  return w;
 }
 
 const countChars = (lines: SetLine[]) => lines.reduce((n, l) => n + l.glyphs.length, 0);
