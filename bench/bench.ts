@@ -6,7 +6,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
-import { composeFile, fontRegistry } from '../src/cli/compose.js';
+import { composeFile, fontRegistry } from '../src/pipeline/compose.js';
 import { writeAtomically } from '../src/files.js';
 import { composeParagraph } from '../src/text/paragraph.js';
 
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
   for (const n of [8, 24, 48, 96]) {
     const file = manyPages(n);
     const script = `
-      import { composeFile } from ${JSON.stringify(join(ROOT, 'dist', 'src', 'cli', 'compose.js'))};
+      import { composeFile } from ${JSON.stringify(join(ROOT, 'dist', 'src', 'pipeline', 'compose.js'))};
       const out = ${JSON.stringify(join(work, 'out'))};
       await composeFile(${JSON.stringify(SAMPLE)}, out);
       const t = performance.now();

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { composeFile } from '../src/cli/compose.js';
+import { composeFile } from '../src/pipeline/compose.js';
 import { readPdf } from './readback.js';
 import { issueYaml } from './fixture.js';
 

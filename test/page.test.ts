@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { composeFile, type ComposeResult } from '../src/cli/compose.js';
+import { composeFile, type ComposeResult } from '../src/pipeline/compose.js';
 import { readPdf, type ReadLine, type ReadPage } from './readback.js';
 
 // Runs compiled, from dist/test/: the package root is two folders up.

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import * as mupdf from 'mupdf';
 import sharp, { type Sharp } from 'sharp';
 import { parse } from 'yaml';
-import { composeFile } from '../src/cli/compose.js';
+import { composeFile } from '../src/pipeline/compose.js';
 import { cropRect, preparePicture, type CropRect, type PreparedPicture } from '../src/images/prepare.js';
 import { IssueError, IssueErrors, formatIssueError } from '../src/issue/errors.js';
 import type { Crop } from '../src/issue/types.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument, PDFName, StandardFonts, cmyk } from 'pdf-lib';
 import sharp from 'sharp';
-import { composeFile } from '../src/cli/compose.js';
+import { composeFile } from '../src/pipeline/compose.js';
 import { profileFromLayout } from '../src/cli/preflight.js';
 import { preflight, type PreflightCheck, type PreflightReport } from '../src/preflight/preflight.js';
 import { ROOT, runCompose } from './spawn.js';

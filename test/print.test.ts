@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as mupdf from 'mupdf';
 import { parse, stringify } from 'yaml';
-import { composeFile } from '../src/cli/compose.js';
+import { composeFile } from '../src/pipeline/compose.js';
 import { ROOT } from './spawn.js';
 
 const SAMPLE = join(ROOT, 'issues', 'cqrb-2024-12-25.yaml');

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { composeFile, fontRegistry } from '../src/cli/compose.js';
+import { composeFile, fontRegistry } from '../src/pipeline/compose.js';
 import type { MissingGlyph } from '../src/fonts/registry.js';
 import { loadHao, loadTemplate } from '../src/layout/template.js';
 import { packageRoot } from '../src/paths.js';

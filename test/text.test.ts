@@ -16,7 +16,7 @@ import { composeParagraph } from '../src/text/paragraph.js';
 import { buildUnits } from '../src/text/units.js';
 import { breakLines } from '../src/text/linebreak.js';
 import type { Metrics, ParagraphSpec, SetGlyph, SetLine, SetParagraph, TextRun } from '../src/text/types.js';
-import { fontRegistry } from '../src/cli/compose.js';
+import { fontRegistry } from '../src/pipeline/compose.js';
 import { packageRoot } from '../src/paths.js';
 
 const NUMERAL_UNITS = '亿万千百元角年月日时秒版期号届岁人户家个项条名位次倍台套件吨米克度';

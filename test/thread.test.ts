@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { composeFile, type ComposeResult } from '../src/cli/compose.js';
+import { composeFile, type ComposeResult } from '../src/pipeline/compose.js';
 import type { Geometry } from '../src/layout/template.js';
 import type { ArticleBox } from '../src/page/types.js';
 import { ROOT, escapeRegExp, runCompose, type Run } from './spawn.js';

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
-import { composeFile } from './compose.js';
+import { composeFile } from '../pipeline/compose.js';
 import { EXIT } from './exit.js';
 
 /** One issue of a batch, composed in a worker thread; what comes back is plain data. */

@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { basename, dirname, join, resolve } from 'node:path';
 import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
-import { buildIssue, fontRegistry, type ComposedIssue } from '../cli/compose.js';
+import { buildIssue, fontRegistry, type ComposedIssue } from '../pipeline/compose.js';
 import { packageRoot } from '../paths.js';
 import { proofPng } from '../proof/png.js';
 import { OVERLAYS, type Overlay } from '../proof/svg.js';

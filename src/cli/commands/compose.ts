@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { writeAtomically } from '../../files.js';
 import { PDFX_LEVELS, type PdfxLevel } from '../../layout/template.js';
-import { composeFile } from '../compose.js';
+import { composeFile } from '../../pipeline/compose.js';
 import { EXIT, type SetExit } from '../exit.js';
 import { buildReport } from '../report.js';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadIssue } from '../../issue/parse.js';
 import { issueTexts } from '../../issue/text.js';
-import { fontRegistry } from '../compose.js';
+import { fontRegistry } from '../../pipeline/compose.js';
 import { EXIT, type SetExit } from '../exit.js';
 
 /** `compose fonts [ISSUE.yaml]`: the font roles, their files, and how much of an issue each covers. */

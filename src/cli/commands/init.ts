@@ -7,7 +7,7 @@ import { parseIssue } from '../../issue/parse.js';
 import { resolveIssue } from '../../layout/resolve.js';
 import { loadHao, loadTemplate } from '../../layout/template.js';
 import { packageRoot } from '../../paths.js';
-import { fontRegistry } from '../compose.js';
+import { fontRegistry } from '../../pipeline/compose.js';
 import { EXIT, type SetExit } from '../exit.js';
 
 /**

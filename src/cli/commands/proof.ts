@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { writeAtomically } from '../../files.js';
 import { proofPng } from '../../proof/png.js';
 import { OVERLAYS, type Overlay } from '../../proof/svg.js';
-import { buildIssue, fontRegistry } from '../compose.js';
+import { buildIssue, fontRegistry } from '../../pipeline/compose.js';
 import { EXIT, type SetExit } from '../exit.js';
 
 /** `compose proof ISSUE.yaml`: PNG proofs of pages, with the grid, the article boxes and overset marked. */

@@ -5,7 +5,7 @@ import { IssueError, IssueErrors, formatIssueError } from '../../issue/errors.js
 import { loadIssue } from '../../issue/parse.js';
 import { resolveIssue } from '../../layout/resolve.js';
 import { packageRoot } from '../../paths.js';
-import { fontRegistry } from '../compose.js';
+import { fontRegistry } from '../../pipeline/compose.js';
 import { EXIT, type SetExit } from '../exit.js';
 
 export interface Validation {
