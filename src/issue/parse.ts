@@ -504,7 +504,7 @@ function build(data: Obj, file: string, loc: Locator): Issue {
         return slot;
       });
       const continued = ((a.continued ?? []) as Obj[]).map((c, ci) => ({ page: c.page as number, place: place(c.place), pos: loc.value([...aPath, 'continued', ci]) }));
-      const art: Article = { id: t(a.id), place: place(a.place), continued, body, pictures, pos: loc.value(aPath) };
+      const art: Article = { id: t(a.id), place: place(a.place), kind: 'story', continued, body, pictures, pos: loc.value(aPath) };
       if (a.kicker !== undefined) art.kicker = t(a.kicker);
       if (a.headline !== undefined) art.headline = typeof a.headline === 'string' ? [t(a.headline)] : tList(a.headline);
       if (a.subhead !== undefined) art.subhead = t(a.subhead);
@@ -517,7 +517,7 @@ function build(data: Obj, file: string, loc: Locator): Issue {
       if (a.briefs !== undefined) art.briefs = tList(a.briefs);
       return art;
     });
-    const page: Page = { number: pg.number as number, name: t(pg.name), layout: t(pg.layout), masthead: pg.masthead === true, articles, pos: loc.value(pPath) };
+    const page: Page = { number: pg.number as number, name: t(pg.name), layout: t(pg.layout), masthead: pg.masthead === true, articles, spaces: [], pos: loc.value(pPath) };
     const editor = tOpt(pg.editor);
     if (editor !== undefined) page.editor = editor;
     return page;

@@ -14,6 +14,24 @@ export interface GridPlace {
   lines: number | 'bottom';
 }
 
+/** Under another article on the same page: the box starts after its foot, one free line between. */
+export interface BelowRef {
+  below: string;
+  pos: SourcePos;
+}
+
+/**
+ * An article's box as the desk wrote it: its top may follow another box (`below`) and its depth
+ * may be `auto` (as deep as its content needs), so the grid rectangle is known only once the
+ * page is made up.
+ */
+export interface PlaceSpec {
+  column: number;
+  span: number;
+  line: number | BelowRef;
+  lines: number | 'bottom' | 'auto';
+}
+
 /** One body element of an article, in reading order. */
 export type BodyBlock =
   | { kind: 'paragraph'; lead?: string; text: string; hang?: boolean; pos: SourcePos }
@@ -42,13 +60,28 @@ export interface PictureSlot {
 /** A further part of an article's thread (转版): its text flows on into this box. */
 export interface Continuation {
   page: number;
-  place: GridPlace;
+  place: PlaceSpec;
+  /** 转版题: the short headline over the continued part; the article's own headline when absent. */
+  headline?: string;
   pos: SourcePos;
 }
 
+/** The desk's fixed headline size: a 号 name of layouts/sizes.yaml or points. */
+export type SizeSpec = string | number;
+
+/** 图片新闻 (photo) sets the picture across the box with its text as a caption; a story is the default. */
+export type ArticleKind = 'story' | 'photo';
+
 export interface Article {
   id: string;
-  place: GridPlace;
+  place: PlaceSpec;
+  kind: ArticleKind;
+  /** The layout's rank name (lead, second, …): which sizes the headline group may take. */
+  rank?: string;
+  /** 变栏: the body set in this many text columns across the span instead of the grid's. */
+  columns?: number;
+  /** A size the desk fixed for the headline, overriding its rank's. */
+  headlineSize?: SizeSpec;
   /** Further parts, in reading order; the first part is `place` on the article's own page. */
   continued: Continuation[];
   kicker?: string; // 引题
@@ -63,6 +96,14 @@ export interface Article {
   pos: SourcePos;
 }
 
+/** Space on a page meant to be filled by others: 广告位 (ad) or 预留 (reserved). */
+export interface PageSpace {
+  place: GridPlace;
+  kind: 'ad' | 'reserved';
+  label?: string;
+  pos: SourcePos;
+}
+
 export interface Page {
   number: number; // 版次
   name: string; // 版名
@@ -71,6 +112,7 @@ export interface Page {
   /** 报头: the masthead across the head of the page (头版). */
   masthead: boolean;
   articles: Article[];
+  spaces: PageSpace[];
   pos: SourcePos;
 }
 

@@ -4,7 +4,7 @@ import { LIMITS } from '../limits.js';
 import { packageRoot } from '../paths.js';
 import type { FontRegistry } from '../fonts/registry.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
-import type { Article, GridPlace, Issue, Page, SourcePos } from '../issue/types.js';
+import type { Article, GridPlace, Issue, Page, PlaceSpec, SourcePos } from '../issue/types.js';
 import { geometryOf, loadHao, loadTemplate, type Geometry, type Template } from './template.js';
 
 /** A page with its template and geometry: everything composition needs to know about where things go. */
@@ -18,6 +18,7 @@ export interface PagePlan {
 export interface ArticlePart {
   plan: PagePlan;
   place: GridPlace;
+  spec: PlaceSpec;
   pos: SourcePos;
 }
 
@@ -78,7 +79,7 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
   const threads: Thread[] = [];
   for (const plan of pages) {
     for (const a of plan.page.articles) {
-      const parts: ArticlePart[] = [{ plan, place: a.place, pos: a.pos }];
+      const parts: ArticlePart[] = [{ plan, place: fixed(a.place), spec: a.place, pos: a.pos }];
       a.continued.forEach((c, i) => {
         const target = planOf.get(c.page);
         const where = `continuation ${i + 1} of article "${a.id}"`;
@@ -97,7 +98,7 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
           errors.push(new IssueError('broken-thread', c.pos, `${where} is on page ${c.page}, whose layout "${target.template.name}" has other columns than "${plan.template.name}"; a thread flows through columns of one measure`));
           return;
         }
-        parts.push({ plan: target, place: c.place, pos: c.pos });
+        parts.push({ plan: target, place: fixed(c.place), spec: c.place, pos: c.pos });
       });
       for (const part of parts) checkBox(part, a, boxesOn, errors);
       const characters = articleCharacters(a);
@@ -119,7 +120,7 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
         if (p.place.column + p.place.span - 1 > span) {
           errors.push(new IssueError('off-grid', p.pos, `picture in ${where} is wider than the article: columns ${p.place.column}–${p.place.column + p.place.span - 1} of ${span}`));
         }
-        const { top, bottom } = boxLines(plan.geometry, a.place);
+        const { top, bottom } = boxLines(plan.geometry, parts[0].place);
         const pictureEnd = p.place.lines === 'bottom' ? p.place.line : p.place.line + p.place.lines - 1;
         if (pictureEnd > bottom - top) {
           errors.push(new IssueError('off-grid', p.pos, `picture in ${where} is taller than the article: lines ${p.place.line}–${pictureEnd} of ${bottom - top}`));
@@ -131,6 +132,8 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
   if (errors.length) throw new IssueErrors(errors);
   return { pages, threads };
 }
+
+const fixed = (p: PlaceSpec): GridPlace => ({ column: p.column, span: p.span, line: typeof p.line === 'number' ? p.line : 1, lines: p.lines === 'auto' ? 'bottom' : p.lines });
 
 /** The real path (symlinks followed) where the file exists, else the absolute path as given. */
 function realpathOr(path: string): string {
