@@ -260,7 +260,7 @@ test('outside the folio, text stays inside its article’s box', () => {
     for (const l of pages[pi]!.lines) {
       const inner = inkBox(l);
       if (inner[3] <= g.typeTop) continue; // the folio lives in the head margin
-      if (cp.masthead && inner[3] <= g.typeTop + cp.template.mastheadLines * g.pitch) continue; // and the masthead in the head of the front page
+      if (cp.masthead && inner[3] <= g.typeTop + cp.template.masthead.lines * g.pitch) continue; // and the masthead in the head of the front page
       const home = cp.boxes.find((b) => inner[0] >= b.x - 0.05 && inner[2] <= b.x + b.width + 0.05 && inner[1] >= b.y - 0.05 && inner[3] <= b.y + b.height + 0.05);
       if (!home) bad.push(`${l.text} at ${l.x0.toFixed(1)},${l.y.toFixed(1)}`);
     }

@@ -459,7 +459,7 @@ function assertMasthead(result: ComposeResult, read: ReadPage[], pageNumber: num
   const pi = result.composition.pages.findIndex((p) => p.number === pageNumber);
   const cp = result.composition.pages[pi]!;
   const g = cp.geometry;
-  const foot = g.typeTop + cp.template.mastheadLines * g.pitch;
+  const foot = g.typeTop + cp.template.masthead.lines * g.pitch;
   const lines = read[pi]!.lines;
   const name = lines.filter((l) => text(l) === sampleIssue.paper && l.y > g.typeTop && l.y < foot);
   assert.equal(name.length, 1, `the paper's name in the masthead lines: ${name.length} times`);

@@ -17,9 +17,22 @@ export interface PagePlan {
 /** One box of an article's thread: the first is the article's own place, the rest its continuations. */
 export interface ArticlePart {
   plan: PagePlan;
-  place: GridPlace;
+  /** The box as the desk wrote it; where it starts under another box or is `auto`, make-up settles it. */
   spec: PlaceSpec;
+  /** The box on the grid, when the spec fixes it. */
+  place?: GridPlace;
+  /** 转版题 over this part, when it continues from another page. */
+  headline?: string;
   pos: SourcePos;
+}
+
+/** A box on a page that make-up checks against the others: an article's part or a declared space. */
+export interface PlacedBox {
+  id: string;
+  top: number;
+  bottom: number;
+  c0: number;
+  c1: number;
 }
 
 /** An article with the boxes its text flows through, in reading order. */
@@ -31,6 +44,8 @@ export interface Thread {
 export interface IssuePlan {
   pages: PagePlan[];
   threads: Thread[];
+  /** The boxes fixed by the issue, per page: what make-up's settled boxes must keep apart from. */
+  boxes: Map<number, PlacedBox[]>;
 }
 
 /** Grid lines of a box: [top, bottom) 0-based. */
@@ -75,11 +90,11 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
   }
   const issueDir = realpathOr(dirname(resolvePath(issue.file)));
   const planOf = new Map(pages.map((p) => [p.page.number, p]));
-  const boxesOn = new Map<number, { id: string; top: number; bottom: number; c0: number; c1: number }[]>();
+  const boxesOn = new Map<number, PlacedBox[]>();
   const threads: Thread[] = [];
   for (const plan of pages) {
     for (const a of plan.page.articles) {
-      const parts: ArticlePart[] = [{ plan, place: fixed(a.place), spec: a.place, pos: a.pos }];
+      const parts: ArticlePart[] = [{ plan, spec: a.place, place: fixedPlace(a.place), pos: a.pos }];
       a.continued.forEach((c, i) => {
         const target = planOf.get(c.page);
         const where = `continuation ${i + 1} of article "${a.id}"`;
@@ -98,9 +113,15 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
           errors.push(new IssueError('broken-thread', c.pos, `${where} is on page ${c.page}, whose layout "${target.template.name}" has other columns than "${plan.template.name}"; a thread flows through columns of one measure`));
           return;
         }
-        parts.push({ plan: target, place: fixed(c.place), spec: c.place, pos: c.pos });
+        parts.push({ plan: target, spec: c.place, place: fixedPlace(c.place), headline: c.headline, pos: c.pos });
       });
-      for (const part of parts) checkBox(part, a, boxesOn, errors);
+      parts.forEach((part, k) => {
+        if (part.spec.lines === 'auto' && k < parts.length - 1) {
+          errors.push(new IssueError('off-grid', part.pos, `article "${a.id}": only the last part of a thread can be "lines: auto"; the text flows on from this part, so give it a number of lines or "bottom"`));
+        }
+        if (part.place) checkBox(part.plan, part.place, a.id, part.pos, boxesOn, errors);
+      });
+      checkStyle(a, plan, errors);
       const characters = articleCharacters(a);
       if (characters > LIMITS.articleCharacters) {
         errors.push(new IssueError('too-large', a.pos, `article "${a.id}" has ${characters} characters, more than the limit of ${LIMITS.articleCharacters}; split it, or raise BANMIAN_MAX_ARTICLE_CHARACTERS`));
@@ -120,6 +141,7 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
         if (p.place.column + p.place.span - 1 > span) {
           errors.push(new IssueError('off-grid', p.pos, `picture in ${where} is wider than the article: columns ${p.place.column}–${p.place.column + p.place.span - 1} of ${span}`));
         }
+        if (!parts[0].place) continue;
         const { top, bottom } = boxLines(plan.geometry, parts[0].place);
         const pictureEnd = p.place.lines === 'bottom' ? p.place.line : p.place.line + p.place.lines - 1;
         if (pictureEnd > bottom - top) {
@@ -128,12 +150,28 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
       }
       threads.push({ article: a, parts });
     }
+    for (const space of plan.page.spaces) checkBox(plan, space.place, space.label ?? `${space.kind} space`, space.pos, boxesOn, errors);
   }
   if (errors.length) throw new IssueErrors(errors);
-  return { pages, threads };
+  return { pages, threads, boxes: boxesOn };
 }
 
-const fixed = (p: PlaceSpec): GridPlace => ({ column: p.column, span: p.span, line: typeof p.line === 'number' ? p.line : 1, lines: p.lines === 'auto' ? 'bottom' : p.lines });
+/** The grid rectangle a spec fixes by itself: neither under another box nor as deep as its text. */
+function fixedPlace(p: PlaceSpec): GridPlace | undefined {
+  if (typeof p.line !== 'number' || p.lines === 'auto') return undefined;
+  return { column: p.column, span: p.span, line: p.line, lines: p.lines };
+}
+
+/** A rank the layout names and a headline size it can read. */
+function checkStyle(a: Article, plan: PagePlan, errors: IssueError[]): void {
+  const t = plan.template;
+  if (a.rank !== undefined && !t.ranks.some((r) => r.name === a.rank)) {
+    errors.push(new IssueError('bad-value', a.pos, `article "${a.id}": rank "${a.rank}" is not one of layout "${t.name}"'s ranks: ${t.ranks.map((r) => r.name).join(', ')}`));
+  }
+  if (typeof a.headlineSize === 'string' && !t.hao[a.headlineSize]) {
+    errors.push(new IssueError('bad-value', a.pos, `article "${a.id}": headline size "${a.headlineSize}" is no 号 of layouts/sizes.yaml (${Object.keys(t.hao).join(' ')}); give one, or a size in points`));
+  }
+}
 
 /** The real path (symlinks followed) where the file exists, else the absolute path as given. */
 function realpathOr(path: string): string {
@@ -151,17 +189,15 @@ function articleCharacters(a: Article): number {
   return n;
 }
 
-function checkBox(
-  part: ArticlePart,
-  a: Article,
-  boxesOn: Map<number, { id: string; top: number; bottom: number; c0: number; c1: number }[]>,
-  errors: IssueError[],
-): void {
-  const { plan, place, pos } = part;
+/**
+ * A box on the grid of its page, out of the masthead and apart from the boxes already on the page
+ * (which it joins). Make-up runs the same check on boxes it settles.
+ */
+export function checkBox(plan: PagePlan, place: GridPlace, id: string, pos: SourcePos, boxesOn: Map<number, PlacedBox[]>, errors: IssueError[]): void {
   const g = plan.geometry;
   const { column, span, line } = place;
   const { top, bottom } = boxLines(g, place);
-  const where = `article "${a.id}" on page ${plan.page.number}`;
+  const where = `article "${id}" on page ${plan.page.number}`;
   const name = plan.template.name;
   if (column + span - 1 > g.columns) {
     errors.push(new IssueError('off-grid', pos, `${where} runs off the grid: columns ${column}–${column + span - 1}, but layout "${name}" has ${g.columns}; reduce column or span`));
@@ -171,13 +207,14 @@ function checkBox(
     errors.push(new IssueError('off-grid', pos, `${where} runs off the grid: lines ${line}–${bottom}, but layout "${name}" has ${g.lines}; reduce line or lines, or use lines: bottom`));
     return;
   }
-  if (plan.page.masthead && top < plan.template.mastheadLines) {
-    errors.push(new IssueError('overlap', pos, `${where} starts at line ${line}, inside the masthead (lines 1–${plan.template.mastheadLines}); start it at line ${plan.template.mastheadLines + 1} or below`));
+  const masthead = plan.template.masthead;
+  if (plan.page.masthead && top < masthead.lines && column <= masthead.columns) {
+    errors.push(new IssueError('overlap', pos, `${where} starts at line ${line}, inside the masthead (lines 1–${masthead.lines}, columns 1–${masthead.columns}); start it at line ${masthead.lines + 1} or below, or right of the masthead`));
     return;
   }
   const boxes = boxesOn.get(plan.page.number) ?? [];
   boxesOn.set(plan.page.number, boxes);
   const clash = boxes.find((b) => b.c0 < column + span && b.c1 > column && b.top < bottom && b.bottom > top);
-  if (clash) errors.push(new IssueError('overlap', pos, `${where} overlaps article "${clash.id}"; move one of them so their grid rectangles do not share a cell`));
-  boxes.push({ id: a.id, top, bottom, c0: column, c1: column + span });
+  if (clash) errors.push(new IssueError('overlap', pos, `${where} overlaps "${clash.id}"; move one of them so their grid rectangles do not share a cell`));
+  boxes.push({ id, top, bottom, c0: column, c1: column + span });
 }

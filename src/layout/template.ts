@@ -8,12 +8,12 @@ import { mmToPt } from './units.js';
 export type StyleName =
   | 'body' | 'lead' | 'headline' | 'kicker' | 'subhead' | 'byline' | 'section' | 'note' | 'table'
   | 'bullet' | 'brief' | 'brief-head' | 'caption' | 'credit' | 'folio' | 'folio-number'
-  | 'jump' | 'masthead-name' | 'masthead-info';
+  | 'jump' | 'jump-headline' | 'photo-caption' | 'masthead-name' | 'masthead-info';
 
 const STYLE_NAMES: StyleName[] = [
   'body', 'lead', 'headline', 'kicker', 'subhead', 'byline', 'section', 'note', 'table',
   'bullet', 'brief', 'brief-head', 'caption', 'credit', 'folio', 'folio-number',
-  'jump', 'masthead-name', 'masthead-info',
+  'jump', 'jump-headline', 'photo-caption', 'masthead-name', 'masthead-info',
 ];
 
 export interface Style {
@@ -48,6 +48,22 @@ export interface PictureSettings {
   allow: string[];
 }
 
+/** What the headline group of a story of one rank may be set in, pt, largest first. */
+export interface Rank {
+  name: string;
+  headline: number[];
+  kicker: number;
+  subhead: number;
+}
+
+/** When the page tells the desk that space is left empty. */
+export interface CopyfitSettings {
+  /** An article with more empty lines than this at the foot of its columns is underset (缺行). */
+  undersetLines: number;
+  /** A white area of at least one column and this many lines is a hole (开天窗). */
+  holeLines: number;
+}
+
 export interface Template {
   name: string;
   file: string;
@@ -58,12 +74,17 @@ export interface Template {
   rules: { article: number; folio: number };
   /** Jump-line wording (下转 / 上接) with `{page}` for the other part's page number. */
   jump: { to: string; from: string };
-  /** Grid lines the masthead (报头) takes on a masthead page. */
-  mastheadLines: number;
+  /** 报头 on a masthead page: the grid lines and the columns (from the left) it takes; 报眼 stories may stand beside it. */
+  masthead: { lines: number; columns: number };
   pictures: PictureSettings;
   /** The PDF/X level written for pages of this layout. */
   pdfx: PdfxLevel;
   styles: Record<StyleName, Style>;
+  /** Ranks from the loudest (the lead) down. */
+  ranks: Rank[];
+  copyfit: CopyfitSettings;
+  /** 号 names → pt, for sizes the desk gives in an issue. */
+  hao: Record<string, number>;
 }
 
 /** Page geometry in points, derived from a template: the grid every stage places things on. */
@@ -172,6 +193,17 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     if (!PDFX_LEVELS.includes(v)) fail(path, `must be one of ${PDFX_LEVELS.join(', ')}`);
     return v;
   };
+  const sizeList = (path: (string | number)[]): number[] => {
+    const node = doc.getIn(path, true);
+    if (isSeq(node)) return node.items.map((_, i) => size([...path, i]));
+    return [size(path)];
+  };
+  const ranksNode = doc.getIn(['ranks'], true);
+  if (!isMap(ranksNode) || !ranksNode.items.length) fail(['ranks'], 'must map each rank name (lead, second, …) to its headline, kicker and subhead sizes');
+  const ranks: Rank[] = (ranksNode as { items: { key: unknown }[] }).items.map((item) => {
+    const rank = String((item.key as { value?: unknown }).value ?? item.key);
+    return { name: rank, headline: sizeList(['ranks', rank, 'headline']), kicker: size(['ranks', rank, 'kicker']), subhead: size(['ranks', rank, 'subhead']) };
+  });
   const kinsoku = str(['body', 'kinsoku']) as KinsokuLevel;
   if (!KINSOKU.includes(kinsoku)) fail(['body', 'kinsoku'], `must be one of ${KINSOKU.join(', ')}`);
   const styles = {} as Record<StyleName, Style>;
@@ -207,7 +239,7 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     rules: { article: num(['rules', 'article']), folio: num(['rules', 'folio']) },
     jump: { to: jumpText('to'), from: jumpText('from') },
     pdfx: pdfxOf(['print', 'pdfx']),
-    mastheadLines: num(['masthead', 'lines']),
+    masthead: { lines: num(['masthead', 'lines']), columns: doc.getIn(['masthead', 'columns']) === undefined ? num(['grid', 'columns']) : num(['masthead', 'columns']) },
     pictures: {
       ppi: num(['pictures', 'ppi']),
       minPpi: num(['pictures', 'min-ppi']),
@@ -217,6 +249,9 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
       allow: allowOf(['pictures', 'allow']),
     },
     styles,
+    ranks,
+    copyfit: { undersetLines: num(['copyfit', 'underset-lines']), holeLines: num(['copyfit', 'hole-lines']) },
+    hao,
   };
 }
 

@@ -1,28 +1,62 @@
 import type { Article, BodyBlock, PictureSlot } from '../issue/types.js';
-import { boxLines, type ArticlePart, type PagePlan, type Thread } from '../layout/resolve.js';
-import { columnX, lineTop, spanWidth, type Geometry, type Style } from '../layout/template.js';
-import { balanceRows, type Slot } from './flow.js';
-import { blockRow, bodyRows, setLines, setNatural, type Row, type SetContext, type TextPart } from './rows.js';
-import type { ArticleBox, ArticleReport, PlacedFrame, PlacedGlyph, PlacedRule } from './types.js';
+import { spanWidth, type Geometry, type Style } from '../layout/template.js';
+import { balanceRows } from './flow.js';
+import { fitHeadline, headlineGroup, PADDING, type HeadSizes } from './headline.js';
+import { bodyRegions, textColumns, type Keepout, type Region } from './regions.js';
+import { blockRow, bodyRows, setLines, setNatural, type Found, type Row, type SetContext, type TextPart } from './rows.js';
+import type { PlacedFrame, PlacedGlyph, PlacedRule } from './types.js';
 
-/** What one part of a thread puts on its page. */
-export interface PlacedPart {
+/** One box of an article's thread as the setter sees it: its size, never its place on the page. */
+export interface PartFrame {
   page: number;
-  box: ArticleBox;
+  span: number;
+  /** Grid lines the part takes; for an `auto` part, the most it may grow to. */
+  depth: number;
+  auto: boolean;
+  /** 转版题: set over a part that continues the story from another page. */
+  jumpHeadline?: string;
+}
+
+/** How full one text column of a part is, in grid lines. */
+export interface ColumnFill {
+  available: number;
+  used: number;
+}
+
+/** Copyfit figures of one part (超 / 缺). */
+export interface PartCopyfit {
+  /** Grid lines the headline group, 编者按 and table take across the part. */
+  headLines: number;
+  columns: ColumnFill[];
+  /** Lines left empty under the balanced text at the foot of the part's columns (缺N行). */
+  underset: number;
+}
+
+/** What one part puts in its box: everything in the box's own coordinates (pt from its top-left). */
+export interface SetPart {
   glyphs: PlacedGlyph[];
   rules: PlacedRule[];
   frames: PlacedFrame[];
+  /** Grid lines the part takes: its depth, or what an `auto` part's content needs. */
+  depth: number;
+  copyfit: PartCopyfit;
+  /** What is inked, pt across and grid lines down: for finding the page's holes. */
+  covered: Keepout[];
 }
 
-export interface PlacedThread {
-  parts: PlacedPart[];
-  report: ArticleReport;
+/** An article set into the boxes of its thread, with what setting it found. */
+export interface ArticleSetting {
+  parts: SetPart[];
   /** Rows that did not fit the last part, in order: what the overset report counts. */
   overset: Row[];
+  charactersSet: number;
   /** Picture slots that reach past the foot of the box (or follow overset text): not drawn. */
   picturesOutside: PictureSlot[];
-  /** Continuations the text ran out before reaching. */
-  emptyParts: ArticlePart[];
+  /** Indices of continuations the text ran out before reaching. */
+  emptyParts: number[];
+  /** The headline's size, pt, when it has one. */
+  headlineSize?: number;
+  found: Found;
 }
 
 /** A row set across the article's width, or a blank grid line (with a rule through it, for tables). */
@@ -32,46 +66,35 @@ interface AcrossItem {
   rule?: boolean;
 }
 
-/** Air around headline-group elements, in grid lines shared above and below. */
-const PADDING = { kicker: 0.4, headline: 0.8, subhead: 0.6, section: 1 };
-
 /**
- * Sets an article through the parts of its thread: the headline group, 编者按, table and pictures
- * at the head of the first part, then the body flowing part by part, column by column. Where the
- * next part is on another page, jump lines (下转 / 上接) take a grid line at the foot of the part
- * and at the head of the next, numbered from the pages the parts stand on.
+ * Sets an article into the boxes of its thread: a pure function of the article and its boxes'
+ * sizes. The headline group, 编者按, table and pictures open the first part, then the body flows
+ * part by part, column by column, and the last part balances. Where the next part is on another
+ * page, jump lines (下转 / 上接) take a grid line at the foot of the part and at the head of the
+ * next, numbered from the pages the parts stand on.
  */
-export function composeThread(ctxOf: (plan: PagePlan) => SetContext, thread: Thread): PlacedThread {
-  const { article: a, parts } = thread;
-  const ctx = ctxOf(parts[0].plan);
+export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: PartFrame[], sizes: HeadSizes): ArticleSetting {
   const st = ctx.template.styles;
+  const pitch = g.pitch;
   let charactersSet = 0;
-  const out: PlacedPart[] = parts.map((p) => {
-    const pg = p.plan.geometry;
-    const box = boxLines(pg, p.place);
-    return {
-      page: p.plan.page.number,
-      box: { id: a.id, x: columnX(pg, p.place.column), y: lineTop(pg, box.top), width: spanWidth(pg, p.place.span), height: (box.bottom - box.top) * pg.pitch },
-      glyphs: [],
-      rules: [],
-      frames: [],
-    };
-  });
+  const out: SetPart[] = frames.map((f) => ({ glyphs: [], rules: [], frames: [], depth: f.depth, copyfit: { headLines: 0, columns: [], underset: 0 }, covered: [] }));
   const put = (k: number, row: Row, x: number, line: number, counted = true) => {
-    const pg = parts[k].plan.geometry;
-    for (const rg of row.glyphs) out[k].glyphs.push({ ch: rg.ch, face: rg.face, size: rg.size, x: x + rg.x, y: lineTop(pg, line) + rg.dy, fullWidth: rg.fullWidth });
+    for (const rg of row.glyphs) out[k].glyphs.push({ ch: rg.ch, face: rg.face, size: rg.size, x: x + rg.x, y: line * pitch + rg.dy, fullWidth: rg.fullWidth });
     if (counted) charactersSet += row.chars;
   };
+  const cover = (k: number, x0: number, x1: number, l0: number, l1: number) => {
+    if (l1 > l0) out[k].covered.push({ x0, x1, l0, l1 });
+  };
 
-  const first = parts[0];
-  const g = first.plan.geometry;
-  const x0 = columnX(g, first.place.column);
-  const width = spanWidth(g, first.place.span);
-  const { top, bottom } = boxLines(g, first.place);
-  let cursor = top;
+  const width = spanWidth(g, frames[0].span);
+  const photo = a.kind === 'photo';
+  const cols = textColumns(g, frames[0].span, a.columns ?? (photo ? 1 : undefined));
+  const bottom0 = frames[0].depth;
+  let cursor = 0;
   // Everything across the article's width, in order: headline group, 编者按, the table between rules.
   // An item that does not fit the box is overset with all that follows; nothing is drawn past the box.
-  const across: AcrossItem[] = headlineGroup(ctx, a, width).map((row) => ({ row, lines: row.lines }));
+  const head = headlineGroup(ctx, a, width, sizes);
+  const across: AcrossItem[] = head.rows.map((row) => ({ row, lines: row.lines }));
   if (a.note?.length) {
     const note = st.note;
     a.note.forEach((text, i) => {
@@ -87,78 +110,110 @@ export function composeThread(ctxOf: (plan: PagePlan) => SetContext, thread: Thr
   }
   const overset: Row[] = [];
   for (const item of across) {
-    if (overset.length || cursor + item.lines > bottom) {
+    if (overset.length || cursor + item.lines > bottom0) {
       if (item.row) overset.push(item.row);
       continue;
     }
-    if (item.row) put(0, item.row, x0, cursor);
-    if (item.rule) out[0].rules.push({ x1: x0, y1: lineTop(g, cursor) + g.pitch / 2, x2: x0 + width, y2: lineTop(g, cursor) + g.pitch / 2, width: ctx.template.rules.article });
+    if (item.row) put(0, item.row, 0, cursor);
+    if (item.rule) out[0].rules.push({ x1: 0, y1: cursor * pitch + pitch / 2, x2: width, y2: cursor * pitch + pitch / 2, width: ctx.template.rules.article });
     cursor += item.lines;
   }
+  out[0].copyfit.headLines = cursor;
+  cover(0, 0, width, 0, cursor);
 
+  const rows = photo ? captionFlow(ctx, a, cols.measure) : bodyFlow(ctx, a, cols.measure);
   // Pictures take whole columns and lines of the body area; their captions sit inside the slot, under the frame.
-  const busy: { c0: number; c1: number; l0: number; l1: number }[] = [];
+  const keepouts: Keepout[] = [];
   const picturesOutside: PictureSlot[] = [];
-  for (const p of a.pictures) {
-    const c0 = p.place.column - 1;
-    const l0 = cursor + p.place.line - 1;
-    const l1 = p.place.lines === 'bottom' ? bottom : l0 + p.place.lines;
-    if (overset.length || l1 > bottom) {
+  const pictures = photo ? a.pictures.slice(0, 1) : a.pictures;
+  for (const p of pictures) {
+    const x0 = photo ? 0 : (p.place.column - 1) * (g.columnWidth + g.gutter);
+    const slotWidth = photo ? width : spanWidth(g, p.place.span);
+    const l0 = photo ? cursor : cursor + p.place.line - 1;
+    // A picture story's picture takes what its caption leaves of a fixed box; in an auto box, its own lines.
+    const captionLines = Math.ceil(rows.reduce((n, r) => n + r.lines, 0) / cols.xs.length);
+    const l1 = photo && (!frames[0].auto || p.place.lines === 'bottom') ? bottom0 - captionLines : p.place.lines === 'bottom' ? bottom0 : l0 + p.place.lines;
+    if (overset.length || l1 > bottom0 || l1 <= l0) {
       picturesOutside.push(p);
       continue;
     }
-    busy.push({ c0, c1: c0 + p.place.span, l0, l1 });
-    placePicture(ctx, a.id, g, p, columnX(g, first.place.column + c0), spanWidth(g, p.place.span), l0, l1, out[0].frames, (row, x, line) => put(0, row, x, line));
+    keepouts.push({ x0, x1: x0 + slotWidth, l0, l1 });
+    cover(0, x0, x0 + slotWidth, l0, l1);
+    placePicture(ctx, a.id, g, p, photo, x0, slotWidth, l0, l1, out[0].frames, (row, x, line) => put(0, row, x, line));
   }
 
-  const slots: Slot[] = [];
-  parts.forEach((part, k) => {
-    const pg = part.plan.geometry;
-    const box = boxLines(pg, part.place);
-    for (let c = 0; c < part.place.span; c++) {
-      const x = columnX(pg, part.place.column + c);
-      let at = k === 0 ? cursor : box.top;
-      const blocks = k === 0 ? busy.filter((b) => c >= b.c0 && c < b.c1).sort((p, q) => p.l0 - q.l0) : [];
-      for (const b of blocks) {
-        if (b.l0 > at) slots.push({ part: k, x, top: at, lines: b.l0 - at });
-        at = Math.max(at, b.l1);
+  const regions: Region[] = [];
+  const jumpHeads: { part: number; row: Row }[] = [];
+  frames.forEach((f, k) => {
+    let top = k === 0 ? cursor : 0;
+    if (k > 0 && f.jumpHeadline) {
+      const s = st['jump-headline'];
+      const row = fitHeadline(ctx, [f.jumpHeadline], s.font, [s.size], spanWidth(g, f.span), { rank: '', headline: [s.size], kicker: s.size, subhead: s.size, fixed: true }).row;
+      if (row.lines < f.depth) {
+        jumpHeads.push({ part: k, row });
+        top = row.lines;
+        out[k].copyfit.headLines = top;
       }
-      if (box.bottom > at) slots.push({ part: k, x, top: at, lines: box.bottom - at });
     }
+    const partCols = k === 0 ? cols : textColumns(g, f.span, a.columns ? Math.round((a.columns * f.span) / frames[0].span) : undefined);
+    regions.push(...bodyRegions(k, partCols, top, f.depth, k === 0 ? keepouts : []));
   });
-  const jumps = reserveJumpLines(parts, slots);
+  const jumps = reserveJumpLines(frames, regions);
 
-  const rows = bodyFlow(ctx, a, g.columnWidth);
-  const lastPart = parts.length - 1;
+  const lastPart = frames.length - 1;
   // A head that overflows its box is overset with the whole body: the later parts are not empty
   // for want of text, so they are not reported as such.
   const headOverset = overset.length > 0;
+  const used = new Map<Region, number>();
   if (headOverset) overset.push(...rows);
   else {
-    const flowed = balanceRows(rows, slots, lastPart, boxLines(parts[lastPart].plan.geometry, parts[lastPart].place).bottom);
-    for (const p of flowed.placed) put(p.slot.part, p.row, p.slot.x, p.line);
+    const flowed = balanceRows(rows, regions, lastPart, frames[lastPart].depth);
+    for (const p of flowed.placed) {
+      put(p.region.part, p.row, p.region.x, p.line);
+      used.set(p.region, Math.max(used.get(p.region) ?? p.region.top, p.line + p.row.lines));
+    }
     overset.push(...flowed.overset);
   }
-  const emptyParts = headOverset ? [] : parts.filter((_, k) => k > 0 && out[k].glyphs.length === 0);
+  const emptyParts = headOverset ? [] : frames.map((_, k) => k).filter((k) => k > 0 && !regions.some((r) => r.part === k && used.has(r)));
+  for (const h of jumpHeads) {
+    put(h.part, h.row, 0, 0, false);
+    cover(h.part, 0, spanWidth(g, frames[h.part].span), 0, h.row.lines);
+  }
   if (!emptyParts.length) {
     const style = st.jump;
     for (const j of jumps) {
-      const text = (j.kind === 'to' ? ctx.template.jump.to : ctx.template.jump.from).replace('{page}', String(parts[j.otherPart].plan.page.number));
+      const text = (j.kind === 'to' ? ctx.template.jump.to : ctx.template.jump.from).replace('{page}', String(frames[j.otherPart].page));
       const line = setNatural(ctx, text, style.font, style.size);
       // 下转 closes the part at the right of its last column; 上接 opens the next part at the left of its first.
-      const dx = j.kind === 'to' ? g.columnWidth - line.width * style.size : 0;
+      const dx = j.kind === 'to' ? j.measure - line.width * style.size : 0;
       put(j.part, bodyRows(ctx, [line], style.size, dx)[0], j.x, j.line, false);
+      cover(j.part, j.x, j.x + j.measure, j.line, j.line + 1);
     }
   }
-  const oversetCharacters = overset.reduce((n, r) => n + r.chars, 0);
-  const oversetLines = overset.reduce((n, r) => n + r.lines, 0);
-  return {
-    parts: out,
-    overset,
-    picturesOutside,
-    emptyParts,
-    report: { id: a.id, pages: [...new Set(out.map((p) => p.page))], charactersSet, oversetCharacters, oversetLines },
-  };
+  for (const r of regions) {
+    const end = used.get(r);
+    if (end !== undefined) cover(r.part, r.x, r.x + r.measure, r.top, end);
+  }
+
+  frames.forEach((f, k) => {
+    const own = regions.filter((r) => r.part === k);
+    const part = out[k];
+    const columns = new Map<number, ColumnFill>();
+    for (const r of own) {
+      const fill = columns.get(r.column) ?? { available: 0, used: 0 };
+      fill.available += r.lines;
+      fill.used += (used.get(r) ?? r.top) - r.top;
+      columns.set(r.column, fill);
+    }
+    part.copyfit.columns = [...columns.keys()].sort((p, q) => p - q).map((c) => columns.get(c)!);
+    // An auto part is as deep as what it holds; whatever it holds, a box keeps at least one line.
+    const inked = Math.max(1, ...part.covered.map((c) => c.l1));
+    if (f.auto) part.depth = Math.min(f.depth, inked);
+    const feet = own.filter((r) => r.top + r.lines === f.depth);
+    if (k === lastPart && feet.length && !overset.length) part.copyfit.underset = Math.min(...feet.map((r) => part.depth - (used.get(r) ?? r.top)));
+  });
+
+  return { parts: out, overset, charactersSet, picturesOutside, emptyParts, headlineSize: head.size, found: ctx.found };
 }
 
 interface JumpLine {
@@ -166,6 +221,7 @@ interface JumpLine {
   part: number;
   otherPart: number;
   x: number;
+  measure: number;
   line: number;
 }
 
@@ -173,64 +229,24 @@ interface JumpLine {
  * Takes a grid line for each jump: the last line of a part's last column for 下转, the first line
  * of the next part's first column for 上接. Parts on one page follow each other without jump lines.
  */
-function reserveJumpLines(parts: ArticlePart[], slots: Slot[]): JumpLine[] {
+function reserveJumpLines(frames: PartFrame[], regions: Region[]): JumpLine[] {
   const jumps: JumpLine[] = [];
-  for (let k = 0; k + 1 < parts.length; k++) {
-    if (parts[k].plan.page.number === parts[k + 1].plan.page.number) continue;
-    const own = slots.filter((s) => s.part === k && s.lines > 1);
-    const foot = own.reduce<Slot | undefined>((best, s) => (!best || s.x > best.x || (s.x === best.x && s.top > best.top) ? s : best), undefined);
+  for (let k = 0; k + 1 < frames.length; k++) {
+    if (frames[k].page === frames[k + 1].page) continue;
+    const own = regions.filter((s) => s.part === k && s.lines > 1);
+    const foot = own.reduce<Region | undefined>((best, s) => (!best || s.x > best.x || (s.x === best.x && s.top > best.top) ? s : best), undefined);
     if (foot) {
       foot.lines -= 1;
-      jumps.push({ kind: 'to', part: k, otherPart: k + 1, x: foot.x, line: foot.top + foot.lines });
+      jumps.push({ kind: 'to', part: k, otherPart: k + 1, x: foot.x, measure: foot.measure, line: foot.top + foot.lines });
     }
-    const head = slots.find((s) => s.part === k + 1 && s.lines > 1);
+    const head = regions.find((s) => s.part === k + 1 && s.lines > 1);
     if (head) {
-      jumps.push({ kind: 'from', part: k + 1, otherPart: k, x: head.x, line: head.top });
+      jumps.push({ kind: 'from', part: k + 1, otherPart: k, x: head.x, measure: head.measure, line: head.top });
       head.top += 1;
       head.lines -= 1;
     }
   }
   return jumps;
-}
-
-/** 引题 / 主题 / 副题 across the article's columns; the headline takes the largest 号 step that fits. */
-function headlineGroup(ctx: SetContext, a: Article, width: number): Row[] {
-  const st = ctx.template.styles;
-  const rows: Row[] = [];
-  const one = (text: string, s: Style, padding: number) =>
-    rows.push(blockRow(ctx, setLines(ctx, [{ text, font: s.font }], { measure: width, size: s.size, align: 'center' }), s.size, padding));
-  if (a.kicker) one(a.kicker, st.kicker, PADDING.kicker);
-  if (a.headline) {
-    const s = a.briefs ? st['brief-head'] : st.headline;
-    rows.push(fitHeadline(ctx, a.headline, s, width));
-  }
-  if (a.subhead) one(a.subhead, st.subhead, PADDING.subhead);
-  return rows;
-}
-
-/**
- * Tries the style's sizes from the largest: the headline as one line, else split at the desk's
- * spaces into the lines it gave, else broken by the composer at the smallest size.
- */
-function fitHeadline(ctx: SetContext, headline: string[], s: Style, width: number): Row {
-  const sizes = s.sizes.length ? s.sizes : [s.size];
-  // Half a body character of air at either end keeps a spanning headline off the neighbours' rules.
-  const measure = width - ctx.template.styles.body.size;
-  const natural = (text: string, size: number) => setNatural(ctx, text, s.font, size).width;
-  const candidates = headline.length > 1 ? [headline] : [headline, headline[0].split(/\s+/)];
-  for (const size of sizes) {
-    for (const lines of candidates) {
-      if (lines.length > 2) continue;
-      if (lines.every((l) => natural(l, size) * size <= measure)) {
-        const set = lines.flatMap((l) => setLines(ctx, [{ text: l, font: s.font }], { measure, size, align: 'center' }));
-        return blockRow(ctx, set, size, PADDING.headline, (width - measure) / 2);
-      }
-    }
-  }
-  const size = sizes[sizes.length - 1];
-  const set = setLines(ctx, [{ text: headline.join(' '), font: s.font }], { measure, size, align: 'center' });
-  ctx.warnings.push({ code: 'headline-too-long', text: headline.join(' '), detail: `no size fits the headline in one or two lines; set in ${set.length} lines at ${size} pt` });
-  return blockRow(ctx, set, size, PADDING.headline, (width - measure) / 2);
 }
 
 /** The table's cells, each column as wide as its widest cell, the whole centred in the article's width. */
@@ -249,11 +265,16 @@ function tableRows(ctx: SetContext, rows: string[][], width: number): Row[] {
   });
 }
 
+/**
+ * The picture fills its slot above its caption and credit; in a picture story the caption is the
+ * story's text, set under the slot, so the frame takes the whole slot.
+ */
 function placePicture(
   ctx: SetContext,
   article: string,
   g: Geometry,
   p: PictureSlot,
+  photo: boolean,
   x: number,
   width: number,
   l0: number,
@@ -263,18 +284,35 @@ function placePicture(
 ): void {
   const st = ctx.template.styles;
   const captionRows: Row[] = [];
-  if (p.caption) captionRows.push(...bodyRows(ctx, setLines(ctx, [{ text: p.caption, font: st.caption.font }], { measure: width, size: st.caption.size, align: 'justify' }), st.caption.size));
-  if (p.credit) {
+  if (!photo && p.caption) captionRows.push(...bodyRows(ctx, setLines(ctx, [{ text: p.caption, font: st.caption.font }], { measure: width, size: st.caption.size, align: 'justify' }), st.caption.size));
+  if (!photo && p.credit) {
     const credit = setLines(ctx, [{ text: p.credit, font: st.credit.font }], { measure: width, size: st.credit.size, align: 'start' });
     const w = credit[credit.length - 1]?.width ?? 0;
     captionRows.push(...bodyRows(ctx, credit, st.credit.size, Math.max(0, width - w * st.credit.size)));
   }
   const frameLines = Math.max(1, l1 - l0 - captionRows.length);
   // The picture keeps 0.15 of a line clear above and below, so it never meets the em boxes of the text beside it.
-  const frame: PlacedFrame = { x, y: lineTop(g, l0) + g.pitch * 0.15, width, height: frameLines * g.pitch - g.pitch * 0.3, lineWidth: 0.5 };
+  const frame: PlacedFrame = { x, y: l0 * g.pitch + g.pitch * PICTURE_CLEARANCE, width, height: frameLines * g.pitch - g.pitch * 2 * PICTURE_CLEARANCE, lineWidth: 0.5 };
   if (p.source) frame.picture = { source: p.source, crop: p.crop, pos: p.pos, article };
   frames.push(frame);
   captionRows.forEach((row, i) => put(row, x, l0 + frameLines + i));
+}
+
+/** Grid lines a picture keeps clear above and below its frame. */
+const PICTURE_CLEARANCE = 0.15;
+
+/** 图说: a picture story's text under its picture, the picture's caption first and the credit at the end. */
+function captionFlow(ctx: SetContext, a: Article, measure: number): Row[] {
+  const s = ctx.template.styles['photo-caption'];
+  const credit = a.pictures[0]?.credit;
+  const texts = [...(a.pictures[0]?.caption ? [a.pictures[0].caption] : []), ...a.body.map((b) => (b.kind === 'bullets' ? b.items.join('') : b.text))];
+  const rows: Row[] = [];
+  texts.forEach((text, i) => {
+    const parts: TextPart[] = [{ text, font: s.font }];
+    if (credit && i === texts.length - 1) parts.push({ text: `（${credit}）`, font: ctx.template.styles.credit.font });
+    rows.push(...bodyRows(ctx, setLines(ctx, parts, { measure, size: s.size, indent: s.indent, align: 'justify' }), s.size));
+  });
+  return rows;
 }
 
 function bodyFlow(ctx: SetContext, a: Article, measure: number): Row[] {
@@ -293,10 +331,18 @@ function bodyFlow(ctx: SetContext, a: Article, measure: number): Row[] {
   return rows;
 }
 
+/** A jump line typed in the copy (the seed's own （上接1版）): set like a generated one. */
+function typedJump(ctx: SetContext, text: string): boolean {
+  const { to, from } = ctx.template.jump;
+  const pattern = (t: string) => new RegExp(`^${t.split('{page}').map((piece) => piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\d+')}$`);
+  return pattern(from).test(text) || pattern(to).test(text);
+}
+
 function blockRows(ctx: SetContext, b: BodyBlock, measure: number, body: Style): Row[] {
   const st = ctx.template.styles;
   switch (b.kind) {
     case 'paragraph': {
+      if (!b.lead && typedJump(ctx, b.text)) return bodyRows(ctx, [setNatural(ctx, b.text, st.jump.font, st.jump.size)], st.jump.size);
       if (!b.lead) return bodyRows(ctx, setLines(ctx, [{ text: b.text, font: body.font }], { measure, size: body.size, indent: body.indent, align: 'justify' }), body.size);
       // A dateline (电头) ends in no mark: one em of space parts it from the story, as in print.
       const lead: TextPart = { text: /[\p{P}]$/u.test(b.lead) ? b.lead : `${b.lead}\u3000`, font: st.lead.font };
@@ -327,4 +373,3 @@ function blockRows(ctx: SetContext, b: BodyBlock, measure: number, body: Style):
     }
   }
 }
-

@@ -1,96 +1,163 @@
 import type { FontRegistry, MissingGlyph } from '../fonts/registry.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
-import type { Issue } from '../issue/types.js';
-import { boxLines, type IssuePlan, type PagePlan } from '../layout/resolve.js';
-import { composeThread } from './article.js';
+import type { GridPlace, Issue } from '../issue/types.js';
+import { boxLines, checkBox, type IssuePlan, type PagePlan, type PlacedBox, type Thread } from '../layout/resolve.js';
+import { columnX, lineTop, spanWidth } from '../layout/template.js';
+import { setArticle, type ArticleSetting, type PartFrame } from './article.js';
+import { pageCoverage, findHoles } from './coverage.js';
 import { composeFolio } from './folio.js';
+import { headSizes } from './ranks.js';
 import { composeMasthead } from './masthead.js';
-import type { SetContext } from './rows.js';
+import { setContext, type Found } from './rows.js';
 import { separators, type GridBox } from './separators.js';
-import type { ArticleReport, ComposedPage, Composition, Finding } from './types.js';
+import type { ArticleReport, ComposedPage, Composition, Finding, PartReport } from './types.js';
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 const codePoints = (list: MissingGlyph[]) =>
   [...new Set(list.map((m) => m.ch))].map((c) => `${c} U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(', ');
 
+/** What a setting found, as the desk hears it. */
+function foundFindings(found: Found, page: number, article?: string): Finding[] {
+  const out: Finding[] = found.warnings.map((w) => ({ code: w.code, blocking: false, page, article, message: `${w.detail}: ${w.text}` }));
+  const lost = found.missing.filter((m) => !m.face);
+  if (lost.length) out.push({ code: 'missing-glyph', blocking: true, page, article, message: `${count(lost.length, 'character')} no font has (${codePoints(lost)}): left out` });
+  const borrowed = found.missing.filter((m) => m.face);
+  if (borrowed.length) {
+    const faces = [...new Set(borrowed.map((m) => m.face))].join(', ');
+    out.push({ code: 'glyph-fallback', blocking: false, page, article, message: `${count(borrowed.length, 'character')} set from a fallback font (${codePoints(borrowed)} from ${faces})` });
+  }
+  return out;
+}
+
 /**
- * Places every article of the issue through the parts of its thread, and gathers what the desk
- * must hear: overset, missing glyphs, loose lines. A continuation the text never reaches is bad
- * input (the desk placed a box for nothing) and is thrown with its position.
+ * Makes up the pages: settles every box (those under another box, those as deep as their text),
+ * sets each article into its boxes, places the results on their pages, and reports what the desk
+ * must hear: overset, underset, holes, missing glyphs, loose lines. A continuation the text never
+ * reaches, and a settled box off the grid or over another, are bad input and thrown with their
+ * positions.
  */
 export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry): Composition {
   const findings: Finding[] = fonts.warnings.map((w) => ({ code: w.code, blocking: false, message: w.message }));
-  const contexts = new Map<number, SetContext>();
-  const ctxOf = (p: PagePlan): SetContext => {
-    let ctx = contexts.get(p.page.number);
-    if (!ctx) contexts.set(p.page.number, (ctx = { fonts, template: p.template, pitch: p.geometry.pitch, missing: [], warnings: [] }));
-    return ctx;
-  };
   const pages = new Map<number, ComposedPage>();
-  const grids = new Map<number, GridBox[]>();
   for (const p of plan.pages) {
-    const ctx = ctxOf(p);
+    const ctx = setContext(fonts, p.template, p.geometry.pitch);
     const head = p.page.masthead ? composeMasthead(ctx, p.geometry, issue, p.page) : composeFolio(ctx, p.geometry, issue, p.page);
-    pages.set(p.page.number, { number: p.page.number, name: p.page.name, masthead: p.page.masthead, template: p.template, geometry: p.geometry, glyphs: head.glyphs, rules: head.rules, frames: [], boxes: [] });
-    grids.set(p.page.number, []);
+    findings.push(...foundFindings(ctx.found, p.page.number));
+    const g = p.geometry;
+    const spaces = p.page.spaces.map((s) => {
+      const { top, bottom } = boxLines(g, s.place);
+      return { kind: s.kind, label: s.label, x: columnX(g, s.place.column), y: lineTop(g, top), width: spanWidth(g, s.place.span), height: (bottom - top) * g.pitch };
+    });
+    pages.set(p.page.number, { number: p.page.number, name: p.page.name, masthead: p.page.masthead, template: p.template, geometry: g, glyphs: head.glyphs, rules: head.rules, frames: [], boxes: [], spaces, holes: [] });
   }
 
+  const sizes = headSizes(plan, fonts);
+  const settled = settleAndSet(plan, fonts, sizes);
+  const grids = new Map<number, GridBox[]>(plan.pages.map((p) => [p.page.number, []]));
+  const coverage = new Map(plan.pages.map((p) => [p.page.number, pageCoverage(p)]));
   const articles: ArticleReport[] = [];
   const broken: IssueError[] = [];
   for (const thread of plan.threads) {
     const a = thread.article;
+    const { setting, places } = settled.get(thread)!;
     const home = thread.parts[0].plan.page.number;
-    const ctx = ctxOf(thread.parts[0].plan);
-    const warningsBefore = ctx.warnings.length;
-    const missingBefore = ctx.missing.length;
-    const placed = composeThread(ctxOf, thread);
-    placed.parts.forEach((part, k) => {
-      const page = pages.get(part.page)!;
-      page.glyphs.push(...part.glyphs);
-      page.rules.push(...part.rules);
-      page.frames.push(...part.frames);
-      page.boxes.push(part.box);
-      const place = thread.parts[k].place;
-      grids.get(part.page)!.push({ ...boxLines(thread.parts[k].plan.geometry, place), c0: place.column, c1: place.column + place.span });
+    const parts: PartReport[] = [];
+    setting.parts.forEach((part, k) => {
+      const pp = thread.parts[k].plan;
+      const g = pp.geometry;
+      const place = places[k];
+      const { top, bottom } = boxLines(g, place);
+      const x0 = columnX(g, place.column);
+      const y0 = lineTop(g, top);
+      const page = pages.get(pp.page.number)!;
+      for (const gl of part.glyphs) page.glyphs.push({ ...gl, x: gl.x + x0, y: gl.y + y0 });
+      for (const r of part.rules) page.rules.push({ ...r, x1: r.x1 + x0, x2: r.x2 + x0, y1: r.y1 + y0, y2: r.y2 + y0 });
+      for (const f of part.frames) page.frames.push({ ...f, x: f.x + x0, y: f.y + y0 });
+      page.boxes.push({ id: a.id, x: x0, y: y0, width: spanWidth(g, place.span), height: (bottom - top) * g.pitch });
+      grids.get(pp.page.number)!.push({ top, bottom, c0: place.column, c1: place.column + place.span });
+      coverage.get(pp.page.number)!.cover(place, part.covered);
+      parts.push({ page: pp.page.number, place: { column: place.column, span: place.span, line: top + 1, lines: bottom - top }, ...part.copyfit });
     });
-    for (const empty of placed.emptyParts) {
+    for (const k of setting.emptyParts) {
+      const empty = thread.parts[k];
       broken.push(new IssueError('broken-thread', empty.pos, `article "${a.id}": its text runs out before this continuation on page ${empty.plan.page.number}; remove the part or give the article's earlier parts fewer lines`));
     }
-    const r = placed.report;
-    articles.push(r);
-    if (r.oversetCharacters > 0 || r.oversetLines > 0) {
-      const text = placed.overset.map((row) => row.glyphs.map((gl) => gl.ch).join('')).join('');
-      findings.push({
-        code: 'overset',
-        blocking: true,
-        page: r.pages[r.pages.length - 1],
-        article: a.id,
-        message: `${count(r.oversetCharacters, 'character')} in ${count(r.oversetLines, 'line')} overset (${text.length > 24 ? `${text.slice(0, 24)}…` : text})`,
-      });
+    const oversetCharacters = setting.overset.reduce((n, r) => n + r.chars, 0);
+    const oversetLines = setting.overset.reduce((n, r) => n + r.lines, 0);
+    const underset = parts[parts.length - 1].underset;
+    const last = thread.parts[thread.parts.length - 1].plan.page.number;
+    articles.push({ id: a.id, pages: [...new Set(parts.map((p) => p.page))], rank: sizes.get(a)!.rank, headlineSize: setting.headlineSize, charactersSet: setting.charactersSet, oversetCharacters, oversetLines, underset, parts });
+    if (oversetCharacters > 0 || oversetLines > 0) {
+      const text = setting.overset.map((row) => row.glyphs.map((gl) => gl.ch).join('')).join('');
+      findings.push({ code: 'overset', blocking: true, page: last, article: a.id, message: `${count(oversetCharacters, 'character')} in ${count(oversetLines, 'line')} overset (${text.length > 24 ? `${text.slice(0, 24)}…` : text})` });
     }
-    for (const p of placed.picturesOutside) {
-      findings.push({
-        code: 'picture-outside-box',
-        blocking: true,
-        page: home,
-        article: a.id,
-        message: `the picture slot at ${p.pos.file}:${p.pos.line}:${p.pos.column} reaches past the foot of the article's box: not drawn; give the article more lines or the picture fewer`,
-      });
+    if (underset > thread.parts[thread.parts.length - 1].plan.template.copyfit.undersetLines) {
+      findings.push({ code: 'underset', blocking: false, page: last, article: a.id, message: `${count(underset, 'line')} short (缺${underset}行): give the box fewer lines, lines: auto, or the article more text` });
     }
-    for (const w of ctx.warnings.slice(warningsBefore)) findings.push({ code: w.code, blocking: false, page: home, article: a.id, message: `${w.detail}: ${w.text}` });
-    const lacking = ctx.missing.slice(missingBefore);
-    const lost = lacking.filter((m) => !m.face);
-    if (lost.length) findings.push({ code: 'missing-glyph', blocking: true, page: home, article: a.id, message: `${count(lost.length, 'character')} no font has (${codePoints(lost)}): left out` });
-    const borrowed = lacking.filter((m) => m.face);
-    if (borrowed.length) {
-      const faces = [...new Set(borrowed.map((m) => m.face))].join(', ');
-      findings.push({ code: 'glyph-fallback', blocking: false, page: home, article: a.id, message: `${count(borrowed.length, 'character')} set from a fallback font (${codePoints(borrowed)} from ${faces})` });
+    for (const p of setting.picturesOutside) {
+      findings.push({ code: 'picture-outside-box', blocking: true, page: home, article: a.id, message: `the picture slot at ${p.pos.file}:${p.pos.line}:${p.pos.column} reaches past the foot of the article's box: not drawn; give the article more lines or the picture fewer` });
     }
+    findings.push(...foundFindings(setting.found, home, a.id));
   }
   if (broken.length) throw new IssueErrors(broken);
   for (const p of plan.pages) {
     const page = pages.get(p.page.number)!;
     page.rules.push(...separators(p.geometry, grids.get(p.page.number)!, p.template.rules.article));
+    page.holes = findHoles(coverage.get(p.page.number)!, p.template.copyfit.holeLines);
+    for (const h of page.holes) {
+      findings.push({ code: 'hole', blocking: true, page: p.page.number, message: `columns ${h.columns[0]}–${h.columns[1]}, lines ${h.lines[0]}–${h.lines[1]} are empty (开天窗): fill them, or declare them as a space` });
+    }
   }
   return { pages: plan.pages.map((p) => pages.get(p.page.number)!), articles, findings };
+}
+
+/**
+ * Settles the boxes whose place depends on composition and sets every article. An article is set
+ * once the boxes of all its parts are known: a box under another waits for that one, and an
+ * `auto` box grows at most to the next box below it or the foot of the type area.
+ */
+function settleAndSet(plan: IssuePlan, fonts: FontRegistry, sizes: ReturnType<typeof headSizes>): Map<Thread, { setting: ArticleSetting; places: GridPlace[] }> {
+  const done = new Map<Thread, { setting: ArticleSetting; places: GridPlace[] }>();
+  const boxes = new Map<number, PlacedBox[]>([...plan.boxes].map(([page, list]) => [page, [...list]]));
+  // Where each article's part on a page ends once set: what `below` refers to.
+  const footOf = new Map<string, number>();
+  const errors: IssueError[] = [];
+  let pending = [...plan.threads];
+  while (pending.length) {
+    const ready = pending.filter((t) => t.parts.every((p) => typeof p.spec.line === 'number' || footOf.has(`${p.spec.line.below}@${p.plan.page.number}`)));
+    if (!ready.length) {
+      const t = pending[0];
+      const waiting = t.parts.find((p) => typeof p.spec.line !== 'number')!;
+      throw new IssueErrors([new IssueError('bad-value', typeof waiting.spec.line === 'number' ? waiting.pos : waiting.spec.line.pos, `article "${t.article.id}" waits on boxes that wait on it; break the chain of "below"`)]);
+    }
+    for (const t of ready) {
+      const tops = t.parts.map((p) => (typeof p.spec.line === 'number' ? p.spec.line - 1 : footOf.get(`${p.spec.line.below}@${p.plan.page.number}`)! + 1));
+      const frames: PartFrame[] = t.parts.map((p, k) => {
+        const g = p.plan.geometry;
+        const top = tops[k];
+        const auto = p.spec.lines === 'auto';
+        const depth = typeof p.spec.lines === 'number' ? p.spec.lines : auto ? room(p.plan, boxes.get(p.plan.page.number) ?? [], p.spec.column, p.spec.span, top) : g.lines - top;
+        const fromElsewhere = k > 0 && t.parts[k - 1].plan.page.number !== p.plan.page.number;
+        const jumpHeadline = fromElsewhere ? (p.headline ?? t.article.headline?.join(' ')) : undefined;
+        return { page: p.plan.page.number, span: p.spec.span, depth: Math.max(1, depth), auto, jumpHeadline };
+      });
+      const first = t.parts[0].plan;
+      const setting = setArticle(setContext(fonts, first.template, first.geometry.pitch), t.article, first.geometry, frames, sizes.get(t.article)!);
+      const places = t.parts.map((p, k): GridPlace => ({ column: p.spec.column, span: p.spec.span, line: tops[k] + 1, lines: p.place?.lines === 'bottom' ? 'bottom' : setting.parts[k].depth }));
+      t.parts.forEach((p, k) => {
+        if (!p.place) checkBox(p.plan, places[k], t.article.id, p.pos, boxes, errors);
+        footOf.set(`${t.article.id}@${p.plan.page.number}`, boxLines(p.plan.geometry, places[k]).bottom);
+      });
+      done.set(t, { setting, places });
+    }
+    pending = pending.filter((t) => !ready.includes(t));
+  }
+  if (errors.length) throw new IssueErrors(errors);
+  return done;
+}
+
+/** Grid lines from `top` down to the next box on these columns (one free line above it) or the foot of the type area. */
+function room(plan: PagePlan, boxes: PlacedBox[], column: number, span: number, top: number): number {
+  const below = boxes.filter((b) => b.c0 < column + span && b.c1 > column && b.top > top).map((b) => b.top - 1);
+  return Math.min(plan.geometry.lines, ...below) - top;
 }

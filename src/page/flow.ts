@@ -1,17 +1,10 @@
+import type { Region } from './regions.js';
 import type { Row } from './rows.js';
-
-/** A run of free grid lines in one column of one part of an article: where body rows may go. */
-export interface Slot {
-  part: number; // index of the thread's part
-  x: number; // left edge, pt
-  top: number; // first grid line, 0-based on its page
-  lines: number;
-}
 
 export interface Placement {
   row: Row;
-  slot: Slot;
-  line: number; // grid line of the row's top, 0-based on the page
+  region: Region;
+  line: number; // grid line of the row's top, from the part's top
 }
 
 export interface FlowResult {
@@ -19,28 +12,28 @@ export interface FlowResult {
   overset: Row[];
 }
 
-/** Slots of part `part` end at grid line `line` (exclusive); earlier parts are always filled. */
+/** Regions of part `part` end at grid line `line` (exclusive); earlier parts are always filled. */
 export interface FlowLimit {
   part: number;
   line: number;
 }
 
 /**
- * Pours rows into slots in reading order (part by part, column by column, top to bottom). A row
- * that keeps with the next one moves on if the next cannot follow it in the same slot.
+ * Pours rows into regions in reading order (part by part, column by column, top to bottom). A row
+ * that keeps with the next one moves on if the next cannot follow it in the same region.
  */
-export function flowRows(rows: Row[], slots: Slot[], limit: FlowLimit): FlowResult {
+export function flowRows(rows: Row[], regions: Region[], limit: FlowLimit): FlowResult {
   const placed: Placement[] = [];
   let r = 0;
-  for (const slot of slots) {
-    const end = slot.part === limit.part ? Math.min(slot.top + slot.lines, limit.line) : slot.top + slot.lines;
-    let line = slot.top;
+  for (const region of regions) {
+    const end = region.part === limit.part ? Math.min(region.top + region.lines, limit.line) : region.top + region.lines;
+    let line = region.top;
     while (r < rows.length) {
       const row = rows[r];
       const next = rows[r + 1];
       const need = row.lines + (row.keepWithNext && next ? next.lines : 0);
       if (line + need > end) break;
-      placed.push({ row, slot, line });
+      placed.push({ row, region, line });
       line += row.lines;
       r++;
     }
@@ -53,16 +46,16 @@ export function flowRows(rows: Row[], slots: Slot[], limit: FlowLimit): FlowResu
  * 平衡: the lowest limit for the last part at which every row still fits, so that a short story's
  * columns end level (the last may be shorter) instead of one full column and an empty one.
  */
-export function balanceRows(rows: Row[], slots: Slot[], lastPart: number, bottom: number): FlowResult {
-  const full = flowRows(rows, slots, { part: lastPart, line: bottom });
-  const last = slots.filter((s) => s.part === lastPart);
+export function balanceRows(rows: Row[], regions: Region[], lastPart: number, bottom: number): FlowResult {
+  const full = flowRows(rows, regions, { part: lastPart, line: bottom });
+  const last = regions.filter((s) => s.part === lastPart);
   if (full.overset.length || !last.length) return full;
   let lo = Math.min(...last.map((s) => s.top)) + 1;
   let hi = bottom;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (flowRows(rows, slots, { part: lastPart, line: mid }).overset.length === 0) hi = mid;
+    if (flowRows(rows, regions, { part: lastPart, line: mid }).overset.length === 0) hi = mid;
     else lo = mid + 1;
   }
-  return flowRows(rows, slots, { part: lastPart, line: hi });
+  return flowRows(rows, regions, { part: lastPart, line: hi });
 }

@@ -26,14 +26,24 @@ export interface Row {
   keepWithNext: boolean;
 }
 
-/** What setting text needs from the page: fonts, the template's rules, and places to report to. */
+/** What setting one piece of the page found: characters from another font or none, loose lines, too-long headlines. */
+export interface Found {
+  missing: MissingGlyph[];
+  warnings: CompositionWarning[];
+}
+
+/**
+ * What setting text needs from the page: fonts and the template's rules, and what this one
+ * setting (an article, a folio) has found so far; each setting has its own, returned with it.
+ */
 export interface SetContext {
   fonts: FontRegistry;
   template: Template;
   pitch: number;
-  missing: MissingGlyph[];
-  warnings: CompositionWarning[];
+  found: Found;
 }
+
+export const setContext = (fonts: FontRegistry, template: Template, pitch: number): SetContext => ({ fonts, template, pitch, found: { missing: [], warnings: [] } });
 
 export interface TextPart {
   text: string;
@@ -48,12 +58,15 @@ export interface SetOptions {
   align: Align;
 }
 
+/** The em box's ascent above the baseline, em: how far below the box's top a baseline sits. */
+export const EM_ASCENT = 0.88;
+
 /** Line spacing inside a multi-line heading, in em of its size. */
 const HEADING_LEADING = 1.2;
 
 export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): SetLine[] {
   const runs: TextRun[] = [];
-  for (const p of parts) runs.push(...ctx.fonts.runs(p.text, p.font, ctx.missing));
+  for (const p of parts) runs.push(...ctx.fonts.runs(p.text, p.font, ctx.found.missing));
   const set = composeParagraph(
     {
       runs,
@@ -66,7 +79,7 @@ export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): Set
     },
     ctx.fonts,
   );
-  ctx.warnings.push(...set.warnings);
+  ctx.found.warnings.push(...set.warnings);
   return set.lines;
 }
 
@@ -91,7 +104,7 @@ const countChars = (lines: SetLine[]) => lines.reduce((n, l) => n + l.glyphs.len
 
 /** Body lines: one row per line, each on its own grid line. */
 export function bodyRows(ctx: SetContext, lines: SetLine[], size: number, dx = 0): Row[] {
-  const dy = (ctx.pitch - size) / 2 + 0.88 * size;
+  const dy = (ctx.pitch - size) / 2 + EM_ASCENT * size;
   return lines.map((l) => ({
     lines: 1,
     chars: l.glyphs.length,
@@ -110,7 +123,7 @@ export function blockRow(ctx: SetContext, lines: SetLine[], size: number, paddin
   const top = (gridLines * ctx.pitch - height) / 2;
   const glyphs: RowGlyph[] = [];
   lines.forEach((l, j) => {
-    const dy = top + 0.88 * size + j * size * HEADING_LEADING;
+    const dy = top + EM_ASCENT * size + j * size * HEADING_LEADING;
     for (const g of l.glyphs) glyphs.push({ ch: g.ch, face: g.face, size, x: dx + g.x * size, dy, fullWidth: g.fullWidth });
   });
   return { lines: gridLines, glyphs, chars: countChars(lines), keepWithNext: false };

@@ -37,6 +37,22 @@ export interface ArticleBox {
   height: number;
 }
 
+/** 广告位 / 预留: space the page keeps for others; proofs frame it, the print PDF leaves it empty. */
+export interface PlacedSpace {
+  kind: 'ad' | 'reserved';
+  label?: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A white rectangle of the type area (开天窗), columns and grid lines 1-based and inclusive. */
+export interface Hole {
+  columns: [number, number];
+  lines: [number, number];
+}
+
 export interface ComposedPage {
   number: number;
   name: string;
@@ -49,9 +65,11 @@ export interface ComposedPage {
   rules: PlacedRule[];
   frames: PlacedFrame[];
   boxes: ArticleBox[];
+  spaces: PlacedSpace[];
+  holes: Hole[];
 }
 
-export type FindingCode = 'overset' | 'picture-outside-box' | 'low-resolution' | 'missing-glyph' | 'glyph-fallback' | 'loose-line' | 'forced-break' | 'font-substituted' | 'headline-too-long';
+export type FindingCode = 'overset' | 'underset' | 'hole' | 'picture-outside-box' | 'low-resolution' | 'missing-glyph' | 'glyph-fallback' | 'loose-line' | 'forced-break' | 'font-substituted' | 'headline-too-long';
 
 /** Something the desk must hear about; blocking findings make the run exit 1. */
 export interface Finding {
@@ -62,12 +80,31 @@ export interface Finding {
   message: string;
 }
 
+/** One box of an article as make-up settled it, with how full it is. */
+export interface PartReport {
+  page: number;
+  /** The box on the grid, 1-based: where an auto or `below` box came to stand. */
+  place: { column: number; span: number; line: number; lines: number };
+  /** Grid lines the headline group (and 编者按, table, 转版题) takes across the box. */
+  headLines: number;
+  /** Per text column: grid lines available to the body and used by it. */
+  columns: { available: number; used: number }[];
+  /** Lines left empty at the foot of the columns after balancing (缺N行). */
+  underset: number;
+}
+
 export interface ArticleReport {
   id: string;
   pages: number[];
+  /** The rank its headline group was sized by, and the headline's size, pt. */
+  rank: string;
+  headlineSize?: number;
   charactersSet: number;
   oversetCharacters: number;
   oversetLines: number;
+  /** The last part's underset: the lines the box could lose. */
+  underset: number;
+  parts: PartReport[];
 }
 
 export interface Composition {

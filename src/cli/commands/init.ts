@@ -27,12 +27,12 @@ pages:
   - number: 1                  # 版次
     name: 要闻                  # 版名
     layout: ${layout}
-    masthead: true             # 头版: the masthead takes grid lines 1–${t.mastheadLines}
+    masthead: true             # 头版: the masthead takes grid lines 1–${t.masthead.lines}
     articles:
       - id: lead
-        place: {column: 1, span: ${columns}, line: ${t.mastheadLines + 2}, lines: ${Math.min(30, lines - t.mastheadLines - 1)}}
+        place: {column: 1, span: ${columns}, line: ${t.masthead.lines + 2}, lines: ${Math.min(30, lines - t.masthead.lines - 1)}}
         pictures:
-          - place: {column: 1, span: ${columns}, line: 1, lines: ${Math.min(30, lines - t.mastheadLines - 1)}}
+          - place: {column: 1, span: ${columns}, line: 1, lines: ${Math.min(30, lines - t.masthead.lines - 1)}}
             # source: pictures/lead.jpg
         # kicker: 引题
         # headline: 主题 (one or two lines)
