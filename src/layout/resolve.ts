@@ -28,7 +28,8 @@ export interface ArticlePart {
 
 /** A box on a page that make-up checks against the others: an article's part or a declared space. */
 export interface PlacedBox {
-  id: string;
+  /** What the box is, as messages name it: article "roundtable", ad space "招聘". */
+  what: string;
   top: number;
   bottom: number;
   c0: number;
@@ -119,7 +120,7 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
         if (part.spec.lines === 'auto' && k < parts.length - 1) {
           errors.push(new IssueError('off-grid', part.pos, `article "${a.id}": only the last part of a thread can be "lines: auto"; the text flows on from this part, so give it a number of lines or "bottom"`));
         }
-        if (part.place) checkBox(part.plan, part.place, a.id, part.pos, boxesOn, errors);
+        if (part.place) checkBox(part.plan, part.place, `article "${a.id}"`, part.pos, boxesOn, errors);
       });
       checkStyle(a, plan, errors);
       const characters = articleCharacters(a);
@@ -150,7 +151,7 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
       }
       threads.push({ article: a, parts });
     }
-    for (const space of plan.page.spaces) checkBox(plan, space.place, space.label ?? `${space.kind} space`, space.pos, boxesOn, errors);
+    for (const space of plan.page.spaces) checkBox(plan, space.place, `${space.kind === 'ad' ? 'ad' : 'reserved'} space${space.label ? ` "${space.label}"` : ''}`, space.pos, boxesOn, errors);
   }
   if (errors.length) throw new IssueErrors(errors);
   return { pages, threads, boxes: boxesOn };
@@ -193,11 +194,11 @@ function articleCharacters(a: Article): number {
  * A box on the grid of its page, out of the masthead and apart from the boxes already on the page
  * (which it joins). Make-up runs the same check on boxes it settles.
  */
-export function checkBox(plan: PagePlan, place: GridPlace, id: string, pos: SourcePos, boxesOn: Map<number, PlacedBox[]>, errors: IssueError[]): void {
+export function checkBox(plan: PagePlan, place: GridPlace, what: string, pos: SourcePos, boxesOn: Map<number, PlacedBox[]>, errors: IssueError[]): void {
   const g = plan.geometry;
   const { column, span, line } = place;
   const { top, bottom } = boxLines(g, place);
-  const where = `article "${id}" on page ${plan.page.number}`;
+  const where = `${what} on page ${plan.page.number}`;
   const name = plan.template.name;
   if (column + span - 1 > g.columns) {
     errors.push(new IssueError('off-grid', pos, `${where} runs off the grid: columns ${column}–${column + span - 1}, but layout "${name}" has ${g.columns}; reduce column or span`));
@@ -215,6 +216,6 @@ export function checkBox(plan: PagePlan, place: GridPlace, id: string, pos: Sour
   const boxes = boxesOn.get(plan.page.number) ?? [];
   boxesOn.set(plan.page.number, boxes);
   const clash = boxes.find((b) => b.c0 < column + span && b.c1 > column && b.top < bottom && b.bottom > top);
-  if (clash) errors.push(new IssueError('overlap', pos, `${where} overlaps "${clash.id}"; move one of them so their grid rectangles do not share a cell`));
-  boxes.push({ id, top, bottom, c0: column, c1: column + span });
+  if (clash) errors.push(new IssueError('overlap', pos, `${where} overlaps ${clash.what}; move one of them so their grid rectangles do not share a cell`));
+  boxes.push({ what, top, bottom, c0: column, c1: column + span });
 }

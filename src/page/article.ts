@@ -40,8 +40,6 @@ export interface SetPart {
   /** Grid lines the part takes: its depth, or what an `auto` part's content needs. */
   depth: number;
   copyfit: PartCopyfit;
-  /** What is inked, pt across and grid lines down: for finding the page's holes. */
-  covered: Keepout[];
 }
 
 /** An article set into the boxes of its thread, with what setting it found. */
@@ -77,13 +75,15 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
   const st = ctx.template.styles;
   const pitch = g.pitch;
   let charactersSet = 0;
-  const out: SetPart[] = frames.map((f) => ({ glyphs: [], rules: [], frames: [], depth: f.depth, copyfit: { headLines: 0, columns: [], underset: 0 }, covered: [] }));
+  const out: SetPart[] = frames.map((f) => ({ glyphs: [], rules: [], frames: [], depth: f.depth, copyfit: { headLines: 0, columns: [], underset: 0 } }));
+  // How far down each part holds something: what an auto part's depth comes to.
+  const reach = frames.map(() => 1);
   const put = (k: number, row: Row, x: number, line: number, counted = true) => {
     for (const rg of row.glyphs) out[k].glyphs.push({ ch: rg.ch, face: rg.face, size: rg.size, x: x + rg.x, y: line * pitch + rg.dy, fullWidth: rg.fullWidth });
     if (counted) charactersSet += row.chars;
   };
-  const cover = (k: number, x0: number, x1: number, l0: number, l1: number) => {
-    if (l1 > l0) out[k].covered.push({ x0, x1, l0, l1 });
+  const cover = (k: number, l1: number) => {
+    reach[k] = Math.max(reach[k], l1);
   };
 
   const width = spanWidth(g, frames[0].span);
@@ -119,7 +119,7 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
     cursor += item.lines;
   }
   out[0].copyfit.headLines = cursor;
-  cover(0, 0, width, 0, cursor);
+  cover(0, cursor);
 
   const rows = photo ? captionFlow(ctx, a, cols.measure) : bodyFlow(ctx, a, cols.measure);
   // Pictures take whole columns and lines of the body area; their captions sit inside the slot, under the frame.
@@ -138,7 +138,7 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
       continue;
     }
     keepouts.push({ x0, x1: x0 + slotWidth, l0, l1 });
-    cover(0, x0, x0 + slotWidth, l0, l1);
+    cover(0, l1);
     placePicture(ctx, a.id, g, p, photo, x0, slotWidth, l0, l1, out[0].frames, (row, x, line) => put(0, row, x, line));
   }
 
@@ -177,7 +177,7 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
   const emptyParts = headOverset ? [] : frames.map((_, k) => k).filter((k) => k > 0 && !regions.some((r) => r.part === k && used.has(r)));
   for (const h of jumpHeads) {
     put(h.part, h.row, 0, 0, false);
-    cover(h.part, 0, spanWidth(g, frames[h.part].span), 0, h.row.lines);
+    cover(h.part, h.row.lines);
   }
   if (!emptyParts.length) {
     const style = st.jump;
@@ -187,12 +187,12 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
       // 下转 closes the part at the right of its last column; 上接 opens the next part at the left of its first.
       const dx = j.kind === 'to' ? j.measure - line.width * style.size : 0;
       put(j.part, bodyRows(ctx, [line], style.size, dx)[0], j.x, j.line, false);
-      cover(j.part, j.x, j.x + j.measure, j.line, j.line + 1);
+      cover(j.part, j.line + 1);
     }
   }
   for (const r of regions) {
     const end = used.get(r);
-    if (end !== undefined) cover(r.part, r.x, r.x + r.measure, r.top, end);
+    if (end !== undefined) cover(r.part, end);
   }
 
   frames.forEach((f, k) => {
@@ -207,8 +207,7 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
     }
     part.copyfit.columns = [...columns.keys()].sort((p, q) => p - q).map((c) => columns.get(c)!);
     // An auto part is as deep as what it holds; whatever it holds, a box keeps at least one line.
-    const inked = Math.max(1, ...part.covered.map((c) => c.l1));
-    if (f.auto) part.depth = Math.min(f.depth, inked);
+    if (f.auto) part.depth = Math.min(f.depth, reach[k]);
     const feet = own.filter((r) => r.top + r.lines === f.depth);
     if (k === lastPart && feet.length && !overset.length) part.copyfit.underset = Math.min(...feet.map((r) => part.depth - (used.get(r) ?? r.top)));
   });

@@ -75,7 +75,7 @@ export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry)
       for (const f of part.frames) page.frames.push({ ...f, x: f.x + x0, y: f.y + y0 });
       page.boxes.push({ id: a.id, x: x0, y: y0, width: spanWidth(g, place.span), height: (bottom - top) * g.pitch });
       grids.get(pp.page.number)!.push({ top, bottom, c0: place.column, c1: place.column + place.span });
-      coverage.get(pp.page.number)!.cover(place, part.covered);
+      coverage.get(pp.page.number)!.cover(place);
       parts.push({ page: pp.page.number, place: { column: place.column, span: place.span, line: top + 1, lines: bottom - top }, ...part.copyfit });
     });
     for (const k of setting.emptyParts) {
@@ -145,7 +145,7 @@ function settleAndSet(plan: IssuePlan, fonts: FontRegistry, sizes: ReturnType<ty
       const setting = setArticle(setContext(fonts, first.template, first.geometry.pitch), t.article, first.geometry, frames, sizes.get(t.article)!);
       const places = t.parts.map((p, k): GridPlace => ({ column: p.spec.column, span: p.spec.span, line: tops[k] + 1, lines: p.place?.lines === 'bottom' ? 'bottom' : setting.parts[k].depth }));
       t.parts.forEach((p, k) => {
-        if (!p.place) checkBox(p.plan, places[k], t.article.id, p.pos, boxes, errors);
+        if (!p.place) checkBox(p.plan, places[k], `article "${t.article.id}"`, p.pos, boxes, errors);
         footOf.set(`${t.article.id}@${p.plan.page.number}`, boxLines(p.plan.geometry, places[k]).bottom);
       });
       done.set(t, { setting, places });

@@ -1,19 +1,17 @@
 import type { GridPlace } from '../issue/types.js';
 import { boxLines, type PagePlan } from '../layout/resolve.js';
-import type { Keepout } from './regions.js';
 import type { Hole } from './types.js';
 
-/** Share of a grid column's width that ink must cross for the column to count as covered there. */
-const COVERED_SHARE = 1 / 3;
-
-/** Which cells (grid column × grid line) of a page's type area carry something. */
+/**
+ * Which cells (grid column × grid line) of a page's type area some box claims: an article, the
+ * masthead, a declared space. Space left empty inside an article's box is its underset, not a hole.
+ */
 export interface Coverage {
   columns: number;
   lines: number;
   /** covered[column][line], 0-based. */
   covered: boolean[][];
-  /** Marks what a box holds: rectangles in pt from its left edge and grid lines from its top. */
-  cover(place: GridPlace, inked: Keepout[]): void;
+  cover(place: GridPlace): void;
 }
 
 /** A page's coverage before its articles: the masthead and the declared spaces. */
@@ -24,26 +22,12 @@ export function pageCoverage(plan: PagePlan): Coverage {
     for (let c = Math.max(0, c0); c < Math.min(g.columns, c1); c++) for (let l = Math.max(0, l0); l < Math.min(g.lines, l1); l++) covered[c][l] = true;
   };
   if (plan.page.masthead) fill(0, plan.template.masthead.columns, 0, plan.template.masthead.lines);
-  for (const s of plan.page.spaces) {
-    const { top, bottom } = boxLines(g, s.place);
-    fill(s.place.column - 1, s.place.column - 1 + s.place.span, top, bottom);
-  }
-  const pitch = g.columnWidth + g.gutter;
-  return {
-    columns: g.columns,
-    lines: g.lines,
-    covered,
-    cover(place, inked) {
-      const top = place.line - 1;
-      for (let c = 0; c < place.span; c++) {
-        const x0 = c * pitch;
-        const x1 = x0 + g.columnWidth;
-        for (const k of inked) {
-          if (Math.min(x1, k.x1) - Math.max(x0, k.x0) >= COVERED_SHARE * g.columnWidth) fill(place.column - 1 + c, place.column + c, top + k.l0, top + k.l1);
-        }
-      }
-    },
+  const cover = (place: GridPlace) => {
+    const { top, bottom } = boxLines(g, place);
+    fill(place.column - 1, place.column - 1 + place.span, top, bottom);
   };
+  for (const s of plan.page.spaces) cover(s.place);
+  return { columns: g.columns, lines: g.lines, covered, cover };
 }
 
 /**

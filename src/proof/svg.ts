@@ -1,8 +1,8 @@
 import type { FontRegistry } from '../fonts/registry.js';
 import type { ComposedPage, Finding, PlacedFrame } from '../page/types.js';
 
-export type Overlay = 'grid' | 'ids' | 'overset';
-export const OVERLAYS: readonly Overlay[] = ['grid', 'ids', 'overset'];
+export type Overlay = 'grid' | 'ids' | 'overset' | 'holes';
+export const OVERLAYS: readonly Overlay[] = ['grid', 'ids', 'overset', 'holes'];
 
 /** A picture as the proof shows it: an sRGB rendering of the CMYK picture the PDF carries. */
 export type ProofPictures = ReadonlyMap<PlacedFrame, string>;
@@ -33,7 +33,20 @@ export function pageSvg(page: ComposedPage, fonts: FontRegistry, pictures: Proof
     if (href) body.push(`<image href="${href}" x="${f2(fr.x)}" y="${f2(fr.y)}" width="${f2(fr.width)}" height="${f2(fr.height)}" preserveAspectRatio="none"/>`);
     else body.push(`<rect x="${f2(fr.x)}" y="${f2(fr.y)}" width="${f2(fr.width)}" height="${f2(fr.height)}" fill="none" stroke="#000" stroke-width="${fr.lineWidth}"/>`);
   }
+  // 广告位 / 预留: a labelled frame on the proof; the print PDF leaves the space empty for what comes later.
+  for (const sp of page.spaces) {
+    body.push(`<rect x="${f2(sp.x)}" y="${f2(sp.y)}" width="${f2(sp.width)}" height="${f2(sp.height)}" fill="none" stroke="#808080" stroke-width="0.8" stroke-dasharray="6 3"/>`);
+    const label = `${sp.kind === 'ad' ? '广告' : '预留'}${sp.label ? ` ${sp.label}` : ''}`;
+    body.push(`<text x="${f2(sp.x + sp.width / 2)}" y="${f2(sp.y + sp.height / 2)}" text-anchor="middle" font-family="sans-serif" font-size="14" fill="#808080">${escape(label)}</text>`);
+  }
   const over: string[] = [];
+  if (overlays.has('holes')) {
+    for (const h of page.holes) {
+      const x = g.typeLeft + (h.columns[0] - 1) * (g.columnWidth + g.gutter);
+      const width = (h.columns[1] - h.columns[0] + 1) * (g.columnWidth + g.gutter) - g.gutter;
+      over.push(`<rect x="${f2(x)}" y="${f2(g.typeTop + (h.lines[0] - 1) * g.pitch)}" width="${f2(width)}" height="${f2((h.lines[1] - h.lines[0] + 1) * g.pitch)}" fill="#ff8000" fill-opacity="0.15" stroke="#ff8000" stroke-width="1.5"/>`);
+    }
+  }
   if (overlays.has('grid')) {
     for (let c = 0; c < g.columns; c++) {
       over.push(`<rect x="${f2(g.typeLeft + c * (g.columnWidth + g.gutter))}" y="${f2(g.typeTop)}" width="${f2(g.columnWidth)}" height="${f2(g.typeHeight)}" fill="#00a0e0" fill-opacity="0.07" stroke="#00a0e0" stroke-width="0.4"/>`);

@@ -28,6 +28,7 @@ export const PAGE_HTML = `<!doctype html>
   <label><input type="checkbox" name="overlay" value="grid"> grid</label>
   <label><input type="checkbox" name="overlay" value="ids"> ids</label>
   <label><input type="checkbox" name="overlay" value="overset" checked> overset</label>
+  <label><input type="checkbox" name="overlay" value="holes" checked> holes</label>
 </header>
 <div id="errors"></div>
 <main>
@@ -60,7 +61,11 @@ export const PAGE_HTML = `<!doctype html>
     $('articles').replaceChildren(...state.articles.map((a) => {
       const tr = document.createElement('tr');
       tr.append(text(document.createElement('td'), a.id), text(document.createElement('td'), a.pages.join(', ')), text(document.createElement('td'), a.charactersSet + ' set'));
-      const over = text(document.createElement('td'), a.oversetCharacters ? a.oversetCharacters + ' overset' : '');
+      const head = a.parts.length ? a.parts[0].headLines : 0;
+      tr.append(text(document.createElement('td'), a.rank + ', head ' + head + ' lines'));
+      const fill = a.parts.map((p) => p.columns.map((c) => c.used + '/' + c.available).join(' ')).join(' | ');
+      tr.append(text(document.createElement('td'), fill));
+      const over = text(document.createElement('td'), a.oversetCharacters ? '超' + a.oversetCharacters + '字 ' + a.oversetLines + '行' : a.underset ? '缺' + a.underset + '行' : '');
       if (a.oversetCharacters) over.className = 'overset';
       tr.append(over);
       return tr;

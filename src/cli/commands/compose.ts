@@ -3,7 +3,7 @@ import { writeAtomically } from '../../files.js';
 import { PDFX_LEVELS, type PdfxLevel } from '../../layout/template.js';
 import { composeFile } from '../../pipeline/compose.js';
 import { EXIT, type SetExit } from '../exit.js';
-import { buildReport } from '../report.js';
+import { articleLine, buildReport } from '../report.js';
 
 /** `compose ISSUE.yaml`: the issue into a print-ready PDF, findings and a summary on stderr. */
 export function composeCommand(program: Command, exit: SetExit): void {
@@ -23,10 +23,7 @@ export function composeCommand(program: Command, exit: SetExit): void {
       }
       const blocking = composition.findings.filter((f) => f.blocking).length;
       if (!opts.quiet) {
-        for (const a of composition.articles) {
-          const over = a.oversetCharacters ? `, ${a.oversetCharacters} overset in ${a.oversetLines} lines` : '';
-          process.stderr.write(`  ${a.id} (page ${a.pages.join(', ')}): ${a.charactersSet} characters set${over}\n`);
-        }
+        for (const a of composition.articles) process.stderr.write(`  ${articleLine(a)}\n`);
         const set = composition.articles.reduce((n, a) => n + a.charactersSet, 0);
         const over = composition.articles.reduce((n, a) => n + a.oversetCharacters, 0);
         process.stderr.write(`${pdf}: ${composition.pages.length} page(s), ${composition.articles.length} articles, ${set} characters set, ${over} overset\n`);
