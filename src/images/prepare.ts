@@ -99,8 +99,9 @@ export async function preparePicture(req: PictureRequest, settings: PictureSetti
   const inches = req.width / 72;
   const ppi = rect.width / inches;
   const scale = Math.min(1, settings.ppi / ppi);
-  const pixelWidth = Math.max(1, Math.round(rect.width * scale));
-  const pixelHeight = Math.max(1, Math.round(rect.height * scale));
+  // Rounded up, so a resampled picture never falls a fraction below the plant's resolution.
+  const pixelWidth = Math.max(1, Math.min(rect.width, Math.ceil(rect.width * scale - 1e-6)));
+  const pixelHeight = Math.max(1, Math.min(rect.height, Math.ceil(rect.height * scale - 1e-6)));
   const gray = meta.space === 'b-w' || meta.space === 'grey16' || (meta.channels ?? 3) <= 2;
   const profile = settings.profile === 'cmyk' ? 'cmyk' : createHash('sha256').update(readFileSync(settings.profile)).digest('hex');
   const key = createHash('sha256')
