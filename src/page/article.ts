@@ -198,16 +198,16 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
   frames.forEach((f, k) => {
     const own = regions.filter((r) => r.part === k);
     const part = out[k];
+    // An auto part is as deep as what it holds; whatever it holds, a box keeps at least one line.
+    if (f.auto) part.depth = Math.min(f.depth, reach[k]);
     const columns = new Map<number, ColumnFill>();
     for (const r of own) {
       const fill = columns.get(r.column) ?? { available: 0, used: 0 };
-      fill.available += r.lines;
+      fill.available += Math.max(0, Math.min(r.top + r.lines, part.depth) - r.top);
       fill.used += (used.get(r) ?? r.top) - r.top;
       columns.set(r.column, fill);
     }
     part.copyfit.columns = [...columns.keys()].sort((p, q) => p - q).map((c) => columns.get(c)!);
-    // An auto part is as deep as what it holds; whatever it holds, a box keeps at least one line.
-    if (f.auto) part.depth = Math.min(f.depth, reach[k]);
     const feet = own.filter((r) => r.top + r.lines === f.depth);
     if (k === lastPart && feet.length && !overset.length) part.copyfit.underset = Math.min(...feet.map((r) => part.depth - (used.get(r) ?? r.top)));
   });
