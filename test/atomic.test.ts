@@ -1,4 +1,4 @@
-// The PDF in the output folder is always a whole one. `compose` writes PATH.partial-PID and renames
+// The PDF in the output folder is always a whole one. `compose` writes PATH.partial-PID-… and renames
 // it into place (src/files.ts), so a run killed at any moment leaves either the PDF that was there
 // or the complete new one (the output is deterministic: the same bytes), never half of one; a
 // partial file a killed run leaves behind is cleared by the next run. Runs are real child
@@ -86,12 +86,13 @@ test('a run killed in the middle of writing the PDF: the old PDF stays, and the 
   const out = join(tmp, 'mid-write');
   mkdirSync(out);
   writeFileSync(join(out, NAME), good);
-  // The child writes NAME.partial-<its pid>. Put a FIFO there first: its write then blocks until
-  // the test reads, so the kill lands with part of the PDF written, whatever the machine's speed.
+  // The pictures are cached, so the PDF is the child's first write, from its main thread (threadId
+  // 0): NAME.partial-<its pid>-0-1 (src/files.ts). Put a FIFO there first: its write then blocks
+  // until the test reads, so the kill lands with part of the PDF written, whatever the machine's speed.
   let fifo = '';
   let read = 0;
   const r = await composeAndKill(out, (child) => {
-    fifo = join(out, `${NAME}.partial-${child.pid}`);
+    fifo = join(out, `${NAME}.partial-${child.pid}-0-1`);
     if (spawnSync('mkfifo', [fifo]).status !== 0) {
       child.kill('SIGKILL');
       return;
