@@ -58,10 +58,12 @@ test('a valid minimal issue parses to the expected Issue', () => {
         layout: 'broadsheet',
         masthead: false,
         pos: at(6, 5),
+        spaces: [],
         articles: [
           {
             id: 'gala',
             place: { column: 1, span: 5, line: 1, lines: 60 },
+            kind: 'story',
             continued: [],
             headline: ['重庆成为2025年春晚分会场'],
             body: [{ kind: 'paragraph', text: '政务简报', pos: at(14, 13) }],
@@ -142,7 +144,7 @@ test('lines: bottom is kept; other strings are rejected', () => {
   assert.deepEqual(issue.pages[0]!.articles[0]!.place, { column: 1, span: 5, line: 1, lines: 'bottom' });
   const e = only(MINIMAL.replace('lines: 60', 'lines: end'));
   assert.deepEqual(e.pos, at(11, 53));
-  assert.equal(e.message, '"lines" must be a positive integer or "bottom", got "end"');
+  assert.equal(e.message, '"lines" must be a positive integer or "bottom" (to the foot of the type area) or "auto" (as deep as its content), got "end"');
 });
 
 test('body items normalise to BodyBlocks, strings are trimmed', () => {
@@ -273,4 +275,189 @@ test('loadIssue: reads a file, and a missing file is a missing-file problem', ()
     () => loadIssue(gbk),
     (e: unknown) => e instanceof IssueErrors && e.errors[0]!.code === 'encoding' && e.errors[0]!.pos.line === 2 && e.errors[0]!.pos.column === 8,
   );
+});
+
+// ---------------------------------------------------------------------------
+// Places below other articles, 变栏, kinds, ranks, fixed headline sizes, 转版题, page spaces
+
+/** Position of the `nth` (from 0) occurrence of `needle` in `text`, `skip` characters in: where a value starts. */
+function where(text: string, needle: string, skip = 0, nth = 0): { file: string; line: number; column: number } {
+  let at = -1;
+  for (let i = 0; i <= nth; i++) at = text.indexOf(needle, at + 1);
+  assert.ok(at >= 0, `the fixture lacks ${needle}`);
+  const before = text.slice(0, at + skip);
+  return { file: FILE, line: before.split('\n').length, column: before.length - (before.lastIndexOf('\n') + 1) + 1 };
+}
+
+// 春晚 opens on page 1 and goes on on page 2; the briefs stand under it on page 1 and the State
+// Council story under its continuation on page 2.
+const BELOW = `format: 1
+paper: 重庆日报
+date: "2024-12-25"
+pages:
+  - number: 1
+    name: 要闻
+    layout: broadsheet
+    articles:
+      - id: gala
+        place: {column: 1, span: 5, line: 1, lines: 40}
+        headline: 重庆成为2025年春晚分会场
+        continued:
+          - {page: 2, place: {column: 1, span: 5, line: 1, lines: auto}, headline: 重庆成为2025年春晚分会场}
+      - id: briefs
+        place: {column: 1, span: 5, line: {below: gala}, lines: auto}
+        briefs: [政务简报]
+  - number: 2
+    name: 要闻
+    layout: broadsheet
+    articles:
+      - id: council
+        place: {column: 1, span: 5, line: {below: gala}, lines: bottom}
+        headline: 减少涉企行政检查频次
+`;
+const BRIEFS_BELOW = '{below: gala}, lines: auto';
+const COUNCIL_BELOW = '{below: gala}, lines: bottom';
+const VALUE = '{below: '.length;
+
+test('place: line {below: ID} and lines: auto come through as a PlaceSpec, with the position of "below"', () => {
+  const issue = parseIssue(BELOW, FILE);
+  const [gala, briefs] = issue.pages[0]!.articles;
+  assert.deepEqual(briefs!.place, { column: 1, span: 5, line: { below: 'gala', pos: where(BELOW, BRIEFS_BELOW, VALUE) }, lines: 'auto' });
+  assert.deepEqual(issue.pages[1]!.articles[0]!.place.line, { below: 'gala', pos: where(BELOW, COUNCIL_BELOW, VALUE) });
+  assert.deepEqual(gala!.continued, [
+    { page: 2, place: { column: 1, span: 5, line: 1, lines: 'auto' }, headline: '重庆成为2025年春晚分会场', pos: where(BELOW, '{page: 2') },
+  ]);
+});
+
+test('below: an id the issue does not have is reported at the value, with the id it resembles', () => {
+  const text = BELOW.replace(BRIEFS_BELOW, '{below: gal}, lines: auto');
+  const e = only(text);
+  assert.equal(e.code, 'bad-below');
+  assert.deepEqual(e.pos, where(text, '{below: gal}', VALUE));
+  assert.match(e.message, /names article "gal", which the issue does not have \(did you mean "gala"\?\); name an article on page 1/);
+});
+
+test('below: an article with no part on the page is reported, with the pages it has parts on', () => {
+  const text = BELOW.replace(COUNCIL_BELOW, '{below: briefs}, lines: bottom');
+  const e = only(text);
+  assert.equal(e.code, 'bad-below');
+  assert.deepEqual(e.pos, where(text, '{below: briefs}', VALUE));
+  assert.match(e.message, /names article "briefs", which has no part on page 2 \(it stands on page 1\)/);
+});
+
+test('below: an article below itself is reported', () => {
+  const text = BELOW.replace(BRIEFS_BELOW, '{below: briefs}, lines: auto');
+  const e = only(text);
+  assert.equal(e.code, 'bad-below');
+  assert.deepEqual(e.pos, where(text, '{below: briefs}', VALUE));
+  assert.match(e.message, /^article "briefs" names its own article in "below"; give "line" a number/);
+});
+
+test('below: a loop is reported at every member, each with the chain read from it', () => {
+  const text = BELOW.replace('{column: 1, span: 5, line: 1, lines: 40}', '{column: 1, span: 5, line: {below: briefs}, lines: 40}');
+  const errs = problems(text);
+  assert.deepEqual(
+    errs.map((e) => [e.code, e.pos]),
+    [
+      ['bad-below', where(text, '{below: briefs}', VALUE)],
+      ['bad-below', where(text, BRIEFS_BELOW, VALUE)],
+    ],
+  );
+  assert.match(errs[0]!.message, /makes a loop on page 1: "gala" below "briefs" below "gala"; .*give one of them a line number/);
+  assert.match(errs[1]!.message, /makes a loop on page 1: "briefs" below "gala" below "briefs"/);
+});
+
+test('below: a continuation counts as a part on its page, and closes a loop there', () => {
+  const text = BELOW.replace('{page: 2, place: {column: 1, span: 5, line: 1,', '{page: 2, place: {column: 1, span: 5, line: {below: council},');
+  const errs = problems(text);
+  assert.deepEqual(
+    errs.map((e) => e.pos),
+    [where(text, '{below: council}', VALUE), where(text, COUNCIL_BELOW, VALUE)],
+  );
+  assert.match(errs[0]!.message, /^"below" makes a loop on page 2: "gala" below "council" below "gala"/);
+});
+
+test('line must be a number or {below: ID}; lines: auto is for article and continuation places only', () => {
+  const bad = only(MINIMAL.replace('line: 1,', 'line: top,'));
+  assert.equal(bad.code, 'wrong-type');
+  assert.deepEqual(bad.pos, where(MINIMAL, 'line: 1,', 'line: '.length));
+  assert.equal(bad.message, '"line" must be a positive integer, or {below: ARTICLE_ID} to start under that article, got "top"');
+  const picture = MINIMAL.replace('        body:\n', '        pictures:\n          - place: {column: 1, span: 3, line: 1, lines: auto}\n        body:\n');
+  const e = only(picture);
+  assert.deepEqual(e.pos, where(picture, 'lines: auto', 'lines: '.length));
+  assert.equal(e.message, '"lines" must be a positive integer or "bottom", got "auto"');
+});
+
+test('kind, rank, columns and a headline mapping with a size come through', () => {
+  const text = MINIMAL.replace(
+    '        headline: 重庆成为2025年春晚分会场\n',
+    '        kind: photo\n        rank: lead\n        columns: 4\n        headline: {text: [减少涉企行政检查频次, 杜绝随意检查], size: 小初}\n',
+  );
+  const a = parseIssue(text, FILE).pages[0]!.articles[0]!;
+  assert.equal(a.kind, 'photo');
+  assert.equal(a.rank, 'lead');
+  assert.equal(a.columns, 4);
+  assert.deepEqual(a.headline, ['减少涉企行政检查频次', '杜绝随意检查']);
+  assert.equal(a.headlineSize, '小初');
+  const points = parseIssue(MINIMAL.replace('headline: 重庆成为2025年春晚分会场', 'headline: {text: 重庆成为2025年春晚分会场, size: 30}'), FILE).pages[0]!.articles[0]!;
+  assert.deepEqual([points.headline, points.headlineSize, points.kind], [['重庆成为2025年春晚分会场'], 30, 'story']);
+});
+
+test('kind must be story or photo', () => {
+  const text = MINIMAL.replace('        headline:', '        kind: picture\n        headline:');
+  const e = only(text);
+  assert.equal(e.code, 'bad-value');
+  assert.deepEqual(e.pos, where(text, 'kind: picture', 'kind: '.length));
+  assert.equal(e.message, '"kind" must be one of "story", "photo", got "picture"');
+});
+
+test('columns beyond the span are reported at "columns"', () => {
+  const text = MINIMAL.replace('        headline:', '        columns: 6\n        headline:');
+  const e = only(text);
+  assert.equal(e.code, 'bad-value');
+  assert.deepEqual(e.pos, where(text, 'columns: 6', 'columns: '.length));
+  assert.equal(e.message, '"columns" is 6, more than the 5 columns the article spans; give at most 5, or widen its place');
+});
+
+test('headline mapping: its text has at most two lines, its size is a 号 name or points, and it needs text without a story', () => {
+  const three = MINIMAL.replace('headline: 重庆成为2025年春晚分会场', 'headline: {text: [减少涉企行政检查频次, 杜绝随意检查, 政务简报], size: 小初}');
+  const e3 = only(three);
+  assert.deepEqual(e3.pos, where(three, '{text: [', '{text: '.length));
+  assert.equal(e3.message, '"text" can have at most 2 lines, got 3');
+
+  const size = MINIMAL.replace('headline: 重庆成为2025年春晚分会场', 'headline: {text: 重庆成为2025年春晚分会场, size: 0}');
+  const es = only(size);
+  assert.equal(es.code, 'wrong-type');
+  assert.deepEqual(es.pos, where(size, 'size: 0', 'size: '.length));
+  assert.match(es.message, /^"size" must be a 号 name such as 小初, or a size in points \(a positive number\), got the number 0$/);
+
+  const bare = MINIMAL.replace('headline: 重庆成为2025年春晚分会场', 'headline: {size: 小初}');
+  const eb = only(bare);
+  assert.equal(eb.code, 'missing-key');
+  assert.deepEqual(eb.pos, where(bare, '{size: 小初}'));
+  assert.match(eb.message, /"headline" has no "text"; write the headline there/);
+
+  const other = only(MINIMAL.replace('headline: 重庆成为2025年春晚分会场', 'headline: 5'));
+  assert.match(other.message, /"headline" must be a string, a list of 1–2 strings \(one per line\), or a mapping with "text" and "size", got the number 5/);
+});
+
+test('a continuation takes a 转版题; an unknown key there names it', () => {
+  const e = only(BELOW.replace('}, headline: 重庆', '}, headlin: 重庆'));
+  assert.equal(e.code, 'unknown-key');
+  assert.match(e.message, /unknown key "headlin" in continuation \(did you mean "headline"\?\); expected one of: page, place, headline/);
+});
+
+test('page spaces come through; a space is "ad" or "reserved" and has a grid place', () => {
+  const spaces = '    spaces:\n      - {place: {column: 6, span: 3, line: 1, lines: 20}, kind: reserved, label: 政务简报}\n      - {place: {column: 6, span: 3, line: 21, lines: bottom}, kind: ad}\n';
+  const text = MINIMAL.replace('    articles:\n', spaces + '    articles:\n');
+  assert.deepEqual(parseIssue(text, FILE).pages[0]!.spaces, [
+    { place: { column: 6, span: 3, line: 1, lines: 20 }, kind: 'reserved', label: '政务简报', pos: where(text, '{place: {column: 6', 0, 0) },
+    { place: { column: 6, span: 3, line: 21, lines: 'bottom' }, kind: 'ad', pos: where(text, '{place: {column: 6', 0, 1) },
+  ]);
+  const bad = text.replace('kind: ad}', 'kind: advert}');
+  const e = only(bad);
+  assert.deepEqual(e.pos, where(bad, 'kind: advert', 'kind: '.length));
+  assert.equal(e.message, '"kind" must be one of "ad", "reserved", got "advert"');
+  const below = text.replace('line: 21,', 'line: {below: gala},');
+  assert.equal(only(below).message, '"line" must be a positive integer, got a mapping');
 });

@@ -21,6 +21,7 @@ export type IssueErrorCode =
   | 'off-grid' // an article or picture reaches outside its grid
   | 'overlap' // two articles share grid cells, or one reaches into the masthead
   | 'broken-thread' // a continuation on a missing page, out of page order, or left empty
+  | 'bad-below' // a place below no article, one not on its page, itself, or in a loop of belows
   | 'bad-picture' // a picture file that is missing or cannot be read
   | 'too-large' // beyond one of the limits in src/limits.ts
   | 'outside' // a path that leaves the folders an issue may read

@@ -1,5 +1,11 @@
 import type { Issue } from './types.js';
 
+// trim() also drops U+3000: desk copy pasted from Word often starts paragraphs with 　　, and indents are the layout's job.
+/** Text as it is set. */
+export const trimmed = (v: unknown): string => String(v).trim();
+/** A headline's lines: one string, or the list of them the desk broke it into. */
+export const textLines = (v: unknown): string[] => (Array.isArray(v) ? v.map(trimmed) : [trimmed(v)]);
+
 /** Every piece of text an issue will set, for questions about its characters (which fonts cover them). */
 export function issueTexts(issue: Issue): string[] {
   const out: string[] = [issue.paper];
