@@ -435,7 +435,7 @@ test('headline mapping: its text has at most two lines, its size is a 号 name o
   const eb = only(bare);
   assert.equal(eb.code, 'missing-key');
   assert.deepEqual(eb.pos, where(bare, '{size: 小初}'));
-  assert.match(eb.message, /"headline" has no "text"; write the headline there/);
+  assert.match(eb.message, /"headline" has no "text"; write the headline there, or take it from a story file/);
 
   const other = only(MINIMAL.replace('headline: 重庆成为2025年春晚分会场', 'headline: 5'));
   assert.match(other.message, /"headline" must be a string, a list of 1–2 strings \(one per line\), or a mapping with "text" and "size", got the number 5/);
@@ -460,4 +460,12 @@ test('page spaces come through; a space is "ad" or "reserved" and has a grid pla
   assert.equal(e.message, '"kind" must be one of "ad", "reserved", got "advert"');
   const below = text.replace('line: 21,', 'line: {below: gala},');
   assert.equal(only(below).message, '"line" must be a positive integer, got a mapping');
+});
+
+test('story must name a .md or .json file', () => {
+  const text = MINIMAL.replace('        body:\n          - 政务简报\n', '        story: gala.txt\n');
+  const e = only(text);
+  assert.equal(e.code, 'bad-value');
+  assert.deepEqual(e.pos, where(text, 'gala.txt'));
+  assert.match(e.message, /"story" must name a \.md or \.json story file/);
 });

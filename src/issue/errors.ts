@@ -5,7 +5,7 @@ import type { SourcePos } from './types.js';
  * without matching message text.
  */
 export type IssueErrorCode =
-  | 'missing-file' // the named issue file does not exist
+  | 'missing-file' // the named issue file, or a story file it names, does not exist
   | 'unreadable-file' // it exists but cannot be read (a directory, no permission)
   | 'encoding' // not UTF-8
   | 'yaml-syntax'
@@ -22,6 +22,7 @@ export type IssueErrorCode =
   | 'overlap' // two articles share grid cells, or one reaches into the masthead
   | 'broken-thread' // a continuation on a missing page, out of page order, or left empty
   | 'bad-below' // a place below no article, one not on its page, itself, or in a loop of belows
+  | 'bad-story' // a story file that breaks its format: unknown header line, unclosed **, bad JSON
   | 'bad-picture' // a picture file that is missing or cannot be read
   | 'too-large' // beyond one of the limits in src/limits.ts
   | 'outside' // a path that leaves the folders an issue may read

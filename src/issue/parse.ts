@@ -1,10 +1,11 @@
 // parseIssue/loadIssue collect every problem in the file and throw a single IssueErrors (never a bare IssueError).
-import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { LIMITS } from '../limits.js';
 import { IssueError, IssueErrors } from './errors.js';
+import { readDeskFile } from './read.js';
 import { Locator, isObj, schemaProblems, suggest, type Json, type Obj, type Seg } from './schema.js';
+import { loadStory, type Story } from './story.js';
 import { textLines, trimmed } from './text.js';
 import type { Article, BodyBlock, Continuation, Crop, GridPlace, Issue, Page, PageSpace, PictureSlot, PlaceSpec, SourcePos, Table } from './types.js';
 
@@ -76,15 +77,15 @@ function duplicateErrors(data: Obj, articles: RawArticle[], loc: Locator): Issue
   return out;
 }
 
-/** 变栏 within the box, and a headline mapping with its text. */
+/** 变栏 within the box, and a headline mapping with text of its own or a story to take it from. */
 function articleErrors({ art, path }: RawArticle, loc: Locator): IssueError[] {
   const out: IssueError[] = [];
   const span = isObj(art.place) ? art.place.span : undefined;
   if (typeof art.columns === 'number' && typeof span === 'number' && art.columns > span) {
     out.push(new IssueError('bad-value', loc.value([...path, 'columns']), `"columns" is ${art.columns}, more than the ${span} columns the article spans; give at most ${span}, or widen its place`));
   }
-  if (isObj(art.headline) && art.headline.text === undefined) {
-    out.push(new IssueError('missing-key', loc.value([...path, 'headline']), '"headline" has no "text"; write the headline there'));
+  if (isObj(art.headline) && art.headline.text === undefined && art.story === undefined) {
+    out.push(new IssueError('missing-key', loc.value([...path, 'headline']), '"headline" has no "text"; write the headline there, or take it from a story file ("story")'));
   }
   return out;
 }
@@ -250,7 +251,8 @@ function continuation(c: Obj, path: Seg[], loc: Locator): Continuation {
   return part;
 }
 
-function article(a: Obj, path: Seg[], file: string, loc: Locator): Article {
+/** An article as the issue gives it, then what its story file gives where the issue is silent. Story problems go to `problems`. */
+function article(a: Obj, path: Seg[], file: string, loc: Locator, problems: IssueError[]): Article {
   const art: Article = {
     id: t(a.id),
     place: placeSpec(a.place, [...path, 'place'], loc),
@@ -271,7 +273,28 @@ function article(a: Obj, path: Seg[], file: string, loc: Locator): Article {
   if (a.note !== undefined) art.note = tList(a.note);
   if (a.table !== undefined) art.table = { rows: (a.table as Json[][]).map((r) => r.map(t)), pos: loc.value([...path, 'table']) } satisfies Table;
   if (a.briefs !== undefined) art.briefs = tList(a.briefs);
+  if (a.story === undefined) return art;
+  try {
+    const { path: story, story: text } = loadStory(t(a.story), file, loc.value([...path, 'story']));
+    withStory(art, a, story, text);
+    if (art.headlineSize !== undefined && !art.headline) {
+      problems.push(new IssueError('missing-key', loc.value([...path, 'headline']), `"headline" gives a size, but story file ${story} has no headline; add "text", or a "# " line to the story`));
+    }
+  } catch (e) {
+    if (!(e instanceof IssueErrors)) throw e;
+    problems.push(...e.errors);
+  }
   return art;
+}
+
+/** The issue's own keys win over the story's: the desk edits the headline without touching the story file. */
+function withStory(art: Article, a: Obj, path: string, story: Story): void {
+  art.story = path;
+  if (art.kicker === undefined && story.kicker !== undefined) art.kicker = story.kicker;
+  if (art.headline === undefined && story.headline !== undefined) art.headline = story.headline;
+  if (art.subhead === undefined && story.subhead !== undefined) art.subhead = story.subhead;
+  if (art.byline === undefined && story.byline !== undefined) art.byline = story.byline;
+  if (a.body === undefined) art.body = story.body;
 }
 
 function space(s: Obj, pos: SourcePos): PageSpace {
@@ -280,7 +303,7 @@ function space(s: Obj, pos: SourcePos): PageSpace {
   return out;
 }
 
-function build(data: Obj, file: string, loc: Locator): Issue {
+function build(data: Obj, file: string, loc: Locator, problems: IssueError[]): Issue {
   const pages = (data.pages as Obj[]).map((pg, pi): Page => {
     const pPath: Seg[] = ['pages', pi];
     const page: Page = {
@@ -288,7 +311,7 @@ function build(data: Obj, file: string, loc: Locator): Issue {
       name: t(pg.name),
       layout: t(pg.layout),
       masthead: pg.masthead === true,
-      articles: (pg.articles as Obj[]).map((a, ai) => article(a, [...pPath, 'articles', ai], file, loc)),
+      articles: (pg.articles as Obj[]).map((a, ai) => article(a, [...pPath, 'articles', ai], file, loc, problems)),
       spaces: listOf(pg.spaces).map((s, si) => space(s as Obj, loc.value([...pPath, 'spaces', si]))),
       pos: loc.value(pPath),
     };
@@ -304,20 +327,23 @@ function build(data: Obj, file: string, loc: Locator): Issue {
 // ---------------------------------------------------------------------------
 // Entry points
 
-function sortAndThrow(errors: IssueError[]): never {
+/** Throws the problems in file order: the issue file's first, then each story file's, each by line and column. */
+function sortAndThrow(errors: IssueError[], file: string): never {
+  const fileOrder = new Map<string, number>([[file, 0]]);
+  for (const e of errors) if (!fileOrder.has(e.pos.file)) fileOrder.set(e.pos.file, fileOrder.size);
   const seen = new Set<string>();
   const unique = errors
     .map((e, i) => ({ e, i }))
-    .sort((a, b) => a.e.pos.line - b.e.pos.line || a.e.pos.column - b.e.pos.column || a.i - b.i)
+    .sort((a, b) => fileOrder.get(a.e.pos.file)! - fileOrder.get(b.e.pos.file)! || a.e.pos.line - b.e.pos.line || a.e.pos.column - b.e.pos.column || a.i - b.i)
     .map(({ e }) => e)
     .filter((e) => {
-      const k = `${e.pos.line}:${e.pos.column}:${e.message}`;
+      const k = `${e.pos.file}:${e.pos.line}:${e.pos.column}:${e.message}`;
       return seen.has(k) ? false : (seen.add(k), true);
     });
   throw new IssueErrors(unique);
 }
 
-/** Parse issue-file text. `file` is only used in positions and Issue.file. Throws IssueErrors. */
+/** Parse issue-file text; `file` places it, for positions and the story files it names. Throws IssueErrors. */
 export function parseIssue(text: string, file: string): Issue {
   const lines = new LineCounter();
   // prettyErrors off: we format positions ourselves and want YAML's bare message.
@@ -337,6 +363,7 @@ export function parseIssue(text: string, file: string): Issue {
         if (opened !== undefined) return new IssueError('yaml-syntax', loc.at(opened), `YAML syntax error: this ${quote} is never closed; close it at the end of its value`);
         return new IssueError('yaml-syntax', loc.at(e.pos[0]), `YAML syntax error: ${msg}`);
       }),
+      file,
     );
   }
 
@@ -354,61 +381,19 @@ export function parseIssue(text: string, file: string): Issue {
   }
 
   const errors = [...schemaProblems(data, loc), ...semanticErrors(data, loc)];
-  if (errors.length > 0) sortAndThrow(errors);
-  return build(data as Obj, file, loc);
+  if (errors.length > 0) sortAndThrow(errors, file);
+  const issue = build(data as Obj, file, loc, errors);
+  if (errors.length > 0) sortAndThrow(errors, file);
+  return issue;
 }
 
 /** Read and parse an issue file. A missing or unreadable file is an IssueErrors too (bad user input, not an internal fault). */
 export function loadIssue(path: string): Issue {
-  const here: SourcePos = { file: path, line: 1, column: 1 };
-  let bytes: Buffer;
   try {
-    // Size and kind first: /dev/zero, a pipe or a huge file must not be read before they are refused.
-    const stat = statSync(path);
-    if (!stat.isFile() && !stat.isDirectory()) throw new IssueErrors([new IssueError('unreadable-file', here, 'cannot read issue file: it is not a regular file (a pipe or a device); give a .yaml file')]);
-    if (stat.size > LIMITS.issueBytes) {
-      throw new IssueErrors([new IssueError('too-large', here, `issue file has ${stat.size} bytes, more than the limit of ${LIMITS.issueBytes}; split the issue, or raise BANMIAN_MAX_ISSUE_BYTES`)]);
-    }
-    bytes = readFileSync(path);
-  } catch (err) {
-    if (err instanceof IssueErrors) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new IssueErrors([new IssueError('missing-file', here, 'issue file not found; check the path')]);
-    }
-    const why = code === 'EISDIR' ? 'it is a directory, expected a .yaml file' : (err as Error).message;
-    throw new IssueErrors([new IssueError('unreadable-file', here, `cannot read issue file: ${why}`)]);
+    return parseIssue(readDeskFile({ path, at: { file: path, line: 1, column: 1 }, noun: 'issue file', ext: '.yaml', empty: 'start from `compose init NAME --paper …`' }), path);
+  } catch (e) {
+    throw e instanceof IssueError ? new IssueErrors([e]) : e;
   }
-  if (bytes.length === 0) throw new IssueErrors([new IssueError('no-content', here, 'issue file is empty; start from `compose init NAME --paper …`')]);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    // Files saved from Chinese Windows editors are often GB18030; point at the first bad byte.
-    const before = new TextDecoder('utf-8').decode(bytes.subarray(0, firstInvalidUtf8(bytes)));
-    const at = before.length;
-    const line = before.split('\n').length;
-    const column = at - (before.lastIndexOf('\n') + 1) + 1;
-    throw new IssueErrors([
-      new IssueError('encoding', { file: path, line, column }, 'issue file is not valid UTF-8 (saved as GBK/GB18030?); save it as UTF-8'),
-    ]);
-  }
-  return parseIssue(text, path);
-}
-
-/** Offset of the first byte that does not begin a well-formed UTF-8 sequence. */
-function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i];
-    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
-    if (n < 0) return i;
-    for (let k = 1; k <= n; k++) if (i + k >= b.length || (b[i + k] & 0xc0) !== 0x80) return i;
-    // Overlong and surrogate forms are as invalid as stray bytes.
-    if ((c === 0xe0 && b[i + 1] < 0xa0) || (c === 0xed && b[i + 1] > 0x9f) || (c === 0xf0 && b[i + 1] < 0x90) || (c === 0xf4 && b[i + 1] > 0x8f)) return i;
-    i += n + 1;
-  }
-  return b.length;
 }
 
 /** The last quote before `before` that opens a value and is not closed on its own line. */

@@ -1,4 +1,5 @@
-// The issue schema and what ajv says against it, as IssueErrors at file:line:column.
+// The issue schema and what ajv says against it, as IssueErrors at file:line:column: for the issue
+// file and for the JSON story files it names.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
@@ -61,21 +62,25 @@ function schemaAt(pointer: string): unknown {
   return decodePointer(pointer.slice(1)).reduce<unknown>((s, seg) => (s as Record<Seg, unknown>)[seg], schemaJson());
 }
 
-/** Everything the issue schema says against `data`. */
-export function schemaProblems(data: unknown, loc: Locator): IssueError[] {
-  const v = validator();
+/**
+ * Everything the issue schema says against `data`, or with `definition` (a name under
+ * "definitions") what that part of it says: a JSON story is checked against its own definition.
+ */
+export function schemaProblems(data: unknown, loc: Locator, definition?: string): IssueError[] {
+  const v = definition ? branchValidator(`#/definitions/${definition}`) : validator();
   return v(data) || !v.errors ? [] : schemaErrors(v.errors, data, loc);
 }
 
 // ---------------------------------------------------------------------------
 // Positions
 
-/** Positions in the issue file's YAML document. */
+/** Positions in one YAML (or JSON) document; `top` names its top-level mapping in messages. */
 export class Locator {
   constructor(
     readonly file: string,
     readonly doc: Document,
     readonly lines: LineCounter,
+    readonly top = 'the issue (top level)',
   ) {}
 
   at(offset: number): SourcePos {
@@ -139,6 +144,7 @@ const ITEM_NOUN: Record<string, string> = {
   bullets: 'bullet',
   headline: 'headline line',
   spaces: 'space',
+  paragraphs: 'paragraph',
 };
 
 /** How to name the value at `segs` in a message: `"span"`, `body item 3`, `"table" row 2 cell 1`. */
@@ -161,8 +167,8 @@ const PLACE_CONTEXT = [
 ] as const;
 
 /** The kind of mapping at `segs`, for "unknown key … in <context>". */
-function mappingContext(segs: readonly Seg[], keys: readonly string[]): string {
-  if (segs.length === 0) return 'the issue (top level)';
+function mappingContext(segs: readonly Seg[], keys: readonly string[], loc: Locator): string {
+  if (segs.length === 0) return loc.top;
   const last = segs[segs.length - 1];
   const parent = segs[segs.length - 2];
   if (last === 'place') return PLACE_CONTEXT.find(([list]) => segs.includes(list))?.[1] ?? 'place';
@@ -181,7 +187,7 @@ function mappingContext(segs: readonly Seg[], keys: readonly string[]): string {
   return label(segs);
 }
 
-function describe(v: unknown): string {
+export function describe(v: unknown): string {
   if (v === null || v === undefined) return 'an empty value';
   if (v instanceof Date) return 'a date';
   if (Array.isArray(v)) return 'a list';
@@ -240,6 +246,7 @@ const PATTERN_MESSAGES: Record<string, string> = {
   '^[a-z0-9][a-z0-9-]*$': 'must use only lowercase letters, digits and hyphens, starting with a letter or digit (e.g. roundtable)',
   '^[0-9]{4}-[0-9]{2}-[0-9]{2}$': 'must be a date written YYYY-MM-DD, e.g. "2024-12-25"',
   '^[A-Za-z0-9][A-Za-z0-9_-]*$': 'must be the name of a layout template, e.g. broadsheet or tabloid',
+  '\\.(md|json)$': 'must name a .md or .json story file, e.g. stories/spring-gala.md',
 };
 
 interface Composite {
@@ -308,7 +315,7 @@ const COMPOSITES: readonly Composite[] = [
     code: 'no-content',
     message: (_w, v) => {
       const id = isObj(v) && typeof v.id === 'string' ? ` "${v.id}"` : '';
-      return `article${id} has no content; expected at least one of: headline, body, briefs, table, pictures`;
+      return `article${id} has no content; expected at least one of: headline, body, briefs, table, pictures, story`;
     },
   },
 ];
@@ -397,7 +404,7 @@ function simpleError(e: ErrorObject, segs: Seg[], loc: Locator): IssueError {
       return new IssueError(
         'unknown-key',
         loc.key(segs, key),
-        `unknown key "${key}" in ${mappingContext(segs, known)}` +
+        `unknown key "${key}" in ${mappingContext(segs, known, loc)}` +
           (hint ? ` (did you mean "${hint}"?)` : '') +
           `; expected one of: ${known.join(', ')}`,
       );
@@ -409,7 +416,7 @@ function simpleError(e: ErrorObject, segs: Seg[], loc: Locator): IssueError {
       return new IssueError(
         'missing-key',
         pos,
-        `${mappingContext(segs, Object.keys(props))} is missing required key "${key}"` + (title ? ` (${title})` : ''),
+        `${mappingContext(segs, Object.keys(props), loc)} is missing required key "${key}"` + (title ? ` (${title})` : ''),
       );
     }
     case 'type': {
@@ -449,7 +456,7 @@ function simpleError(e: ErrorObject, segs: Seg[], loc: Locator): IssueError {
       return new IssueError('bad-value', pos, `${what} can have at most ${n} ${unit}, got ${Array.isArray(e.data) ? e.data.length : '?'}`);
     }
     case 'dependencies':
-      return new IssueError('missing-key', loc.key(segs, String(params.property)), `"${String(params.property)}" needs "${String(params.missingProperty)}" in the same ${mappingContext(segs, [])}`);
+      return new IssueError('missing-key', loc.key(segs, String(params.property)), `"${String(params.property)}" needs "${String(params.missingProperty)}" in the same ${mappingContext(segs, [], loc)}`);
     default:
       return new IssueError('bad-value', pos, `${what} ${e.message ?? 'is not valid'}`);
   }

@@ -1,7 +1,7 @@
 import type { Issue } from './types.js';
 
 // trim() also drops U+3000: desk copy pasted from Word often starts paragraphs with 　　, and indents are the layout's job.
-/** Text as it is set. */
+/** Text as it is set: the same for a value of the issue file and a line of a story file. */
 export const trimmed = (v: unknown): string => String(v).trim();
 /** A headline's lines: one string, or the list of them the desk broke it into. */
 export const textLines = (v: unknown): string[] => (Array.isArray(v) ? v.map(trimmed) : [trimmed(v)]);

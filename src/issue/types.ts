@@ -82,6 +82,8 @@ export interface Article {
   columns?: number;
   /** A size the desk fixed for the headline, overriding its rank's. */
   headlineSize?: SizeSpec;
+  /** The story file the text came from (the issue file's folder joined to its name), for whoever watches files. */
+  story?: string;
   /** Further parts, in reading order; the first part is `place` on the article's own page. */
   continued: Continuation[];
   kicker?: string; // 引题
