@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as mupdf from 'mupdf';
+import sharp from 'sharp';
 import { parse } from 'yaml';
 import { composeFile, type ComposeResult } from '../src/pipeline/compose.js';
 import type { ArticleReport, ComposedPage } from '../src/page/types.js';
@@ -238,4 +239,45 @@ test('a （上接1版） typed in the copy is set like a jump line: flush left, 
     assert.ok(Math.abs(jump.x0 + jump.size / 2 - box.x) < 0.6, `${id}: flush left (${(jump.x0 - box.x).toFixed(1)} pt in), not indented 2 字`);
     assert.match(jump.chars[1].font, /WenKai/i, 'in the jump style\u2019s 楷');
   }
+});
+
+test('a declared space is no hole: the PDF leaves it empty and the proof frames it with its label', async () => {
+  const full = await composeSample(BROADSHEET);
+  const gone = report(full, 'dianjiang').parts[0].place;
+  const text = readFileSync(BROADSHEET, 'utf8');
+  const start = text.indexOf('      - id: dianjiang');
+  const next = text.indexOf('\n      - id: ', start + 1);
+  const space = `{column: ${gone.column}, span: ${gone.span}, line: ${gone.line}, lines: bottom}`;
+  const withSpace = text.slice(0, start) + (next < 0 ? '' : text.slice(next + 1)) + `    spaces:\n      - {place: ${space}, kind: ad, label: 招聘}\n`;
+  const dir = join(work, 'space');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'issue.yaml'), withSpace);
+  const run = await runCompose([join(dir, 'issue.yaml'), '-o', join(dir, 'out')]);
+  // The free line above the space is the one between two boxes: no hole either.
+  assert.equal(run.code, 0, run.stderr);
+  assert.doesNotMatch(run.stderr, /hole/);
+  const page = full.composition.pages[0];
+  const g = page.geometry;
+  const x0 = g.typeLeft + (gone.column - 1) * (g.columnWidth + g.gutter);
+  const x1 = x0 + gone.span * g.columnWidth + (gone.span - 1) * g.gutter;
+  const y0 = g.typeTop + (gone.line - 1) * g.pitch;
+  const y1 = g.typeTop + g.typeHeight;
+  const read = readPdf(readFileSync(join(dir, 'out', 'issue.pdf')))[0];
+  const inside = (a: number, b: number, c: number, d: number) => a > x0 + 1 && c < x1 - 1 && b > y0 + 1 && d < y1 - 1;
+  assert.deepEqual(read.lines.filter((l) => inside(l.x0, l.y - 1, l.x1, l.y)).map((l) => l.text), [], 'no text in the space');
+  assert.deepEqual(read.strokes.filter((s) => inside(...s)), [], 'nothing drawn in the space');
+  const proof = await runCompose(['proof', join(dir, 'issue.yaml'), '--dpi', '72', '-o', join(dir, 'proof')]);
+  assert.equal(proof.code, 0, proof.stderr);
+  const { data, info } = await sharp(join(dir, 'proof', 'issue-p2.png')).raw().toBuffer({ resolveWithObject: true });
+  const grey = (x: number, y: number) => {
+    const i = (Math.round(y) * info.width + Math.round(x)) * info.channels;
+    return data[i] > 90 && data[i] < 200 && Math.abs(data[i] - data[i + 1]) < 8 && Math.abs(data[i] - data[i + 2]) < 8;
+  };
+  let edge = 0;
+  for (let x = Math.ceil(x0); x < x1; x++) if (grey(x, y0) || grey(x, y0 - 1) || grey(x, y0 + 1)) edge++;
+  assert.ok(edge > (x1 - x0) * 0.4, `the space's top edge is framed in grey (${edge} of ${Math.round(x1 - x0)} px)`);
+  let label = 0;
+  const cy = (y0 + y1) / 2;
+  for (let y = cy - 12; y < cy + 4; y++) for (let x = (x0 + x1) / 2 - 40; x < (x0 + x1) / 2 + 40; x++) if (grey(x, y)) label++;
+  assert.ok(label > 20, `its label stands in the middle (${label} grey px)`);
 });

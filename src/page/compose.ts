@@ -89,13 +89,13 @@ export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry)
     articles.push({ id: a.id, pages: [...new Set(parts.map((p) => p.page))], rank: sizes.get(a)!.rank, headlineSize: setting.headlineSize, charactersSet: setting.charactersSet, oversetCharacters, oversetLines, underset, parts });
     if (oversetCharacters > 0 || oversetLines > 0) {
       const text = setting.overset.map((row) => row.glyphs.map((gl) => gl.ch).join('')).join('');
-      findings.push({ code: 'overset', blocking: true, page: last, article: a.id, message: `${count(oversetCharacters, 'character')} in ${count(oversetLines, 'line')} overset (${text.length > 24 ? `${text.slice(0, 24)}…` : text})` });
+      findings.push({ code: 'overset', blocking: true, page: last, article: a.id, pos: a.pos, figures: { characters: oversetCharacters, lines: oversetLines }, message: `${count(oversetCharacters, 'character')} in ${count(oversetLines, 'line')} overset (${text.length > 24 ? `${text.slice(0, 24)}…` : text})` });
     }
     if (underset > thread.parts[thread.parts.length - 1].plan.template.copyfit.undersetLines) {
-      findings.push({ code: 'underset', blocking: false, page: last, article: a.id, message: `${count(underset, 'line')} short (缺${underset}行): give the box fewer lines, lines: auto, or the article more text` });
+      findings.push({ code: 'underset', blocking: false, page: last, article: a.id, pos: thread.parts[thread.parts.length - 1].pos, figures: { lines: underset }, message: `${count(underset, 'line')} short (缺${underset}行): give the box fewer lines, lines: auto, or the article more text` });
     }
     for (const p of setting.picturesOutside) {
-      findings.push({ code: 'picture-outside-box', blocking: true, page: home, article: a.id, message: `the picture slot at ${p.pos.file}:${p.pos.line}:${p.pos.column} reaches past the foot of the article's box: not drawn; give the article more lines or the picture fewer` });
+      findings.push({ code: 'picture-outside-box', blocking: true, page: home, article: a.id, pos: p.pos, message: `the picture slot at ${p.pos.file}:${p.pos.line}:${p.pos.column} reaches past the foot of the article's box: not drawn; give the article more lines or the picture fewer` });
     }
     findings.push(...foundFindings(setting.found, home, a.id));
   }
@@ -105,7 +105,7 @@ export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry)
     page.rules.push(...separators(p.geometry, grids.get(p.page.number)!, p.template.rules.article));
     page.holes = findHoles(coverage.get(p.page.number)!, p.template.copyfit.holeLines);
     for (const h of page.holes) {
-      findings.push({ code: 'hole', blocking: true, page: p.page.number, message: `columns ${h.columns[0]}–${h.columns[1]}, lines ${h.lines[0]}–${h.lines[1]} are empty (开天窗): fill them, or declare them as a space` });
+      findings.push({ code: 'hole', blocking: true, page: p.page.number, figures: { firstColumn: h.columns[0], lastColumn: h.columns[1], firstLine: h.lines[0], lastLine: h.lines[1] }, message: `columns ${h.columns[0]}–${h.columns[1]}, lines ${h.lines[0]}–${h.lines[1]} are empty (开天窗): fill them, or declare them as a space` });
     }
   }
   return { pages: plan.pages.map((p) => pages.get(p.page.number)!), articles, findings };

@@ -77,6 +77,10 @@ export interface Finding {
   blocking: boolean;
   page?: number;
   article?: string;
+  /** Where in the issue (or story) file the desk can act on it. */
+  pos?: SourcePos;
+  /** The finding's figures, for the pipeline to read without parsing the message: characters, lines, columns. */
+  figures?: Record<string, number>;
   message: string;
 }
 
