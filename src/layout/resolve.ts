@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, realpathSync } from 'node:fs';
-import { dirname, join, resolve as resolvePath, sep } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { LIMITS } from '../limits.js';
 import { packageRoot } from '../paths.js';
 import type { FontRegistry } from '../fonts/registry.js';
+import { isWithin } from '../issue/confine.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
 import type { Article, GridPlace, Issue, Page, PlaceSpec, SourcePos } from '../issue/types.js';
 import { geometryOf, loadHao, loadTemplate, type Geometry, type Template } from './template.js';
@@ -89,7 +90,7 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
   if (issue.pages.length > LIMITS.pages) {
     throw new IssueErrors([new IssueError('too-large', issue.pages[LIMITS.pages].pos, `the issue has ${issue.pages.length} pages, more than the limit of ${LIMITS.pages}; split it, or raise BANMIAN_MAX_PAGES`)]);
   }
-  const issueDir = realpathOr(dirname(resolvePath(issue.file)));
+  const issueDir = dirname(resolvePath(issue.file));
   const planOf = new Map(pages.map((p) => [p.page.number, p]));
   const boxesOn = new Map<number, PlacedBox[]>();
   const threads: Thread[] = [];
@@ -131,9 +132,7 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
         if (p.source) {
           // Pictures come from the issue's folder, the project, or folders the layout allows: a
           // path that leaves them (../../etc/passwd, a symlink out) is refused, not read.
-          const real = realpathOr(p.source);
-          const allowed = [issueDir, realpathOr(packageRoot()), ...plan.template.pictures.allow.map(realpathOr)];
-          if (!allowed.some((root) => real === root || real.startsWith(root + sep))) {
+          if (!isWithin(p.source, [issueDir, packageRoot(), ...plan.template.pictures.allow])) {
             errors.push(new IssueError('outside', p.pos, `picture ${p.source} is outside the issue's folder, the project and the layout's pictures.allow folders; move it in, or allow its folder in the layout`));
           }
         }
@@ -171,15 +170,6 @@ function checkStyle(a: Article, plan: PagePlan, errors: IssueError[]): void {
   }
   if (typeof a.headlineSize === 'string' && !t.hao[a.headlineSize]) {
     errors.push(new IssueError('bad-value', a.pos, `article "${a.id}": headline size "${a.headlineSize}" is no 号 of layouts/sizes.yaml (${Object.keys(t.hao).join(' ')}); give one, or a size in points`));
-  }
-}
-
-/** The real path (symlinks followed) where the file exists, else the absolute path as given. */
-function realpathOr(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return resolvePath(path);
   }
 }
 

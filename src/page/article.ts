@@ -2,7 +2,7 @@ import type { Article, BodyBlock, PictureSlot } from '../issue/types.js';
 import { spanWidth, type Geometry, type Style } from '../layout/template.js';
 import { balanceRows } from './flow.js';
 import { fitHeadline, headlineGroup, PADDING, type HeadSizes } from './headline.js';
-import { bodyRegions, textColumns, type Keepout, type Region } from './regions.js';
+import { bodyRegions, columnsOfMeasure, textColumns, type Keepout, type Region } from './regions.js';
 import { blockRow, bodyRows, setLines, setNatural, type Found, type Row, type SetContext, type TextPart } from './rows.js';
 import type { PlacedFrame, PlacedGlyph, PlacedRule } from './types.js';
 
@@ -155,7 +155,7 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
         out[k].copyfit.headLines = top;
       }
     }
-    const partCols = k === 0 ? cols : textColumns(g, f.span, a.columns ? Math.round((a.columns * f.span) / frames[0].span) : undefined);
+    const partCols = k === 0 ? cols : a.columns ? columnsOfMeasure(g, f.span, cols.measure) : textColumns(g, f.span);
     regions.push(...bodyRegions(k, partCols, top, f.depth, k === 0 ? keepouts : []));
   });
   const jumps = reserveJumpLines(frames, regions);

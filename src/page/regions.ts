@@ -22,6 +22,17 @@ export function textColumns(g: Geometry, span: number, count?: number): TextColu
   return { measure, xs: Array.from({ length: count }, (_, c) => c * (measure + gutter)) };
 }
 
+/**
+ * As many text columns of a given measure as a span holds, one 字 of gutter at the least: a
+ * continuation keeps the measure its text was broken at, whatever its own span.
+ */
+export function columnsOfMeasure(g: Geometry, span: number, measure: number): TextColumns {
+  const width = span * g.columnWidth + (span - 1) * g.gutter;
+  const count = Math.max(1, Math.floor((width + g.gutter) / (measure + g.gutter) + 1e-9));
+  const gutter = count > 1 ? (width - count * measure) / (count - 1) : 0;
+  return { measure, xs: Array.from({ length: count }, (_, c) => c * (measure + gutter)) };
+}
+
 /** A rectangle of the box kept from the body: a picture slot, in pt across and grid lines down. */
 export interface Keepout {
   x0: number;

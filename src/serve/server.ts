@@ -71,6 +71,7 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
     };
     add(file);
     for (const p of good?.composition.pages ?? []) for (const f of p.frames) if (f.picture) add(f.picture.source);
+    for (const pg of good?.issue.pages ?? []) for (const a of pg.articles) if (a.story) add(a.story);
     const layouts = join(packageRoot(), 'layouts');
     watchers = [...folders].flatMap(([folder, names]) => {
       try {
