@@ -39,9 +39,9 @@ const sampleArticles = (): Obj[] => ((parse(readFileSync(SAMPLE, 'utf8')) as { p
 const paragraphs = (id: string): string[] => (sampleArticles().find((a) => a.id === id)!.body as unknown[]).filter((b): b is string => typeof b === 'string');
 
 
-/** A small valid issue: the sample's 春晚 article on a tabloid page. */
+/** A small valid issue: the sample's 春晚 article on a tabloid page, the rest of the page reserved. */
 const smallIssue = () =>
-  issueYaml('tabloid', [{ id: 'spring-gala', place: '{column: 1, span: 2, line: 1, lines: 20}', headline: '重庆成为2025年春晚分会场', body: paragraphs('spring-gala').slice(0, 1) }]);
+  issueYaml('tabloid', [{ id: 'spring-gala', place: '{column: 1, span: 2, line: 1, lines: 20}', headline: '重庆成为2025年春晚分会场', body: paragraphs('spring-gala').slice(0, 1) }], { reserve: true });
 
 /** 1-based line and column where `needle` first occurs in `text`. */
 function position(text: string, needle: string): { line: number; col: number } {
@@ -174,7 +174,7 @@ test(
       // Two grid lines cannot hold a 小初/一号 headline.
       { id: 'spring-gala', place: '{column: 1, span: 3, line: 1, lines: 2}', headline: '重庆成为2025年春晚分会场', body: [] },
       { id: 'below', place: '{column: 1, span: 3, line: 3, lines: 20}', body: [p1!, p2!] },
-    ]);
+    ], { reserve: true });
     const file = write('headline-too-tall.yaml', text);
     const out = join(tmp, 'out-headline-too-tall');
     const run = compose(file, '-o', out);
@@ -193,7 +193,9 @@ test(
 test('an overset article exits 1 and reports the overset the composition and the PDF show', async () => {
   // Four real paragraphs (~360 characters) into one column of 6 lines (at most ~80 characters).
   const body = paragraphs('roundtable').slice(0, 4);
-  const text = issueYaml('broadsheet', [{ id: 'roundtable', place: '{column: 1, span: 1, line: 1, lines: 6}', body }]);
+  // The rest of the page reserved: the overset is the run's only blocking finding.
+  const issueOf = (lines: number) => issueYaml('broadsheet', [{ id: 'roundtable', place: `{column: 1, span: 1, line: 1, lines: ${lines}}`, body }], { reserve: true });
+  const text = issueOf(6);
   const file = write('overset.yaml', text);
   const out = join(tmp, 'out-overset');
   const run = compose(file, '-o', out);
@@ -219,7 +221,7 @@ test('an overset article exits 1 and reports the overset the composition and the
   assert.equal(inBox.length, Math.round(box.height / composition.pages[0]!.geometry.pitch), 'overset while the box has free lines');
 
   // The same copy in a box with room to spare takes exactly the lines set plus the lines overset.
-  const roomy = write('overset-roomy.yaml', text.replace('lines: 6}', 'lines: 60}'));
+  const roomy = write('overset-roomy.yaml', issueOf(60));
   const spare = await composeFile(roomy, join(tmp, 'out-overset-roomy'));
   const all = readPdf(readFileSync(spare.pdf))[0]!.lines.filter((l) => l.y > box.y && l.x0 < box.x + box.width);
   assert.equal(all.map((l) => l.text).join(''), copy, 'the roomy box does not hold the whole copy');
@@ -229,7 +231,7 @@ test('an overset article exits 1 and reports the overset the composition and the
 test('a character no font has exits 1 and is reported, the rest is set', () => {
   // U+E000 is private use: no font can be expected to have it.
   const [p] = paragraphs('spring-gala');
-  const text = issueYaml('tabloid', [{ id: 'spring-gala', place: '{column: 1, span: 2, line: 1, lines: 20}', body: [p!.slice(0, 20) + '\uE000' + p!.slice(20)] }]);
+  const text = issueYaml('tabloid', [{ id: 'spring-gala', place: '{column: 1, span: 2, line: 1, lines: 20}', body: [p!.slice(0, 20) + '\uE000' + p!.slice(20)] }], { reserve: true });
   const file = write('missing-glyph.yaml', text);
   const out = join(tmp, 'out-missing-glyph');
   const run = compose(file, '-o', out);
