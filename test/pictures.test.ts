@@ -21,6 +21,7 @@ import type { Crop } from '../src/issue/types.js';
 import { columnX, geometryOf, lineTop, loadHao, loadTemplate, spanWidth } from '../src/layout/template.js';
 import { ROOT, escapeRegExp, runCompose, type Run } from './spawn.js';
 import { readPdf, type ReadLine } from './readback.js';
+import { reserveFree } from './fixture.js';
 
 // Runs compiled, from dist/test/: the package root is two folders up.
 const SAMPLE = join(ROOT, 'issues', 'cqrb-2024-12-25.yaml');
@@ -146,9 +147,9 @@ function issueYaml(articles: FxArticle[]): string {
   return lines.join('\n') + '\n';
 }
 
-/** A picture-only article: one two-column slot of 12 lines, the picture's file beside the issue. */
+/** A picture-only article: one two-column slot of 12 lines, the picture's file beside the issue; the rest of the page reserved. */
 const SLOT = '{column: 1, span: 2, line: 1, lines: 12}';
-const pictureIssue = (source: string, crop?: string) => issueYaml([{ id: 'photo', place: '{column: 1, span: 2, line: 1, lines: 14}', pictures: [{ place: SLOT, source, crop }] }]);
+const pictureIssue = (source: string, crop?: string) => reserveFree(issueYaml([{ id: 'photo', place: '{column: 1, span: 2, line: 1, lines: 14}', pictures: [{ place: SLOT, source, crop }] }]));
 /** The picture item's line:col: where its mapping starts, at `place`. */
 function picturePos(text: string): { line: number; col: number } {
   const at = text.indexOf(`- place: ${SLOT}`) + 2;

@@ -26,15 +26,20 @@ before(async () => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The good PDF with one change made through pdf-lib, saved as PDF 1.3 would be (no object streams). */
-async function broken(change: (doc: PDFDocument) => Promise<void> | void): Promise<Buffer> {
+async function broken(change: (doc: PDFDocument) => Promise<void> | void, options: { pages?: number } = {}): Promise<Buffer> {
   const doc = await PDFDocument.load(good, { updateMetadata: false });
+  // The sample is one page: a check of every page gets more of them, copies of the first.
+  while (doc.getPageCount() < (options.pages ?? 1)) {
+    const [copy] = await doc.copyPages(doc, [0]);
+    doc.addPage(copy!);
+  }
   await change(doc);
   return Buffer.from(await doc.save({ useObjectStreams: false, updateFieldAppearances: false }));
 }
 
-function expectFinding(r: PreflightReport, check: PreflightCheck, pattern: RegExp, severity: 'error' | 'warning' = 'error'): void {
-  const hit = r.findings.find((f) => f.check === check && f.severity === severity && pattern.test(f.message));
-  assert.ok(hit, `no ${severity} ${check} ${pattern}: ${JSON.stringify(r.findings)}`);
+function expectFinding(r: PreflightReport, check: PreflightCheck, pattern: RegExp, severity: 'error' | 'warning' = 'error', page?: number): void {
+  const hit = r.findings.find((f) => f.check === check && f.severity === severity && pattern.test(f.message) && (page === undefined || f.page === page));
+  assert.ok(hit, `no ${severity} ${check} ${pattern}${page === undefined ? '' : ` on page ${page}`}: ${JSON.stringify(r.findings)}`);
   if (severity === 'error') assert.equal(r.pass, false);
 }
 
@@ -43,6 +48,10 @@ test('our sample passes, as PDF/X-1a:2001, with nothing to report', async () => 
   assert.deepEqual(r.findings, []);
   assert.equal(r.pass, true);
   assert.equal(r.claims, 'PDF/X-1:2001');
+  // The sample with its page twice, which the tests that break a second page start from: nothing
+  // found but the PDF version pdf-lib writes on every file it saves.
+  const twice = await preflight(await broken(() => {}, { pages: 2 }), 'twice.pdf', PROFILE);
+  assert.deepEqual(twice.findings.filter((f) => !(f.check === 'pdfx' && /^PDF 1\.\d is newer than/.test(f.message))), []);
 });
 
 test('an RGB image is an error', async () => {
@@ -50,8 +59,8 @@ test('an RGB image is an error', async () => {
   const bytes = await broken(async (doc) => {
     const img = await doc.embedPng(png);
     doc.getPage(1).drawImage(img, { x: 60, y: 60, width: 100, height: 75 });
-  });
-  expectFinding(await preflight(bytes, 'rgb.pdf', PROFILE), 'colour', /image .* in RGB/);
+  }, { pages: 2 });
+  expectFinding(await preflight(bytes, 'rgb.pdf', PROFILE), 'colour', /image .* in RGB/, 'error', 2);
 });
 
 test('a font that is not embedded is an error', async () => {
@@ -84,10 +93,10 @@ test('transparency in PDF/X-1a is an error; small black text that knocks out is 
     doc.getPage(0).drawRectangle({ x: 60, y: 60, width: 20, height: 20, color: cmyk(0, 0, 0, 1), opacity: 0.5 });
     const font = await doc.embedFont(StandardFonts.Helvetica);
     doc.getPage(1).drawText('Banmian', { x: 60, y: 30, size: 8, font, color: cmyk(0, 0, 0, 1) });
-  });
+  }, { pages: 2 });
   const r = await preflight(bytes, 'alpha.pdf', PROFILE);
-  expectFinding(r, 'transparency', /uses transparency/);
-  expectFinding(r, 'overprint', /does not overprint/, 'warning');
+  expectFinding(r, 'transparency', /uses transparency/, 'error', 1);
+  expectFinding(r, 'overprint', /does not overprint/, 'warning', 2);
 });
 
 test('a page whose trim is not the layout’s is an error when the layout is named', async () => {

@@ -177,7 +177,7 @@ test('text and rules print on the black plate only (Ghostscript inkcov of a page
   const r = spawnSync('gs', ['-q', '-dNOPAUSE', '-dBATCH', '-dSAFER', '-r50', '-sDEVICE=inkcov', '-o', '-', out], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const rows = r.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/).slice(0, 4).map(Number));
-  assert.equal(rows.length, 2);
+  assert.equal(rows.length, issue.pages.length, 'one inkcov row a page');
   for (const [c, m, y, k] of rows) {
     assert.deepEqual([c, m, y], [0, 0, 0]);
     assert.ok(k! > 0.01, 'nothing on the black plate');

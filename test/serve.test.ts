@@ -8,11 +8,14 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { parse } from 'yaml';
 import { startPreview, type Preview } from '../src/serve/server.js';
 import { ROOT } from './spawn.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SAMPLE = readFileSync(join(ROOT, 'issues', 'cqrb-2024-12-25.yaml'), 'utf8');
+// The front sample: two pages to show, the second named in the file like any page.
+const SAMPLE = readFileSync(join(ROOT, 'issues', 'cqrb-2024-12-25-front.yaml'), 'utf8');
+const SAMPLE_PAGES = (parse(SAMPLE) as { pages: { number: number; name: string }[] }).pages;
 
 let dir: string;
 let file: string;
@@ -53,7 +56,7 @@ test('the preview listens on the loopback and serves nothing but its own routes'
     assert.equal((await get(path)).status, 404, path);
   }
   const state = JSON.parse((await get('/state.json')).body) as { pages: { number: number }[]; errors: string[] };
-  assert.deepEqual(state.pages.map((p) => p.number), [1, 2]);
+  assert.deepEqual(state.pages.map((p) => p.number), SAMPLE_PAGES.map((p) => p.number));
   assert.deepEqual(state.errors, []);
 });
 
@@ -82,16 +85,21 @@ test('in the browser: the pages appear, an edit recomposes them, a broken edit s
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   page = await browser.newPage();
+  const count = SAMPLE_PAGES.length;
+  assert.ok(count >= 2, 'the sample shows one page: the preview of several goes untested');
+  const last = SAMPLE_PAGES[count - 1]!;
   await page.goto(preview.url);
-  await loaded(page, 2);
+  await loaded(page, count);
   const first = Number(await page.textContent('#version'));
-  assert.equal(await page.getAttribute('img[data-page="2"]', 'alt'), '第2版 要闻');
+  assert.equal(await page.getAttribute(`img[data-page="${last.number}"]`, 'alt'), `第${last.number}版 ${last.name}`);
 
-  // An edit: page 2 becomes 综合. The page reloads by itself.
-  writeFileSync(file, SAMPLE.replace(/(number: 2\n\s+name: )要闻/, '$1综合'));
+  // An edit: the last page is renamed 综合. The page reloads by itself.
+  const renamed = SAMPLE.replace(new RegExp(`(number: ${last.number}\\n\\s+name: )${last.name}`), '$1综合');
+  assert.notEqual(renamed, SAMPLE);
+  writeFileSync(file, renamed);
   await page.waitForFunction((v) => Number(document.getElementById('version')!.textContent) > v, first, { timeout: 10000 });
-  await page.waitForSelector('img[data-page="2"][alt="第2版 综合"]', { timeout: 10000 });
-  await loaded(page, 2);
+  await page.waitForSelector(`img[data-page="${last.number}"][alt="第${last.number}版 综合"]`, { timeout: 10000 });
+  await loaded(page, count);
 
   // A broken edit: the error with its position, and the pages stay.
   const broken = SAMPLE.replace('headline: 重庆成为2025年春晚分会场', 'headlin: 重庆成为2025年春晚分会场');
@@ -100,7 +108,7 @@ test('in the browser: the pages appear, an edit recomposes them, a broken edit s
   await page.waitForSelector('#errors.shown', { timeout: 10000 });
   const error = await page.textContent('#errors');
   assert.match(error ?? '', new RegExp(`issue\\.yaml:${line}:\\d+: unknown key "headlin"`));
-  await loaded(page, 2);
+  await loaded(page, count);
   assert.match((await page.textContent('#status')) ?? '', /last good pages/);
 
   // Mended: the error goes.
