@@ -1,5 +1,6 @@
 // What a reader of the printed page checks, measured on the PDF itself (read back with mupdf) for
-// the sample issue. The sample is composed once; every test looks at the same page.
+// the sample issue: the one full broadsheet page, composed once; every test looks at that page. The
+// reading-order check also reads the tabloid front sample, whose stories continue on its page 2.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -13,18 +14,28 @@ import { readPdf, type ReadLine, type ReadPage } from './readback.js';
 // Runs compiled, from dist/test/: the package root is two folders up.
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SAMPLE = join(ROOT, 'issues', 'cqrb-2024-12-25.yaml');
+const FRONT = join(ROOT, 'issues', 'cqrb-2024-12-25-front.yaml');
 
 const BODY_SIZE = 9;
 const PITCH = 13.5;
 
+interface Composed {
+  file: string;
+  result: ComposeResult;
+  pages: ReadPage[];
+}
+
 let dir: string;
 let result: ComposeResult;
 let pages: ReadPage[];
+let front: Composed;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'banmian-page-'));
   result = await composeFile(SAMPLE, dir);
   pages = readPdf(readFileSync(result.pdf));
+  const frontResult = await composeFile(FRONT, join(dir, 'front'));
+  front = { file: FRONT, result: frontResult, pages: readPdf(readFileSync(frontResult.pdf)) };
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,13 +47,23 @@ const pct = (n: number, of: number) => `${n}/${of} (${((100 * n) / of).toFixed(1
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
 
-/** An article's texts in reading order, as the desk typed them. */
+const str = (v: Json | undefined) => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+/** A headline's text as written: one line, a list of lines, or {text, size}. */
+const headlineText = (v: Json | undefined): string[] => (v && typeof v === 'object' && !Array.isArray(v) ? str(v.text) : str(v));
+
+/**
+ * An article's texts in reading order, as the desk typed them. A picture story (kind: photo) sets
+ * its text as the picture's caption: the caption first, the body after it, and the picture's
+ * credit at the end in （）.
+ */
 function articleTexts(a: Obj): string[] {
   const out: string[] = [];
-  const str = (v: Json | undefined) => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-  out.push(...str(a.kicker), ...str(a.headline), ...str(a.subhead), ...str(a.note));
+  out.push(...str(a.kicker), ...headlineText(a.headline), ...str(a.subhead), ...str(a.note));
   for (const row of (a.table ?? []) as Json[][]) out.push(...str(row).filter((c) => c.trim()));
-  for (const p of (a.pictures ?? []) as Obj[]) out.push(...str(p.caption), ...str(p.credit));
+  const pictures = (a.pictures ?? []) as Obj[];
+  const photo = a.kind === 'photo';
+  if (photo) out.push(...str(pictures[0]?.caption));
+  else for (const p of pictures) out.push(...str(p.caption), ...str(p.credit));
   out.push(...str(a.byline));
   for (const b of (a.body ?? []) as Json[]) {
     if (typeof b === 'string') out.push(b);
@@ -52,47 +73,86 @@ function articleTexts(a: Obj): string[] {
     }
   }
   out.push(...str(a.briefs));
+  if (photo) out.push(...str(pictures[0]?.credit).map((c) => `（${c}）`));
   return out.map(squash);
 }
 
-/** Jump lines the composer adds where a part ends or opens on another page: not the article's own text. */
-const JUMP_TO = /^（下转\d+版）$/;
-const JUMP_FROM = /^（上接\d+版）$/;
-
-/** An article's text as the reader meets it: the lines inside its boxes, part after part, less the jump lines. */
-function articleText(id: string): string {
-  let text = '';
-  let previousPage = -1;
-  result.composition.pages.forEach((cp, pi) => {
-    for (const box of cp.boxes.filter((b) => b.id === id)) {
-      // A line-start opening bracket is drawn half an em left of the column: its ink starts at the edge.
-      const inside = pages[pi]!.lines.filter((l) => l.x0 >= box.x - l.size / 2 - 0.5 && l.x0 < box.x + box.width && l.y > box.y && l.y <= box.y + box.height);
-      if (previousPage >= 0 && previousPage !== cp.number && inside.length && JUMP_FROM.test(squash(inside[0]!.text))) inside.shift();
-      const last = inside[inside.length - 1];
-      if (last && JUMP_TO.test(squash(last.text))) inside.pop();
-      text += inside.map((l) => l.text).join('');
-      previousPage = cp.number;
-    }
-  });
-  return squash(text);
+interface ReadArticle {
+  /** What the reader reads in the article's boxes, part after part, less the jump lines and 转版题. */
+  text: string;
+  /** Parts that opened, as they must, with their 转版题 and （上接N版）. */
+  jumpsIn: number;
 }
 
-test('every text of every article is on the page, in order, through all the parts of its thread', () => {
-  const issue = parse(readFileSync(SAMPLE, 'utf8')) as Obj;
+/**
+ * An article's text as the reader meets it: the lines inside its boxes, part after part. A part
+ * that goes on on another page must end with （下转N版） naming that page; a part that comes from
+ * another page must open with its 转版题 (the continuation's headline, or the article's own) and
+ * （上接N版） naming the page it comes from. Those are the composer's, not the article's text, and
+ * are taken off once found.
+ */
+function articleText(c: Composed, a: Obj): ReadArticle {
+  const id = String(a.id);
+  const continued = (a.continued ?? []) as Obj[];
+  const boxes = c.result.composition.pages.flatMap((cp, pi) => cp.boxes.filter((b) => b.id === id).map((box) => ({ page: cp.number, pi, box })));
+  assert.equal(boxes.length, continued.length + 1, `article ${id}: one box per part`);
+  let text = '';
+  let jumpsIn = 0;
+  boxes.forEach(({ page, pi, box }, k) => {
+    // A line-start opening bracket is drawn half an em left of the column: its ink starts at the edge.
+    const inside = c.pages[pi]!.lines.filter((l) => l.x0 >= box.x - l.size / 2 - 0.5 && l.x0 < box.x + box.width && l.y > box.y && l.y <= box.y + box.height);
+    let part = squash(inside.map((l) => l.text).join(''));
+    const before = boxes[k - 1];
+    if (before && before.page !== page) {
+      const own = continued[k - 1]!.headline;
+      const head = squash((typeof own === 'string' ? [own] : headlineText(a.headline)).join(''));
+      const opening = `${head}（上接${before.page}版）`;
+      assert.ok(part.startsWith(opening), `article ${id}, part ${k + 1} on page ${page}: does not open with ${opening}: ${part.slice(0, 40)}…`);
+      part = part.slice(opening.length);
+      jumpsIn++;
+    }
+    const next = boxes[k + 1];
+    if (next && next.page !== page) {
+      const jump = `（下转${next.page}版）`;
+      assert.ok(part.endsWith(jump), `article ${id}, part ${k + 1} on page ${page}: does not end with ${jump}: …${part.slice(-40)}`);
+      part = part.slice(0, -jump.length);
+    }
+    text += part;
+  });
+  return { text, jumpsIn };
+}
+
+/** Every text of every article of a composed sample found in order in what its boxes hold: texts checked, continued parts entered. */
+function checkReadingOrder(c: Composed): { checked: number; jumpsIn: number; continuations: number } {
+  const issue = parse(readFileSync(c.file, 'utf8')) as Obj;
   let checked = 0;
+  let jumpsIn = 0;
+  let continuations = 0;
   for (const page of issue.pages as Obj[]) {
     for (const a of page.articles as Obj[]) {
-      const text = articleText(String(a.id));
+      const read = articleText(c, a);
+      jumpsIn += read.jumpsIn;
+      continuations += ((a.continued ?? []) as Obj[]).filter((x, k, all) => x.page !== (k === 0 ? page.number : all[k - 1]!.page)).length;
       let from = 0;
       for (const t of articleTexts(a)) {
-        const at = text.indexOf(t, from);
-        assert.ok(at >= 0, `article ${String(a.id)}: not found after offset ${from}: ${t.slice(0, 30)}…`);
+        const at = read.text.indexOf(t, from);
+        assert.ok(at >= 0, `${c.file}: article ${String(a.id)}: not found after offset ${from}: ${t.slice(0, 30)}…`);
         from = at + t.length;
         checked++;
       }
     }
   }
-  assert.ok(checked > 80, `only ${checked} texts checked`);
+  return { checked, jumpsIn, continuations };
+}
+
+test('every text of every article is on the page, in order, through all the parts of its thread', () => {
+  const page = checkReadingOrder({ file: SAMPLE, result, pages });
+  assert.ok(page.checked > 80, `only ${page.checked} texts checked`);
+  // The front sample's stories go on on its page 2: each part there opens with its 转版题.
+  const threads = checkReadingOrder(front);
+  assert.ok(threads.continuations > 0, 'the front sample has no story that goes on on another page');
+  assert.equal(threads.jumpsIn, threads.continuations, 'continued parts entered from another page');
+  assert.ok(threads.checked > 40, `only ${threads.checked} texts of the front sample checked`);
 });
 
 test('the PDF holds every glyph the composer placed, in the same order', () => {

@@ -18,13 +18,20 @@ import type { ArticleBox } from '../src/page/types.js';
 import { ROOT, escapeRegExp, runCompose, type Run } from './spawn.js';
 import type { RunReport } from '../src/cli/report.js';
 import { readPdf, type ReadLine, type ReadPage } from './readback.js';
+import { reserveFree } from './fixture.js';
 
-// Runs compiled, from dist/test/: the package root is two folders up.
+// Runs compiled, from dist/test/: the package root is two folders up. The copy comes from the
+// broadsheet sample (one page); the threads, jump lines and masthead of a sample from the tabloid
+// front sample, whose page 1 has the masthead and stories that go on on page 2.
 const SAMPLE = join(ROOT, 'issues', 'cqrb-2024-12-25.yaml');
+const FRONT = join(ROOT, 'issues', 'cqrb-2024-12-25-front.yaml');
 
 type Obj = Record<string, unknown>;
-const sampleIssue = parse(readFileSync(SAMPLE, 'utf8')) as { paper: string; date: string; pages: { number: number; articles: Obj[] }[] };
+type SampleIssue = { paper: string; date: string; pages: { number: number; articles: Obj[] }[] };
+const sampleIssue = parse(readFileSync(SAMPLE, 'utf8')) as SampleIssue;
 const sampleArticles = sampleIssue.pages.flatMap((p) => p.articles);
+const frontIssue = parse(readFileSync(FRONT, 'utf8')) as SampleIssue;
+const frontArticles = frontIssue.pages.flatMap((p) => p.articles);
 /** Plain-string paragraphs of one of the sample's articles: real copy, not invented text. */
 const paragraphs = (id: string): string[] => (sampleArticles.find((a) => a.id === id)!.body as unknown[]).filter((b): b is string => typeof b === 'string');
 const squash = (s: string) => s.replace(/\s+/g, '');
@@ -102,7 +109,10 @@ const nthIndex = (text: string, needle: string, n: number) => {
 const run = (...args: string[]) => runCompose(args);
 const escape = escapeRegExp;
 
-const mastheadLines = (parse(readFileSync(join(ROOT, 'layouts', 'tabloid.yaml'), 'utf8')) as { masthead: { lines: number } }).masthead.lines;
+const tabloid = parse(readFileSync(join(ROOT, 'layouts', 'tabloid.yaml'), 'utf8')) as { grid: { columns: number }; masthead: { lines: number; columns?: number } };
+const mastheadLines = tabloid.masthead.lines;
+/** The columns the masthead takes from the left; beside it is room for an 报眼. */
+const mastheadColumns = tabloid.masthead.columns ?? tabloid.grid.columns;
 
 // Fixtures, written in `before`; the CLI runs that need them start there too.
 let tmp: string;
@@ -122,21 +132,25 @@ before(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'banmian-thread-'));
   const out = (name: string) => join(tmp, `out-${name}`);
 
-  fixture('to-page-2', threadIssue(3, threeParts(2, THREAD_BODY())));
-  fixture('to-page-3', threadIssue(3, threeParts(3, THREAD_BODY())));
+  // The fixtures that compose declare the rest of their pages reserved: only what the test is
+  // about is found.
+  fixture('to-page-2', reserveFree(threadIssue(3, threeParts(2, THREAD_BODY()))));
+  fixture('to-page-3', reserveFree(threadIssue(3, threeParts(3, THREAD_BODY()))));
   // 1 → 2 → 2 → 3: the second jump must be numbered from the part it leaves, not from the first.
   fixture(
     'overset',
-    threadIssue(3, {
-      id: 'robotics',
-      place: PART_A,
-      continued: [
-        { page: 2, place: PART_A },
-        { page: 2, place: PART_B },
-        { page: 3, place: PART_A },
-      ],
-      body: LONG_BODY(),
-    }),
+    reserveFree(
+      threadIssue(3, {
+        id: 'robotics',
+        place: PART_A,
+        continued: [
+          { page: 2, place: PART_A },
+          { page: 2, place: PART_B },
+          { page: 3, place: PART_A },
+        ],
+        body: LONG_BODY(),
+      }),
+    ),
   );
   fixture('missing-page', threadIssue(2, { id: 'robotics', place: PART_A, continued: [{ page: 9, place: PART_C }], body: THREAD_BODY() }));
   fixture('out-of-order', threadIssue(3, { id: 'robotics', place: PART_A, continued: [{ page: 3, place: PART_C }, { page: 2, place: PART_C }], body: THREAD_BODY() }));
@@ -159,19 +173,28 @@ before(async () => {
         articles: [
           // Line M is the masthead's own last line: one line too high.
           { id: 'intruder', place: `{column: 1, span: 2, line: ${mastheadLines}, lines: 10}`, body: FILLER() },
-          // Its own box is clear of the masthead; its continuation on the same page is not.
-          { id: 'robotics', place: `{column: 3, span: 2, line: ${mastheadLines + 1}, lines: 10}`, continued: [{ page: 1, place: '{column: 5, span: 2, line: 2, lines: 10}' }], body: THREAD_BODY() },
+          // Its own box is clear of the masthead; its continuation on the same page, in the
+          // masthead's last two columns from line 2, is not.
+          {
+            id: 'robotics',
+            place: `{column: 3, span: 2, line: ${mastheadLines + 1}, lines: 10}`,
+            continued: [{ page: 1, place: `{column: ${mastheadColumns - 1}, span: 2, line: 2, lines: ${mastheadLines - 2}}` }],
+            body: THREAD_BODY(),
+          },
         ],
       },
     ]),
   );
-  fixture('masthead-ok', issueYaml([{ number: 1, masthead: true, articles: [{ id: 'spring-gala', place: `{column: 1, span: 3, line: ${mastheadLines + 1}, lines: 30}`, headline: String(story.headline), body: paragraphs('spring-gala') }] }]));
+  fixture(
+    'masthead-ok',
+    reserveFree(issueYaml([{ number: 1, masthead: true, articles: [{ id: 'spring-gala', place: `{column: 1, span: 3, line: ${mastheadLines + 1}, lines: 30}`, headline: String(story.headline), body: paragraphs('spring-gala') }] }])),
+  );
 
   for (const name of ['missing-page', 'out-of-order', 'empty-part', 'duplicate-id', 'masthead-clash']) runs[name] = run(files[name]!.file, '-o', out(name));
   runs['overset'] = run(files['overset']!.file, '-o', out('overset'), '--report', join(tmp, 'overset.json'));
   runs['clean'] = run(files['to-page-2']!.file, '-o', out('clean'), '--report', join(tmp, 'clean.json'));
 
-  sample = await composeFile(SAMPLE, join(tmp, 'sample'));
+  sample = await composeFile(FRONT, join(tmp, 'sample'));
   samplePages = readPdf(readFileSync(sample.pdf));
 });
 
@@ -187,38 +210,82 @@ after(async () => {
 interface ReadPart {
   page: number;
   box: ArticleBox;
-  /** In reading order: column by column, top to bottom. */
+  /** In reading order: the head across the box top to bottom, then column by column, top to bottom. */
   lines: ReadLine[];
+  /** The 转版题 (squashed) the part must open with: it comes from another page, and the article has a headline. */
+  jumpHead?: string;
 }
 
-/** Lines inside a box, in reading order. A line-start opening bracket hangs half an em left of its column. */
-function linesIn(page: ReadPage, box: ArticleBox, g: Geometry): ReadLine[] {
+/**
+ * Lines inside a box, in reading order: those of the head (`headLines` grid lines at the box's top:
+ * headline group, 编者按, table, or a continued part's 转版题) line by line, left to right, then the
+ * columns one after the other. A line-start opening bracket hangs half an em left of its column.
+ */
+function linesIn(page: ReadPage, box: ArticleBox, g: Geometry, headLines = 0): ReadLine[] {
   const column = (l: ReadLine) => Math.floor((l.x0 + l.size / 2 + 0.5 - box.x) / (g.columnWidth + g.gutter));
+  const headFoot = box.y + headLines * g.pitch;
+  const band = (l: ReadLine) => (l.y <= headFoot ? 0 : 1);
   return page.lines
-    .filter((l) => l.x0 >= box.x - l.size / 2 - 0.5 && l.x0 < box.x + box.width && l.y > box.y && l.y <= box.y + box.height)
-    .sort((a, b) => column(a) - column(b) || a.y - b.y);
+    .filter((l) => inBox(l, box))
+    .sort((a, b) => band(a) - band(b) || (band(a) === 0 ? a.y - b.y || a.x0 - b.x0 : column(a) - column(b) || a.y - b.y));
 }
 
-/** The parts of article `id`: its boxes page by page, in the order the composer laid them. */
-function threadParts(result: ComposeResult, read: ReadPage[], id: string): ReadPart[] {
-  return result.composition.pages.flatMap((cp, pi) => cp.boxes.filter((b) => b.id === id).map((box) => ({ page: cp.number, box, lines: linesIn(read[pi]!, box, cp.geometry) })));
+/** Whether a line starts inside a box and stands on one of its lines. */
+const inBox = (l: ReadLine, box: ArticleBox) => l.x0 >= box.x - l.size / 2 - 0.5 && l.x0 < box.x + box.width && l.y > box.y && l.y <= box.y + box.height;
+
+/** A headline as the issue file gives it: one line, a list of lines, or {text, size}; squashed. */
+function headlineText(h: unknown): string | undefined {
+  const t = h && typeof h === 'object' && !Array.isArray(h) ? (h as Obj).text : h;
+  if (typeof t === 'string') return squash(t);
+  if (Array.isArray(t)) return squash(t.join(''));
+  return undefined;
+}
+
+/**
+ * The parts of article `id`: its boxes page by page, in the order the composer laid them. Given the
+ * article as the issue file has it, each part that comes from another page carries the 转版题 it
+ * must open with: its continuation's headline, or the article's own.
+ */
+function threadParts(result: ComposeResult, read: ReadPage[], id: string, article?: Obj): ReadPart[] {
+  const report = result.composition.articles.find((a) => a.id === id);
+  const boxes = result.composition.pages.flatMap((cp, pi) => cp.boxes.filter((b) => b.id === id).map((box) => ({ cp, pi, box })));
+  const continued = (article?.continued ?? []) as Obj[];
+  return boxes.map(({ cp, pi, box }, k) => {
+    const part: ReadPart = { page: cp.number, box, lines: linesIn(read[pi]!, box, cp.geometry, report?.parts[k]?.headLines ?? 0) };
+    const prev = boxes[k - 1];
+    if (article && prev && prev.cp.number !== cp.number) {
+      const head = headlineText(continued[k - 1]?.headline) ?? headlineText(article.headline);
+      if (head) part.jumpHead = head;
+    }
+    return part;
+  });
 }
 
 const to = (page: number) => `（下转${page}版）`;
 const from = (page: number) => `（上接${page}版）`;
 const text = (l: ReadLine | undefined) => (l ? squash(l.text) : '');
 
+/** A part's lines after its 转版题, which must open it, whole, where one is due. */
+function afterJumpHead(p: ReadPart): ReadLine[] {
+  if (!p.jumpHead) return p.lines;
+  let read = '';
+  let n = 0;
+  while (n < p.lines.length && read.length < p.jumpHead.length) read += text(p.lines[n++]);
+  assert.equal(read, p.jumpHead, `page ${p.page}: the part of ${p.box.id} does not open with its 转版题`);
+  return p.lines.slice(n);
+}
+
 /**
  * The article's text as a reader follows it: its parts' lines less the jump line at the foot of
- * a part whose next part is on another page and the one heading that next part. Only those two
- * places are stripped, so a jump line anywhere else shows up in the text.
+ * a part whose next part is on another page and the 转版题 and jump line heading that next part.
+ * Only those places are stripped, so a jump line anywhere else shows up in the text.
  */
 function threadText(parts: ReadPart[]): string {
   return parts
     .map((p, k) => {
-      const lines = [...p.lines];
       const prev = parts[k - 1];
       const next = parts[k + 1];
+      const lines = prev && prev.page !== p.page ? afterJumpHead(p) : [...p.lines];
       if (prev && prev.page !== p.page && text(lines[0]) === from(prev.page)) lines.shift();
       if (next && next.page !== p.page && text(lines[lines.length - 1]) === to(next.page)) lines.pop();
       return lines.map(text).join('');
@@ -228,24 +295,27 @@ function threadText(parts: ReadPart[]): string {
 
 /**
  * Where a part's next one is on another page, its last line (at the foot of its last column) is
- * 下转 that page and the next part's first line is 上接 this one; between parts on one page, neither.
+ * 下转 that page and the next part opens with its 转版题 (if the article has a headline) and then
+ * 上接 this one; between parts on one page, neither.
  */
 function assertJumps(parts: ReadPart[], result: ComposeResult): void {
   parts.forEach((p, k) => {
     const next = parts[k + 1];
     if (!next) return;
     const foot = p.lines[p.lines.length - 1];
-    const head = next.lines[0];
     if (next.page === p.page) {
+      const head = next.lines[0];
       assert.ok(!/下转|上接/.test(text(foot)), `page ${p.page}: a part followed on the same page ends with ${text(foot)}`);
       assert.ok(!/下转|上接/.test(text(head)), `page ${p.page}: a part following one on the same page opens with ${text(head)}`);
       return;
     }
     assert.equal(text(foot), to(next.page), `page ${p.page}: the part before page ${next.page}'s ends with the wrong line`);
     assertAtFoot(foot!, p.box, geometry(result, p.page));
+    const body = afterJumpHead(next);
+    const head = body[0];
     assert.equal(text(head), from(p.page), `page ${next.page}: the part after page ${p.page}'s opens with the wrong line`);
-    // Reading order puts the first column first; the jump line must also be on the part's top line.
-    assert.ok(Math.abs(head!.y - Math.min(...next.lines.map((l) => l.y))) < 0.01, `${text(head)} is not on the part's first line`);
+    // Reading order puts the first column first; the jump line must also be on the part's top line under its 转版题.
+    assert.ok(Math.abs(head!.y - Math.min(...body.map((l) => l.y))) < 0.01, `${text(head)} is not on the part's first line`);
   });
 }
 
@@ -260,6 +330,7 @@ function assertAtFoot(l: ReadLine, box: ArticleBox, g: Geometry): void {
 
 test('sample: every 下转N版 points forward to a part that opens with 上接 the same page, as the threads say', () => {
   const comp = sample.composition;
+  const partsOf = (id: string) => threadParts(sample, samplePages, id, frontArticles.find((a) => a.id === id));
   const found: string[] = [];
   comp.pages.forEach((cp, pi) => {
     for (const l of samplePages[pi]!.lines) {
@@ -267,17 +338,17 @@ test('sample: every 下转N版 points forward to a part that opens with 上接 t
       if (!m) continue;
       const n = Number(m[1]);
       assert.ok(n > cp.number, `page ${cp.number} jumps back to page ${n}`);
-      const home = cp.boxes.find((b) => linesIn(samplePages[pi]!, b, cp.geometry).includes(l));
+      const home = cp.boxes.find((b) => inBox(l, b));
       assert.ok(home, `${l.text} on page ${cp.number} is in no article's box`);
-      const own = linesIn(samplePages[pi]!, home, cp.geometry);
+      const parts = partsOf(home.id);
+      const own = parts.find((p) => p.box === home)!.lines;
       assert.equal(own[own.length - 1], l, `${l.text} does not close ${home.id}'s part on page ${cp.number}`);
       assertAtFoot(l, home, cp.geometry);
-      const target = comp.pages.findIndex((p) => p.number === n);
-      assert.ok(target >= 0, `page ${n} is not in the PDF`);
-      const heads = comp.pages[target]!.boxes.filter((b) => b.id === home.id).map((b) => linesIn(samplePages[target]!, b, comp.pages[target]!.geometry)[0]);
+      assert.ok(comp.pages.some((p) => p.number === n), `page ${n} is not in the PDF`);
+      const heads = parts.filter((p) => p.page === n).map((p) => afterJumpHead(p)[0]);
       assert.ok(
         heads.some((h) => text(h) === from(cp.number)),
-        `no part of ${home.id} on page ${n} opens with ${from(cp.number)}: ${heads.map(text).join(' | ')}`,
+        `no part of ${home.id} on page ${n} opens with ${from(cp.number)} under its 转版题: ${heads.map(text).join(' | ')}`,
       );
       found.push(`${home.id} ${cp.number}→${n}`);
     }
@@ -285,7 +356,7 @@ test('sample: every 下转N版 points forward to a part that opens with 上接 t
 
   // Every part that follows one on another page, per the issue file, has its pair of jump lines.
   const expected: string[] = [];
-  for (const p of sampleIssue.pages) {
+  for (const p of frontIssue.pages) {
     for (const a of p.articles) {
       const pages = [p.number, ...((a.continued ?? []) as { page: number }[]).map((c) => c.page)];
       pages.forEach((n, i) => i > 0 && n !== pages[i - 1] && expected.push(`${String(a.id)} ${pages[i - 1]}→${n}`));
@@ -294,18 +365,21 @@ test('sample: every 下转N版 points forward to a part that opens with 上接 t
   assert.deepEqual(found.sort(), expected.sort());
   assert.ok(found.length >= 2, `only ${found.length} jump pairs`);
 
-  // A box that opens with 上接 is either the head of such a part or a story whose copy says so itself.
-  comp.pages.forEach((cp, pi) => {
-    for (const b of cp.boxes) {
-      const head = linesIn(samplePages[pi]!, b, cp.geometry)[0];
+  // Every part opens with its 转版题 where one is due; a part that opens with 上接 is either the
+  // head of such a part or a story whose copy says so itself.
+  let jumpHeads = 0;
+  for (const a of frontArticles) {
+    for (const part of partsOf(String(a.id))) {
+      if (part.jumpHead) jumpHeads++;
+      const head = afterJumpHead(part)[0];
       const m = /^（上接(\d+)版）$/.exec(text(head));
       if (!m) continue;
-      const paired = found.includes(`${b.id} ${m[1]}→${cp.number}`);
-      const a = sampleArticles.find((x) => x.id === b.id)!;
+      const paired = found.includes(`${String(a.id)} ${m[1]}→${part.page}`);
       const typed = Array.isArray(a.body) && squash(String(a.body[0])) === text(head);
-      assert.ok(paired || typed, `${b.id} on page ${cp.number} opens with ${text(head)}, which no thread explains`);
+      assert.ok(paired || typed, `${String(a.id)} on page ${part.page} opens with ${text(head)}, which no thread explains`);
     }
-  });
+  }
+  assert.equal(jumpHeads, expected.length, 'continued parts that open with a 转版题');
 });
 
 // ---------------------------------------------------------------------------
@@ -412,7 +486,8 @@ test('an overset thread: exit 1, and the report, the summary and the PDF agree o
   const m = /^error: overset \(page (\d+), article robotics\): (\d+) characters? in (\d+) lines? overset/m.exec(r.stderr);
   assert.ok(m, r.stderr);
   assert.deepEqual([Number(m[1]), Number(m[2]), Number(m[3])], [3, entry.oversetCharacters, entry.oversetLines]);
-  const summary = /^ {2}robotics \(page 1, 2, 3\): (\d+) characters set, (\d+) overset in (\d+) lines$/m.exec(r.stderr);
+  // The summary line: pages and rank, characters set, each part's lines, and 超 (overset) N字 in M lines.
+  const summary = /^ {2}robotics \(page 1, 2, 3; [^)]*\): (\d+) characters set; .*; 超(\d+)字 in (\d+) lines overset$/m.exec(r.stderr);
   assert.ok(summary, r.stderr);
   assert.deepEqual([Number(summary[1]), Number(summary[2]), Number(summary[3])], [entry.charactersSet, entry.oversetCharacters, entry.oversetLines]);
 
@@ -454,37 +529,52 @@ const expectedDate = (date: string) => {
   return `${y}年${m}月${d}日星期${'日一二三四五六'[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]}`;
 };
 
-/** The paper's name, alone on a line, in the masthead lines, larger than anything else on the page, and the date line beside it. */
-function assertMasthead(result: ComposeResult, read: ReadPage[], pageNumber: number): void {
+/**
+ * The paper's name, alone on a line, in the masthead lines, larger than anything else on the page,
+ * clear of every article's box (those under the masthead and an 报眼 beside it), and the date line
+ * beside it.
+ */
+function assertMasthead(result: ComposeResult, read: ReadPage[], pageNumber: number, issue: { paper: string; date: string }): void {
   const pi = result.composition.pages.findIndex((p) => p.number === pageNumber);
   const cp = result.composition.pages[pi]!;
   const g = cp.geometry;
   const foot = g.typeTop + cp.template.masthead.lines * g.pitch;
   const lines = read[pi]!.lines;
-  const name = lines.filter((l) => text(l) === sampleIssue.paper && l.y > g.typeTop && l.y < foot);
+  const name = lines.filter((l) => text(l) === issue.paper && l.y > g.typeTop && l.y < foot);
   assert.equal(name.length, 1, `the paper's name in the masthead lines: ${name.length} times`);
   const others = lines.filter((l) => l !== name[0]);
   const largest = Math.max(...others.map((l) => l.size));
   assert.ok(name[0]!.size > largest, `the name is set at ${name[0]!.size} pt, not above the page's largest other text at ${largest} pt`);
-  for (const b of cp.boxes) assert.ok(name[0]!.y <= b.y, `the name runs into ${b.id}'s box`);
+  // The name's em box: 0.88 em above the baseline, 0.12 below.
+  const n = name[0]!;
+  const [x0, y0, x1, y1] = [n.x0, n.y - 0.88 * n.size, n.x1, n.y + 0.12 * n.size];
+  for (const b of cp.boxes) assert.ok(x1 <= b.x || x0 >= b.x + b.width || y1 <= b.y || y0 >= b.y + b.height, `the name runs into ${b.id}'s box`);
   assert.ok(
-    lines.some((l) => text(l) === expectedDate(sampleIssue.date) && l.y > g.typeTop && l.y < foot),
-    `no date line ${expectedDate(sampleIssue.date)} in the masthead`,
+    lines.some((l) => text(l) === expectedDate(issue.date) && l.y > g.typeTop && l.y < foot),
+    `no date line ${expectedDate(issue.date)} in the masthead`,
   );
 }
 
 test('sample: the front page’s masthead sets the name above every headline, with the date', () => {
-  assertMasthead(sample, samplePages, 1);
-  // Page 2 is an inside page: the name is only in its folio, smaller than the page's headlines.
-  const inside = samplePages[1]!.lines;
-  const names = inside.filter((l) => text(l) === sampleIssue.paper);
-  const largest = Math.max(...inside.filter((l) => !names.includes(l)).map((l) => l.size));
-  for (const n of names) assert.ok(n.size < largest, `page 2 sets the name at ${n.size} pt`);
+  const front = frontIssue.pages.find((p) => (p as Obj).masthead === true);
+  assert.ok(front, 'the front sample has no masthead page');
+  assertMasthead(sample, samplePages, front.number, frontIssue);
+  // The other pages are inside pages: the name is only in their folios, smaller than their headlines.
+  sample.composition.pages.forEach((cp, pi) => {
+    if (cp.number === front.number) return;
+    const inside = samplePages[pi]!.lines;
+    const names = inside.filter((l) => text(l) === frontIssue.paper);
+    assert.ok(names.length > 0, `page ${cp.number} does not name the paper in its folio`);
+    const largest = Math.max(...inside.filter((l) => !names.includes(l)).map((l) => l.size));
+    for (const n of names) assert.ok(n.size < largest, `page ${cp.number} sets the name at ${n.size} pt`);
+  });
+  assert.ok(sample.composition.pages.length > 1, 'the front sample has no inside page');
 });
 
 test('an article right under the tabloid masthead composes; one on its last line exits 2 at its position', async () => {
   const ok = await composeFile(files['masthead-ok']!.file, join(tmp, 'lib-masthead-ok'));
-  assertMasthead(ok, readPdf(readFileSync(ok.pdf)), 1);
+  assert.deepEqual(ok.composition.findings.filter((f) => f.blocking), [], 'findings that stop the run');
+  assertMasthead(ok, readPdf(readFileSync(ok.pdf)), 1, sampleIssue);
 
   const r = await runs['masthead-clash']!;
   const { file, text: yaml } = files['masthead-clash']!;
