@@ -54,6 +54,19 @@ test('our sample passes, as PDF/X-1a:2001, with nothing to report', async () => 
   assert.deepEqual(twice.findings.filter((f) => !(f.check === 'pdfx' && /^PDF 1\.\d is newer than/.test(f.message))), []);
 });
 
+test('the front sample passes too, its pictures made afresh: saturated ones keep within the ink limit once encoded', async () => {
+  const cache = process.env.BANMIAN_CACHE;
+  process.env.BANMIAN_CACHE = join(dir, 'fresh-cache');
+  try {
+    const pdf = readFileSync((await composeFile(join(ROOT, 'issues', 'cqrb-2024-12-25-front.yaml'), join(dir, 'front'))).pdf);
+    const r = await preflight(pdf, 'front.pdf', profileFromLayout('tabloid', true));
+    assert.deepEqual(r.findings, []);
+  } finally {
+    if (cache === undefined) delete process.env.BANMIAN_CACHE;
+    else process.env.BANMIAN_CACHE = cache;
+  }
+});
+
 test('an RGB image is an error', async () => {
   const png = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#d04020' } }).png().toBuffer();
   const bytes = await broken(async (doc) => {

@@ -8,7 +8,7 @@ import type { Crop, SourcePos } from '../issue/types.js';
 import type { PictureSettings } from '../layout/template.js';
 import { writeAtomically } from '../files.js';
 import { LIMITS } from '../limits.js';
-import { cmykTiff, limitInk } from './ink.js';
+import { cmykTiff, limitInk, maxInk } from './ink.js';
 
 export interface PictureRequest {
   source: string;
@@ -61,6 +61,8 @@ export function cropRect(imageWidth: number, imageHeight: number, aspect: number
 
 /** JPEG's rounding moves a pixel's coverage by a percent or two: the limit keeps that much in hand. */
 const JPEG_MARGIN = 3;
+/** Saturated pictures can move further: encodings tried, each with the margin widened by what the last one overshot. */
+const INK_ATTEMPTS = 4;
 
 function cacheDir(): string {
   return process.env.BANMIAN_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'banmian', 'pictures');
@@ -106,7 +108,7 @@ export async function preparePicture(req: PictureRequest, settings: PictureSetti
   const profile = settings.profile === 'cmyk' ? 'cmyk' : createHash('sha256').update(readFileSync(settings.profile)).digest('hex');
   const key = createHash('sha256')
     .update(bytes)
-    .update(JSON.stringify([rect, pixelWidth, pixelHeight, gray, profile, settings.quality, settings.tac, sharp.versions.vips]))
+    .update(JSON.stringify([rect, pixelWidth, pixelHeight, gray, profile, settings.quality, settings.tac, INK_ATTEMPTS, sharp.versions.vips]))
     .digest('hex');
   const cached = join(cacheDir(), `${key}.jpg`);
   const result = { pixelWidth, pixelHeight, ppi: Math.min(ppi, settings.ppi), gray };
@@ -118,9 +120,7 @@ export async function preparePicture(req: PictureRequest, settings: PictureSetti
     if (gray) jpeg = await image.toColourspace('b-w').jpeg({ quality: settings.quality }).toBuffer();
     else {
       const { data, info } = await image.withIccProfile(settings.profile).raw().toBuffer({ resolveWithObject: true });
-      limitInk(data, settings.tac - JPEG_MARGIN);
-      // Declared CMYK from end to end, so sharp writes the values as they are instead of converting them.
-      jpeg = await sharp(cmykTiff(data, info.width, info.height)).pipelineColourspace('cmyk').toColourspace('cmyk').jpeg({ quality: settings.quality }).toBuffer();
+      jpeg = await cmykJpegWithinInk(data, info.width, info.height, settings);
     }
   } catch (e) {
     // A file whose header reads but whose pixels do not (a truncated JPEG) fails only here.
@@ -128,4 +128,24 @@ export async function preparePicture(req: PictureRequest, settings: PictureSetti
   }
   writeAtomically(cached, jpeg);
   return { jpeg, ...result };
+}
+
+/**
+ * CMYK pixels as a JPEG whose decoded pixels keep within the ink limit: the limit is applied with a
+ * margin for JPEG's rounding, the result read back, and where it still goes over, encoded again
+ * with the margin widened by the overshoot.
+ */
+async function cmykJpegWithinInk(cmyk: Buffer, width: number, height: number, settings: PictureSettings): Promise<Buffer> {
+  let margin = JPEG_MARGIN;
+  let jpeg = Buffer.alloc(0);
+  for (let attempt = 0; attempt < INK_ATTEMPTS; attempt++) {
+    const pixels = Buffer.from(cmyk);
+    limitInk(pixels, settings.tac - margin);
+    // Declared CMYK from end to end, so sharp writes the values as they are instead of converting them.
+    jpeg = await sharp(cmykTiff(pixels, width, height)).pipelineColourspace('cmyk').toColourspace('cmyk').jpeg({ quality: settings.quality }).toBuffer();
+    const over = maxInk(await sharp(jpeg).pipelineColourspace('cmyk').toColourspace('cmyk').raw().toBuffer()) - settings.tac;
+    if (over <= 0) break;
+    margin += Math.ceil(over) + 1;
+  }
+  return jpeg;
 }

@@ -164,32 +164,33 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
   // A head that overflows its box is overset with the whole body: the later parts are not empty
   // for want of text, so they are not reported as such.
   const headOverset = overset.length > 0;
-  const used = new Map<Region, number>();
+  const flowed = headOverset ? undefined : balanceRows(rows, regions, lastPart, frames[lastPart].depth);
   if (headOverset) overset.push(...rows);
-  else {
-    const flowed = balanceRows(rows, regions, lastPart, frames[lastPart].depth);
-    for (const p of flowed.placed) {
-      put(p.region.part, p.row, p.region.x, p.line);
-      used.set(p.region, Math.max(used.get(p.region) ?? p.region.top, p.line + p.row.lines));
-    }
-    overset.push(...flowed.overset);
-  }
-  const emptyParts = headOverset ? [] : frames.map((_, k) => k).filter((k) => k > 0 && !regions.some((r) => r.part === k && used.has(r)));
+  else overset.push(...flowed!.overset);
+  const filled = new Set(flowed?.placed.map((p) => p.region.part));
+  const emptyParts = headOverset ? [] : frames.map((_, k) => k).filter((k) => k > 0 && !filled.has(k));
+  const style = st.jump;
+  const jumpLine = (j: JumpLine) => {
+    const text = (j.kind === 'to' ? ctx.template.jump.to : ctx.template.jump.from).replace('{page}', String(frames[j.otherPart].page));
+    const line = setNatural(ctx, text, style.font, style.size);
+    // 下转 closes the part at the right of its last column; 上接 opens the next part at the left of its first.
+    const dx = j.kind === 'to' ? j.measure - line.width * style.size : 0;
+    put(j.part, bodyRows(ctx, [line], style.size, dx)[0], j.x, j.line, false);
+    cover(j.part, j.line + 1);
+  };
+  // In reading order within each part: its 转版题, its 上接 line, its body, its 下转 line.
   for (const h of jumpHeads) {
     put(h.part, h.row, 0, 0, false);
     cover(h.part, h.row.lines);
   }
-  if (!emptyParts.length) {
-    const style = st.jump;
-    for (const j of jumps) {
-      const text = (j.kind === 'to' ? ctx.template.jump.to : ctx.template.jump.from).replace('{page}', String(frames[j.otherPart].page));
-      const line = setNatural(ctx, text, style.font, style.size);
-      // 下转 closes the part at the right of its last column; 上接 opens the next part at the left of its first.
-      const dx = j.kind === 'to' ? j.measure - line.width * style.size : 0;
-      put(j.part, bodyRows(ctx, [line], style.size, dx)[0], j.x, j.line, false);
-      cover(j.part, j.line + 1);
-    }
+  const drawJumps = !emptyParts.length;
+  if (drawJumps) jumps.filter((j) => j.kind === 'from').forEach(jumpLine);
+  const used = new Map<Region, number>();
+  for (const p of flowed?.placed ?? []) {
+    put(p.region.part, p.row, p.region.x, p.line);
+    used.set(p.region, Math.max(used.get(p.region) ?? p.region.top, p.line + p.row.lines));
   }
+  if (drawJumps) jumps.filter((j) => j.kind === 'to').forEach(jumpLine);
   for (const r of regions) {
     const end = used.get(r);
     if (end !== undefined) cover(r.part, end);
@@ -300,12 +301,13 @@ function placePicture(
 /** Grid lines a picture keeps clear above and below its frame. */
 const PICTURE_CLEARANCE = 0.15;
 
-/** 图说: a picture story's text under its picture, the picture's caption first and the credit at the end. */
+/** 图说: a picture story's text under its picture: its byline, the picture's caption, the body, and the credit at the end. */
 function captionFlow(ctx: SetContext, a: Article, measure: number): Row[] {
   const s = ctx.template.styles['photo-caption'];
   const credit = a.pictures[0]?.credit;
   const texts = [...(a.pictures[0]?.caption ? [a.pictures[0].caption] : []), ...a.body.map((b) => (b.kind === 'bullets' ? b.items.join('') : b.text))];
-  const rows: Row[] = [];
+  const st = ctx.template.styles;
+  const rows: Row[] = a.byline ? bodyRows(ctx, setLines(ctx, [{ text: a.byline, font: st.byline.font }], { measure, size: st.byline.size, align: 'start' }), st.byline.size) : [];
   texts.forEach((text, i) => {
     const parts: TextPart[] = [{ text, font: s.font }];
     if (credit && i === texts.length - 1) parts.push({ text: `（${credit}）`, font: ctx.template.styles.credit.font });
