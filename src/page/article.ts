@@ -249,6 +249,9 @@ function reserveJumpLines(frames: PartFrame[], regions: Region[]): JumpLine[] {
   return jumps;
 }
 
+/** Space between a table's columns, 字 of its size. */
+const TABLE_GAP = { least: 2, most: 4 };
+
 /** The table's cells, each column as wide as its widest cell, the whole centred in the article's width. */
 function tableRows(ctx: SetContext, rows: string[][], width: number): Row[] {
   const s = ctx.template.styles.table;
@@ -256,7 +259,11 @@ function tableRows(ctx: SetContext, rows: string[][], width: number): Row[] {
   const cells = rows.map((r) => r.map((cell, c) => setNatural(ctx, cell, fontOf(c), s.size)));
   const cols = Math.max(...rows.map((r) => r.length));
   const widths = Array.from({ length: cols }, (_, c) => Math.max(...cells.map((r) => (r[c]?.width ?? 0) * s.size)));
-  const gap = 2 * s.size;
+  // Columns two 字 apart at the least; a wide article spreads them up to four, so the table spans
+  // its width rather than standing in a pool of white.
+  const content = widths.reduce((a, b) => a + b, 0);
+  const spare = cols > 1 ? (width - 2 * s.size - content) / (cols - 1) : 0;
+  const gap = Math.min(TABLE_GAP.most * s.size, Math.max(TABLE_GAP.least * s.size, spare));
   const xs = widths.map((_, c) => widths.slice(0, c).reduce((a, b) => a + b + gap, 0));
   const dx = Math.max(0, (width - (xs[cols - 1] + widths[cols - 1])) / 2);
   return cells.map((r) => {
