@@ -102,7 +102,8 @@ export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry)
   if (broken.length) throw new IssueErrors(broken);
   for (const p of plan.pages) {
     const page = pages.get(p.page.number)!;
-    page.rules.push(...separators(p.geometry, grids.get(p.page.number)!, p.template.rules.article));
+    const masthead = p.page.masthead ? { top: 0, bottom: p.template.masthead.lines, c0: 1, c1: p.template.masthead.columns + 1 } : undefined;
+    page.rules.push(...separators(p.geometry, grids.get(p.page.number)!, p.template.rules.article, masthead));
     page.holes = findHoles(coverage.get(p.page.number)!, p.template.copyfit.holeLines);
     for (const h of page.holes) {
       findings.push({ code: 'hole', blocking: true, page: p.page.number, figures: { firstColumn: h.columns[0], lastColumn: h.columns[1], firstLine: h.lines[0], lastLine: h.lines[1] }, message: `columns ${h.columns[0]}–${h.columns[1]}, lines ${h.lines[0]}–${h.lines[1]} are empty (开天窗): fill them, or declare them as a space` });

@@ -13,7 +13,8 @@ import type { PlacedGlyph, PlacedRule } from './types.js';
 export function composeMasthead(ctx: SetContext, g: Geometry, issue: Issue, page: Page): { glyphs: PlacedGlyph[]; rules: PlacedRule[] } {
   const st = ctx.template.styles;
   const { lines, columns } = ctx.template.masthead;
-  const right = g.typeLeft + spanWidth(g, columns);
+  // Beside an 报眼 the double rule runs on to the far side of the column rule in the gutter, so the two meet.
+  const right = columns < g.columns ? g.typeLeft + spanWidth(g, columns) + g.gutter / 2 + ctx.template.rules.article / 2 : g.typeLeft + g.typeWidth;
   const glyphs: PlacedGlyph[] = [];
   const place = (text: string, font: string, size: number, x: number, baseline: number, anchor: 'start' | 'end') => placeLine(ctx, glyphs, text, font, size, x, baseline, anchor);
   // The name's em box sits centred in the masthead lines above the rules' line.
@@ -26,7 +27,7 @@ export function composeMasthead(ctx: SetContext, g: Geometry, issue: Issue, page
   const items = [chineseDate(issue.date), ...(issue.edition !== undefined ? [`第${issue.edition}期`] : []), `今日${issue.pages.length}版`, `第${page.number}版　${page.name}`];
   const step = info.size * 1.6;
   const firstBaseline = areaTop + (areaHeight - (items.length - 1) * step - info.size) / 2 + EM_ASCENT * info.size;
-  items.forEach((text, i) => place(text, info.font, info.size, right, firstBaseline + i * step, 'end'));
+  items.forEach((text, i) => place(text, info.font, info.size, g.typeLeft + spanWidth(g, columns), firstBaseline + i * step, 'end'));
 
   const y = lineTop(g, lines) - g.pitch / 2;
   const thick = ctx.template.rules.folio;
