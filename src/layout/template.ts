@@ -75,7 +75,7 @@ export interface Template {
   /** Jump-line wording (下转 / 上接) with `{page}` for the other part's page number. */
   jump: { to: string; from: string };
   /** 报头 on a masthead page: the grid lines and the columns (from the left) it takes; 报眼 stories may stand beside it. */
-  masthead: { lines: number; columns: number };
+  masthead: { lines: number; columns: number; ink?: readonly [number, number, number, number] };
   pictures: PictureSettings;
   /** The PDF/X level written for pages of this layout. */
   pdfx: PdfxLevel;
@@ -204,6 +204,14 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     const rank = String((item.key as { value?: unknown }).value ?? item.key);
     return { name: rank, headline: sizeList(['ranks', rank, 'headline']), kicker: size(['ranks', rank, 'kicker']), subhead: size(['ranks', rank, 'subhead']) };
   });
+  // The paper's name in process colour, as C M Y K percentages; absent, process black.
+  const inkOf = (path: (string | number)[]): readonly [number, number, number, number] | undefined => {
+    const v = doc.getIn(path);
+    if (v === undefined) return undefined;
+    const list = isSeq(doc.getIn(path, true)) ? (doc.getIn(path) as { toJSON(): unknown[] }).toJSON() : [];
+    if (list.length !== 4 || !list.every((x) => typeof x === 'number' && x >= 0 && x <= 100)) fail(path, 'must be four ink percentages [C, M, Y, K], each 0–100 (process red: [0, 100, 100, 0])');
+    return list as [number, number, number, number];
+  };
   const kinsoku = str(['body', 'kinsoku']) as KinsokuLevel;
   if (!KINSOKU.includes(kinsoku)) fail(['body', 'kinsoku'], `must be one of ${KINSOKU.join(', ')}`);
   const styles = {} as Record<StyleName, Style>;
@@ -239,7 +247,7 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     rules: { article: num(['rules', 'article']), folio: num(['rules', 'folio']) },
     jump: { to: jumpText('to'), from: jumpText('from') },
     pdfx: pdfxOf(['print', 'pdfx']),
-    masthead: { lines: num(['masthead', 'lines']), columns: doc.getIn(['masthead', 'columns']) === undefined ? num(['grid', 'columns']) : num(['masthead', 'columns']) },
+    masthead: { lines: num(['masthead', 'lines']), columns: doc.getIn(['masthead', 'columns']) === undefined ? num(['grid', 'columns']) : num(['masthead', 'columns']), ink: inkOf(['masthead', 'ink']) },
     pictures: {
       ppi: num(['pictures', 'ppi']),
       minPpi: num(['pictures', 'min-ppi']),

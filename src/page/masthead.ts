@@ -22,6 +22,8 @@ export function composeMasthead(ctx: SetContext, g: Geometry, issue: Issue, page
   const areaTop = lineTop(g, 0);
   const areaHeight = (lines - 1) * g.pitch;
   place(issue.paper, name.font, name.size, g.typeLeft, areaTop + (areaHeight - name.size) / 2 + EM_ASCENT * name.size, 'start');
+  const ink = ctx.template.masthead.ink;
+  if (ink) for (const gl of glyphs) gl.ink = ink;
 
   const info = st['masthead-info'];
   const items = [chineseDate(issue.date), ...(issue.edition !== undefined ? [`第${issue.edition}期`] : []), `今日${issue.pages.length}版`, `第${page.number}版　${page.name}`];

@@ -1,6 +1,9 @@
 import type { Crop, SourcePos } from '../issue/types.js';
 import type { Geometry, Template } from '../layout/template.js';
 
+/** Process inks in percent: cyan, magenta, yellow, black. */
+export type Ink = readonly [number, number, number, number];
+
 /** A glyph at its final place: x of its drawing origin and y of its baseline, pt from the page's top-left. */
 export interface PlacedGlyph {
   ch: string;
@@ -9,6 +12,8 @@ export interface PlacedGlyph {
   x: number;
   y: number;
   fullWidth: boolean;
+  /** A colour other than process black: the masthead's red. */
+  ink?: Ink;
 }
 
 export interface PlacedRule {

@@ -1,5 +1,5 @@
 import type { FontRegistry } from '../fonts/registry.js';
-import type { ComposedPage, Finding, PlacedFrame } from '../page/types.js';
+import type { ComposedPage, Finding, Ink, PlacedFrame } from '../page/types.js';
 
 export type Overlay = 'grid' | 'ids' | 'overset' | 'holes';
 export const OVERLAYS: readonly Overlay[] = ['grid', 'ids', 'overset', 'holes'];
@@ -7,6 +7,12 @@ export const OVERLAYS: readonly Overlay[] = ['grid', 'ids', 'overset', 'holes'];
 /** A picture as the proof shows it: an sRGB rendering of the CMYK picture the PDF carries. */
 export type ProofPictures = ReadonlyMap<PlacedFrame, string>;
 
+/** A process colour on screen, by the naive CMYK → RGB conversion: enough to tell red from black on a proof. */
+const screenColour = (ink: Ink) => {
+  const [c, m, y, k] = ink.map((v) => v / 100);
+  const channel = (v: number) => Math.round(255 * (1 - v) * (1 - k));
+  return `rgb(${channel(c)},${channel(m)},${channel(y)})`;
+};
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const f2 = (n: number) => Math.round(n * 100) / 100;
 
@@ -25,7 +31,7 @@ export function pageSvg(page: ComposedPage, fonts: FontRegistry, pictures: Proof
     const id = `${gl.face}-${glyph.id}`;
     if (!defs.has(id)) defs.set(id, `<path id="${id}" d="${glyph.path.toSVG()}"/>`);
     const s = f2(gl.size / font.unitsPerEm);
-    body.push(`<use href="#${id}" transform="translate(${f2(gl.x)} ${f2(gl.y)}) scale(${s} ${-s})"/>`);
+    body.push(`<use href="#${id}" transform="translate(${f2(gl.x)} ${f2(gl.y)}) scale(${s} ${-s})"${gl.ink ? ` fill="${screenColour(gl.ink)}"` : ''}/>`);
   }
   for (const r of page.rules) body.push(`<line x1="${f2(r.x1)}" y1="${f2(r.y1)}" x2="${f2(r.x2)}" y2="${f2(r.y2)}" stroke="#000" stroke-width="${r.width}"/>`);
   for (const fr of page.frames) {

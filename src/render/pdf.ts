@@ -57,8 +57,16 @@ export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta,
       if (overprint !== overprinting) doc.addContent(overprint ? '/GSop gs' : '/GSko gs');
       overprinting = overprint;
     };
-    // Black text below 12 pt overprints, so misregistration never shows white round the letters.
-    drawGlyphs(doc, page.glyphs, (size) => state(size < OVERPRINT_BELOW));
+    // Black text below 12 pt overprints, so misregistration never shows white round the letters;
+    // colour (the masthead's red) always knocks out, or the black under it would show through.
+    let ink: readonly number[] = BLACK;
+    drawGlyphs(doc, page.glyphs, (glyph) => {
+      const wanted = glyph.ink ?? BLACK;
+      if (wanted !== ink) doc.fillColor([...wanted] as [number, number, number, number]);
+      ink = wanted;
+      state(!glyph.ink && glyph.size < OVERPRINT_BELOW);
+    });
+    if (ink !== BLACK) doc.fillColor(BLACK);
     state(true);
     for (const r of page.rules) stroke(doc, r);
     for (const f of page.frames) {

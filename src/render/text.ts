@@ -20,15 +20,15 @@ const num = (n: number) => (Math.round(n * 1000) / 1000).toString();
  * text() lays out and wraps every call; here the layout is done, so its font objects are used
  * only to encode glyphs (which also subsets them) and to name the font resource.
  */
-export function drawGlyphs(pdf: PDFKit.PDFDocument, glyphs: readonly PlacedGlyph[], setState: (size: number) => void): void {
+export function drawGlyphs(pdf: PDFKit.PDFDocument, glyphs: readonly PlacedGlyph[], setState: (glyph: PlacedGlyph) => void): void {
   const doc = pdf as Doc;
   const height = doc.page.height;
   let i = 0;
   while (i < glyphs.length) {
     const first = glyphs[i];
     let j = i + 1;
-    while (j < glyphs.length && glyphs[j].face === first.face && glyphs[j].size === first.size && glyphs[j].y === first.y && glyphs[j].fullWidth === first.fullWidth) j++;
-    setState(first.size);
+    while (j < glyphs.length && glyphs[j].face === first.face && glyphs[j].size === first.size && glyphs[j].y === first.y && glyphs[j].fullWidth === first.fullWidth && glyphs[j].ink === first.ink) j++;
+    setState(first);
     doc.font(first.face);
     const font = doc._font;
     if (doc.page.fonts[font.id] == null) doc.page.fonts[font.id] = font.ref();
