@@ -27,7 +27,14 @@ export interface Style {
   label?: string;
   labelFont?: string;
   marker?: string;
+  /** 简报, 编者按: set in a box, or between rules above and below, across the article's width. */
+  frame?: StyleFrame;
+  /** em of the style's size kept clear at either side of its measure: a narrower 编者按, the air inside a box. */
+  inset: number;
 }
+
+export type StyleFrame = 'box' | 'rule';
+const FRAMES: StyleFrame[] = ['box', 'rule'];
 
 /** The PDF/X conformance level written: X-1a (PDF 1.3) for plants' legacy RIPs, or X-4 (PDF 1.6). */
 export type PdfxLevel = 'PDF/X-1a' | 'PDF/X-4';
@@ -221,6 +228,10 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     const sizesNode = doc.getIn(['styles', s, 'sizes'], true);
     const sizes = isSeq(sizesNode) ? sizesNode.items.map((_, i) => size(['styles', s, 'sizes', i])) : [];
     const indent = doc.getIn(['styles', s, 'indent']);
+    const inset = doc.getIn(['styles', s, 'inset']);
+    if (inset !== undefined && !(typeof inset === 'number' && inset >= 0)) fail(['styles', s, 'inset'], 'must be a number of em, 0 or more');
+    const frame = str(['styles', s, 'frame'], true) as StyleFrame | undefined;
+    if (frame && !FRAMES.includes(frame)) fail(['styles', s, 'frame'], `must be one of ${FRAMES.join(', ')}`);
     styles[s] = {
       font: str(['styles', s, 'font'])!,
       size: sizes.length ? sizes[0] : size(['styles', s, 'size']),
@@ -229,6 +240,8 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
       label: str(['styles', s, 'label'], true),
       labelFont: str(['styles', s, 'label-font'], true),
       marker: str(['styles', s, 'marker'], true),
+      frame,
+      inset: typeof inset === 'number' ? inset : 0,
     };
   }
   return {

@@ -1,9 +1,10 @@
 import type { Article, BodyBlock, PictureSlot } from '../issue/types.js';
-import { spanWidth, type Geometry, type Style } from '../layout/template.js';
+import { spanWidth, type Geometry, type Style, type StyleFrame } from '../layout/template.js';
 import { balanceRows } from './flow.js';
-import { fitHeadline, headlineGroup, PADDING, type HeadSizes } from './headline.js';
-import { bodyRegions, columnsOfMeasure, textColumns, type Keepout, type Region } from './regions.js';
-import { blockRow, bodyRows, setLines, setNatural, type Found, type Row, type SetContext, type TextPart } from './rows.js';
+import { fitHeadline, headlineGroup, PADDING, subheadRow, type HeadSizes } from './headline.js';
+import { bodyRegions, columnsOfMeasure, textColumns, type Keepout, type Region, type TextColumns } from './regions.js';
+import { blockRow, bodyRows, setDisplay, setLines, setNatural, type Found, type Row, type SetContext, type TextPart } from './rows.js';
+import type { SetLine } from '../text/types.js';
 import type { PlacedFrame, PlacedGlyph, PlacedRule } from './types.js';
 
 /** One box of an article's thread as the setter sees it: its size, never its place on the page. */
@@ -62,6 +63,8 @@ interface AcrossItem {
   row?: Row;
   lines: number;
   rule?: boolean;
+  /** A box closed by this rule: its sides run up this many lines, to the rule that opened it. */
+  sides?: number;
 }
 
 /**
@@ -88,21 +91,15 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
 
   const width = spanWidth(g, frames[0].span);
   const photo = a.kind === 'photo';
-  const cols = textColumns(g, frames[0].span, a.columns ?? (photo ? 1 : undefined));
+  const framed = a.briefs ? st.brief : undefined;
+  const cols = insetColumns(textColumns(g, frames[0].span, a.columns ?? (photo ? 1 : undefined)), width, (framed?.inset ?? 0) * (framed?.size ?? 0), g.bodySize);
   const bottom0 = frames[0].depth;
   let cursor = 0;
   // Everything across the article's width, in order: headline group, 编者按, the table between rules.
   // An item that does not fit the box is overset with all that follows; nothing is drawn past the box.
   const head = headlineGroup(ctx, a, width, sizes);
   const across: AcrossItem[] = head.rows.map((row) => ({ row, lines: row.lines }));
-  if (a.note?.length) {
-    const note = st.note;
-    a.note.forEach((text, i) => {
-      const noteParts: TextPart[] = i === 0 && note.label ? [{ text: note.label, font: note.labelFont ?? note.font }, { text, font: note.font }] : [{ text, font: note.font }];
-      for (const row of bodyRows(ctx, setLines(ctx, noteParts, { measure: width, size: note.size, indent: note.indent, align: 'justify' }), note.size)) across.push({ row, lines: 1 });
-    });
-    across.push({ lines: 1 });
-  }
+  if (a.note?.length) across.push(...noteItems(ctx, a.note, width));
   if (a.table) {
     across.push({ lines: 1, rule: true });
     for (const row of tableRows(ctx, a.table.rows, width)) across.push({ row, lines: row.lines });
@@ -116,12 +113,15 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
     }
     if (item.row) put(0, item.row, 0, cursor);
     if (item.rule) out[0].rules.push({ x1: 0, y1: cursor * pitch + pitch / 2, x2: width, y2: cursor * pitch + pitch / 2, width: ctx.template.rules.article });
+    if (item.sides) for (const x of [0, width]) out[0].rules.push({ x1: x, y1: (cursor - item.sides) * pitch + pitch / 2, x2: x, y2: cursor * pitch + pitch / 2, width: ctx.template.rules.article });
     cursor += item.lines;
   }
   out[0].copyfit.headLines = cursor;
   cover(0, cursor);
 
-  const rows = photo ? captionFlow(ctx, a, cols.measure) : bodyFlow(ctx, a, cols.measure);
+  // 简报 items are kept whole in a column only where there are items enough for every column.
+  const wholeItems = (a.briefs?.length ?? 0) >= cols.xs.length ? bottom0 - cursor : 0;
+  const rows = photo ? captionFlow(ctx, a, cols.measure) : bodyFlow(ctx, a, cols.measure, wholeItems);
   // Pictures take whole columns and lines of the body area; their captions sit inside the slot, under the frame.
   const keepouts: Keepout[] = [];
   const picturesOutside: PictureSlot[] = [];
@@ -133,6 +133,9 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
     // A picture story's picture takes what its caption leaves of a fixed box; in an auto box, its own lines.
     const captionLines = Math.ceil(rows.reduce((n, r) => n + r.lines, 0) / cols.xs.length);
     const l1 = photo && (!frames[0].auto || p.place.lines === 'bottom') ? bottom0 - captionLines : p.place.lines === 'bottom' ? bottom0 : l0 + p.place.lines;
+    if (!(photo ? p.caption || a.body.length : p.caption)) {
+      ctx.found.warnings.push({ code: 'picture-without-caption', text: p.source ?? 'empty frame', detail: `the picture at ${p.pos.file}:${p.pos.line}:${p.pos.column} has no caption; give it one` });
+    }
     if (overset.length || l1 > bottom0 || l1 <= l0) {
       picturesOutside.push(p);
       continue;
@@ -212,6 +215,7 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
     const feet = own.filter((r) => r.top + r.lines === f.depth);
     if (k === lastPart && feet.length && !overset.length) part.copyfit.underset = Math.min(...feet.map((r) => part.depth - (used.get(r) ?? r.top)));
   });
+  if (framed?.frame) out[0].rules.push(...frameRules(framed.frame, width, out[0].depth * pitch, ctx.template.rules.article));
 
   return { parts: out, overset, charactersSet, picturesOutside, emptyParts, headlineSize: head.size, found: ctx.found };
 }
@@ -291,7 +295,7 @@ function placePicture(
 ): void {
   const st = ctx.template.styles;
   const captionRows: Row[] = [];
-  if (!photo && p.caption) captionRows.push(...bodyRows(ctx, setLines(ctx, [{ text: p.caption, font: st.caption.font }], { measure: width, size: st.caption.size, align: 'justify' }), st.caption.size));
+  if (!photo && p.caption) captionRows.push(...bodyRows(ctx, setDisplay(ctx, p.caption, st.caption.font, { measure: width, size: st.caption.size, align: 'start' }), st.caption.size));
   if (!photo && p.credit) {
     const credit = setLines(ctx, [{ text: p.credit, font: st.credit.font }], { measure: width, size: st.credit.size, align: 'start' });
     const w = credit[credit.length - 1]?.width ?? 0;
@@ -323,20 +327,100 @@ function captionFlow(ctx: SetContext, a: Article, measure: number): Row[] {
   return rows;
 }
 
-function bodyFlow(ctx: SetContext, a: Article, measure: number): Row[] {
+/** A lead-in or byline run into its paragraph: one that ends in no mark (a dateline, 电头) is parted from the text by an em of space, as in print. */
+const runIn = (text: string) => (/[\p{P}]$/u.test(text) ? text : `${text}\u3000`);
+
+/** The body's rows; a 简报 item of at most `wholeItems` lines is kept whole (0: none is). */
+function bodyFlow(ctx: SetContext, a: Article, measure: number, wholeItems: number): Row[] {
   const st = ctx.template.styles;
   const body = st.body;
   const rows: Row[] = [];
-  if (a.byline) rows.push(...bodyRows(ctx, setLines(ctx, [{ text: a.byline, font: st.byline.font }], { measure, size: st.byline.size, align: 'start' }), st.byline.size));
-  for (const b of a.body) rows.push(...blockRows(ctx, b, measure, body));
-  if (a.briefs) {
-    const s = st.brief;
-    for (const item of a.briefs) {
-      const parts: TextPart[] = s.marker ? [{ text: s.marker, font: s.font }, { text: item, font: s.font }] : [{ text: item, font: s.font }];
-      rows.push(...bodyRows(ctx, setLines(ctx, parts, { measure, size: s.size, indent: s.indent, align: 'justify' }), s.size));
-    }
-  }
+  let blocks = a.body;
+  const first = blocks[0];
+  // 本报讯（记者 X）opens the first paragraph in the byline's face; before a lead-in or a jump line it stands on its own line.
+  if (a.byline && first?.kind === 'paragraph' && !first.lead && !typedJump(ctx, first.text)) {
+    const parts = [{ text: runIn(a.byline), font: st.byline.font }, { text: first.text, font: body.font }];
+    rows.push(...bodyRows(ctx, setLines(ctx, parts, { measure, size: body.size, indent: body.indent, align: 'justify' }), body.size));
+    blocks = blocks.slice(1);
+  } else if (a.byline) rows.push(...bodyRows(ctx, setLines(ctx, [{ text: a.byline, font: st.byline.font }], { measure, size: st.byline.size, align: 'start' }), st.byline.size));
+  for (const b of blocks) rows.push(...blockRows(ctx, b, measure, body));
+  for (const item of a.briefs ?? []) rows.push(...briefRows(ctx, item, measure, wholeItems));
   return rows;
+}
+
+/** The credit closing a 简报 item, （记者 周松）. */
+const BRIEF_CREDIT = /（[^（）]+）$/u;
+
+/**
+ * One 简报 item: its marker, its text, and its credit whole at its end, on the item's last line
+ * where it fits there, else flush right on a line of its own. An item of at most `wholeLines`
+ * lines is one row, so make-up keeps it whole in one column.
+ */
+function briefRows(ctx: SetContext, item: string, measure: number, wholeLines: number): Row[] {
+  const s = ctx.template.styles.brief;
+  const set = (c: SetContext, text: string) =>
+    setLines(c, [...(s.marker ? [{ text: s.marker, font: s.font }] : []), { text, font: s.font }], { measure, size: s.size, indent: s.indent, align: 'justify' });
+  // Set first on trial: when the credit breaks, that setting is dropped and what it found with it.
+  const trial: SetContext = { ...ctx, found: { missing: [], warnings: [] } };
+  const whole = set(trial, item);
+  const credit = BRIEF_CREDIT.exec(item)?.[0];
+  let rows: Row[];
+  if (!credit || endsWithWhole(whole, credit)) {
+    ctx.found.missing.push(...trial.found.missing);
+    ctx.found.warnings.push(...trial.found.warnings);
+    rows = bodyRows(ctx, whole, s.size);
+  } else {
+    const creditLine = setNatural(ctx, credit, s.font, s.size);
+    rows = [...bodyRows(ctx, set(ctx, item.slice(0, -credit.length)), s.size), ...bodyRows(ctx, [creditLine], s.size, measure - creditLine.width * s.size)];
+  }
+  return rows.length <= wholeLines ? [wholeRow(ctx, rows)] : rows;
+}
+
+/** The last line holds all of `text` (spaces are not set as glyphs). */
+const endsWithWhole = (lines: SetLine[], text: string) => (lines[lines.length - 1]?.glyphs.map((gl) => gl.ch).join('') ?? '').endsWith(text.replace(/\s/g, ''));
+
+/** Rows of one grid line each made one row, which make-up moves on whole rather than split. */
+function wholeRow(ctx: SetContext, rows: Row[]): Row {
+  return {
+    lines: rows.length,
+    chars: rows.reduce((n, r) => n + r.chars, 0),
+    keepWithNext: false,
+    glyphs: rows.flatMap((r, i) => r.glyphs.map((gl) => ({ ...gl, dy: gl.dy + i * ctx.pitch }))),
+  };
+}
+
+/** 编者按: its paragraphs inside the style's inset, in a box or between rules where the layout frames it, one line clear under it. */
+function noteItems(ctx: SetContext, note: string[], width: number): AcrossItem[] {
+  const s = ctx.template.styles.note;
+  const inset = s.inset * s.size;
+  const items: AcrossItem[] = note.flatMap((text, i) => {
+    const parts: TextPart[] = i === 0 && s.label ? [{ text: s.label, font: s.labelFont ?? s.font }, { text, font: s.font }] : [{ text, font: s.font }];
+    return bodyRows(ctx, setLines(ctx, parts, { measure: width - 2 * inset, size: s.size, indent: s.indent, align: 'justify' }), s.size, inset).map((row) => ({ row, lines: 1 }));
+  });
+  if (!s.frame) return [...items, { lines: 1 }];
+  // The closing rule takes the line that would stand clear under an unframed note.
+  return [{ lines: 1, rule: true }, ...items, { lines: 1, rule: true, sides: s.frame === 'box' ? items.length + 1 : undefined }];
+}
+
+/**
+ * Text columns kept `inset` pt off both sides of the article, as a box around them needs: each
+ * column gives up the whole 字 it must, and what is left over widens the gutters.
+ */
+function insetColumns(cols: TextColumns, width: number, inset: number, em: number): TextColumns {
+  if (!inset) return cols;
+  const n = cols.xs.length;
+  const measure = cols.measure - Math.ceil((2 * inset) / n / em - 1e-9) * em;
+  if (n === 1) return { measure, xs: [(width - measure) / 2] };
+  const gutter = (width - 2 * inset - n * measure) / (n - 1);
+  return { measure, xs: cols.xs.map((_, c) => inset + c * (measure + gutter)) };
+}
+
+/** A framed group's rules, pt in its box: a box round it, or a rule above and below, inside the box's edges. */
+function frameRules(frame: StyleFrame, width: number, height: number, lineWidth: number): PlacedRule[] {
+  const e = lineWidth / 2;
+  const across = [e, height - e].map((y) => ({ x1: 0, y1: y, x2: width, y2: y, width: lineWidth }));
+  if (frame === 'rule') return across;
+  return [...across, ...[e, width - e].map((x) => ({ x1: x, y1: 0, x2: x, y2: height, width: lineWidth }))];
 }
 
 /** A jump line typed in the copy (the seed's own （上接1版）): set like a generated one. */
@@ -352,8 +436,7 @@ function blockRows(ctx: SetContext, b: BodyBlock, measure: number, body: Style):
     case 'paragraph': {
       if (!b.lead && typedJump(ctx, b.text)) return bodyRows(ctx, [setNatural(ctx, b.text, st.jump.font, st.jump.size)], st.jump.size);
       if (!b.lead) return bodyRows(ctx, setLines(ctx, [{ text: b.text, font: body.font }], { measure, size: body.size, indent: body.indent, align: 'justify' }), body.size);
-      // A dateline (电头) ends in no mark: one em of space parts it from the story, as in print.
-      const lead: TextPart = { text: /[\p{P}]$/u.test(b.lead) ? b.lead : `${b.lead}\u3000`, font: st.lead.font };
+      const lead: TextPart = { text: runIn(b.lead), font: st.lead.font };
       const parts = [lead, { text: b.text, font: body.font }];
       // 凸排: the lead-in hangs at the column edge and the rest of the paragraph aligns after it.
       const hang = b.hang ? [...lead.text].reduce((w, ch) => w + ctx.fonts.advance(ctx.fonts.faceOf(st.lead.font), ch.codePointAt(0)!), 0) : 0;
@@ -361,8 +444,7 @@ function blockRows(ctx: SetContext, b: BodyBlock, measure: number, body: Style):
     }
     case 'subhead': {
       const s = st.section;
-      const row = blockRow(ctx, setLines(ctx, [{ text: b.text, font: s.font }], { measure, size: s.size, align: 'center' }), s.size, PADDING.section);
-      return [{ ...row, keepWithNext: true }];
+      return [{ ...subheadRow(ctx, b.text, s.font, s.size, measure, PADDING.section), keepWithNext: true }];
     }
     case 'bullets': {
       const s = st.bullet;

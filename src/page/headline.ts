@@ -1,9 +1,19 @@
 import type { Article } from '../issue/types.js';
-import type { Rank, Style } from '../layout/template.js';
-import { blockRow, setLines, setNatural, type Row, type SetContext } from './rows.js';
+import type { Rank } from '../layout/template.js';
+import { blockRow, setDisplay, setNatural, type Row, type SetContext } from './rows.js';
 
 /** Air around headline-group elements, in grid lines shared above and below. */
 export const PADDING = { kicker: 0.4, headline: 0.8, subhead: 0.6, section: 1 };
+
+/** A subhead (副题, 小标题) runs to two lines at the most; a longer one is the desk's to shorten. */
+const SUBHEAD_LINES = 2;
+
+/** A subhead's row, with a warning when it takes more lines than a subhead may. */
+export function subheadRow(ctx: SetContext, text: string, font: string, size: number, measure: number, padding: number): Row {
+  const lines = setDisplay(ctx, text, font, { measure, size, align: 'center' });
+  if (lines.length > SUBHEAD_LINES) ctx.found.warnings.push({ code: 'subhead-too-long', text, detail: `the subhead takes ${lines.length} lines at ${size} pt; a subhead takes ${SUBHEAD_LINES} at the most` });
+  return blockRow(ctx, lines, size, padding);
+}
 
 /** The sizes an article's headline group may take on its page: from its rank, capped so it is never louder than a story that outranks it. */
 export interface HeadSizes {
@@ -23,9 +33,7 @@ export interface HeadSizes {
 export function headlineGroup(ctx: SetContext, a: Article, width: number, sizes: HeadSizes): { rows: Row[]; size?: number } {
   const st = ctx.template.styles;
   const rows: Row[] = [];
-  const one = (text: string, s: Style, size: number, padding: number) =>
-    rows.push(blockRow(ctx, setLines(ctx, [{ text, font: s.font }], { measure: width, size, align: 'center' }), size, padding));
-  if (a.kicker) one(a.kicker, st.kicker, sizes.kicker, PADDING.kicker);
+  if (a.kicker) rows.push(blockRow(ctx, setDisplay(ctx, a.kicker, st.kicker.font, { measure: width, size: sizes.kicker, align: 'center' }), sizes.kicker, PADDING.kicker));
   let size: number | undefined;
   if (a.headline) {
     const s = a.briefs ? st['brief-head'] : st.headline;
@@ -33,7 +41,7 @@ export function headlineGroup(ctx: SetContext, a: Article, width: number, sizes:
     rows.push(fitted.row);
     size = fitted.size;
   }
-  if (a.subhead) one(a.subhead, st.subhead, sizes.subhead, PADDING.subhead);
+  if (a.subhead) rows.push(subheadRow(ctx, a.subhead, st.subhead.font, sizes.subhead, width, PADDING.subhead));
   return { rows, size };
 }
 
@@ -47,7 +55,7 @@ export function headlineFits(ctx: SetContext, headline: string[], font: string, 
 
 /**
  * Tries the sizes from the largest: the headline as one line, else in the lines the desk gave,
- * else split at its spaces; one that fits none is broken by the composer at the smallest size
+ * else split at its spaces; one that fits none is broken between phrases at the smallest size
  * and reported with the size used.
  */
 export function fitHeadline(ctx: SetContext, headline: string[], font: string, sizes: number[], width: number, rank: HeadSizes): { row: Row; size: number } {
@@ -56,12 +64,12 @@ export function fitHeadline(ctx: SetContext, headline: string[], font: string, s
   for (const size of sizes) {
     const lines = headlineFits(ctx, headline, font, size, width);
     if (lines) {
-      const set = lines.flatMap((l) => setLines(ctx, [{ text: l, font }], { measure, size, align: 'center' }));
+      const set = lines.flatMap((l) => setDisplay(ctx, l, font, { measure, size, align: 'center' }));
       return { row: blockRow(ctx, set, size, PADDING.headline, dx), size };
     }
   }
   const size = sizes[sizes.length - 1];
-  const set = setLines(ctx, [{ text: headline.join(' '), font }], { measure, size, align: 'center' });
+  const set = setDisplay(ctx, headline.join(' '), font, { measure, size, align: 'center' });
   const of = rank.fixed ? 'at the size the desk gave' : `at any size of rank "${rank.rank}"`;
   ctx.found.warnings.push({ code: 'headline-too-long', text: headline.join(' '), detail: `the headline fits no line ${of}; set in ${set.length} lines at ${size} pt` });
   return { row: blockRow(ctx, set, size, PADDING.headline, dx), size };

@@ -3,6 +3,10 @@ import type { Template } from '../layout/template.js';
 import type { PlacedGlyph } from './types.js';
 import { composeParagraph } from '../text/paragraph.js';
 import type { Align, CompositionWarning, SetLine, TextRun } from '../text/types.js';
+import { classOf } from '../text/classes.js';
+import { mayEndLine, mayStartLine } from '../text/prohibition.js';
+import { loadDefaultSimplifiedChineseParser } from 'budoux';
+import type { FindingCode } from './types.js';
 
 /** A glyph of a row: x from the left of the row's column, dy from the row's top to the baseline, pt. */
 export interface RowGlyph {
@@ -26,10 +30,17 @@ export interface Row {
   keepWithNext: boolean;
 }
 
+/** What make-up itself warns of, beside what the text stage finds: page furniture the desk should look at. */
+export interface MakeupWarning {
+  code: Extract<FindingCode, 'subhead-too-long' | 'picture-without-caption'>;
+  text: string;
+  detail: string;
+}
+
 /** What setting one piece of the page found: characters from another font or none, loose lines, too-long headlines. */
 export interface Found {
   missing: MissingGlyph[];
-  warnings: CompositionWarning[];
+  warnings: (CompositionWarning | MakeupWarning)[];
 }
 
 /**
@@ -127,4 +138,76 @@ export function blockRow(ctx: SetContext, lines: SetLine[], size: number, paddin
     for (const g of l.glyphs) glyphs.push({ ch: g.ch, face: g.face, size, x: dx + g.x * size, dy, fullWidth: g.fullWidth });
   });
   return { lines: gridLines, glyphs, chars: countChars(lines), keepWithNext: false };
+}
+
+/** Budoux's Simplified Chinese model, loaded on the first display line and kept. */
+let phraseParser: ReturnType<typeof loadDefaultSimplifiedChineseParser> | undefined;
+
+/** A stretch of a display line that is never broken: a budoux phrase, with a desk-typed space before it or none. */
+interface Phrase {
+  text: string;
+  spaced: boolean;
+  /** Letters and digits in it: a phrase of one is a piece of a word budoux could not place. */
+  base: number;
+}
+
+const baseCount = (text: string) => [...text].filter((ch) => /[\p{L}\p{N}]/u.test(ch)).length;
+
+/**
+ * The phrases of a display text: budoux's, within the pieces the desk parted by spaces, joined
+ * again where a break between them would start a line with a mark that may not start one or end
+ * it with one that may not end it (budoux knows no 避头尾).
+ */
+function phrasesOf(ctx: SetContext, text: string): Phrase[] {
+  phraseParser ??= loadDefaultSimplifiedChineseParser();
+  const level = ctx.template.kinsoku;
+  const out: Phrase[] = [];
+  for (const piece of text.trim().split(/\s+/)) {
+    phraseParser.parse(piece).forEach((p, i) => {
+      const prev = out[out.length - 1];
+      const spaced = i === 0 && out.length > 0;
+      const first = p.codePointAt(0)!;
+      const last = prev ? [...prev.text].pop()!.codePointAt(0)! : 0;
+      if (prev && !spaced && (!mayStartLine(classOf(first), level) || !mayEndLine(classOf(last), level))) {
+        prev.text += p;
+        prev.base = baseCount(prev.text);
+      } else out.push({ text: p, spaced, base: baseCount(p) });
+    });
+  }
+  return out;
+}
+
+const joinPhrases = (ps: Phrase[]) => ps.map((p, i) => (i > 0 && p.spaced ? ` ${p.text}` : p.text)).join('');
+
+/** How a way of breaking a display text scores, compared in order: fewest lines, fewest breaks beside a lone character, most even lines. */
+type Score = [lines: number, lone: number, evenness: number];
+const better = (a: Score, b: Score) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+
+/**
+ * Display lines (kicker, subheads, captions, headlines the composer breaks): broken only between
+ * phrases, in as few lines as fit the measure, and of as even a length as those breaks allow; a
+ * break beside a one-character phrase (the 李 of 李强) is taken only where no other fits. A phrase
+ * wider than the measure leaves the breaking to the body's rules.
+ */
+export function setDisplay(ctx: SetContext, text: string, font: string, o: SetOptions): SetLine[] {
+  const ps = phrasesOf(ctx, text);
+  // Trial widths are set in a context of their own: the desk hears of a missing glyph once.
+  const trial: SetContext = { ...ctx, found: { missing: [], warnings: [] } };
+  const measure = o.measure / o.size;
+  const best: ({ score: Score; from: number } | undefined)[] = [{ score: [0, 0, 0], from: -1 }];
+  for (let j = 1; j <= ps.length; j++) {
+    for (let i = j - 1; i >= 0; i--) {
+      const width = setNatural(trial, joinPhrases(ps.slice(i, j)), font, 1).width;
+      if (width > measure + 1e-6) break;
+      const before = best[i];
+      if (!before) continue;
+      const lone = i > 0 && (ps[i - 1].base === 1 || ps[i].base === 1) ? 1 : 0;
+      const score: Score = [before.score[0] + 1, before.score[1] + lone, before.score[2] + width * width];
+      if (!best[j] || better(score, best[j]!.score) < 0) best[j] = { score, from: i };
+    }
+  }
+  if (!best[ps.length]) return setLines(ctx, [{ text, font }], o);
+  const cuts: number[] = [];
+  for (let j = ps.length; j > 0; j = best[j]!.from) cuts.unshift(j);
+  return cuts.flatMap((j, k) => setLines(ctx, [{ text: joinPhrases(ps.slice(k ? cuts[k - 1] : 0, j)), font }], o));
 }
