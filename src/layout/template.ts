@@ -3,6 +3,8 @@ import { join, resolve as resolvePath } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { IssueError } from '../issue/errors.js';
 import type { KinsokuLevel } from '../text/prohibition.js';
+import { parseSpacing } from '../text/spacing.js';
+import { LOOSE_GAP, SOLID, TYPED_SPACE, type Spacing } from '../text/types.js';
 import { mmToPt } from './units.js';
 
 export type StyleName =
@@ -31,6 +33,10 @@ export interface Style {
   frame?: StyleFrame;
   /** em of the style's size kept clear at either side of its measure: a narrower 编者按, the air inside a box. */
   inset: number;
+  /** Space between Han and Latin letters (`han-latin`), solid unless given. */
+  latin: Spacing;
+  /** Space between Han and European digits (`han-digit`), solid unless given. */
+  digit: Spacing;
 }
 
 export type StyleFrame = 'box' | 'rule';
@@ -78,6 +84,10 @@ export interface Template {
   grid: { columns: number; characters: number; gutter: number; lines: number; pitch: number };
   kinsoku: KinsokuLevel;
   numeralUnits: string;
+  /** Inter-character expansion beyond this is a loose line, em (`body.loose`). */
+  loose: number;
+  /** Width of a space typed inside Chinese text, em (`body.space`). */
+  typedSpace: number;
   rules: { article: number; folio: number };
   /** Jump-line wording (下转 / 上接) with `{page}` for the other part's page number. */
   jump: { to: string; from: string };
@@ -228,6 +238,11 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     const sizesNode = doc.getIn(['styles', s, 'sizes'], true);
     const sizes = isSeq(sizesNode) ? sizesNode.items.map((_, i) => size(['styles', s, 'sizes', i])) : [];
     const indent = doc.getIn(['styles', s, 'indent']);
+    const spacing = (key: string): Spacing => {
+      const v = doc.getIn(['styles', s, key]);
+      if (v === undefined) return SOLID;
+      return parseSpacing(v) ?? fail(['styles', s, key], 'must be none, a width in em (¼ em) or a range from the narrowest to the width set (⅛–¼ em)');
+    };
     const inset = doc.getIn(['styles', s, 'inset']);
     if (inset !== undefined && !(typeof inset === 'number' && inset >= 0)) fail(['styles', s, 'inset'], 'must be a number of em, 0 or more');
     const frame = str(['styles', s, 'frame'], true) as StyleFrame | undefined;
@@ -242,6 +257,8 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
       marker: str(['styles', s, 'marker'], true),
       frame,
       inset: typeof inset === 'number' ? inset : 0,
+      latin: spacing('han-latin'),
+      digit: spacing('han-digit'),
     };
   }
   return {
@@ -257,6 +274,8 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     },
     kinsoku,
     numeralUnits: str(['body', 'numeral-units'])!,
+    loose: doc.getIn(['body', 'loose']) === undefined ? LOOSE_GAP : num(['body', 'loose']),
+    typedSpace: doc.getIn(['body', 'space']) === undefined ? TYPED_SPACE : num(['body', 'space']),
     rules: { article: num(['rules', 'article']), folio: num(['rules', 'folio']) },
     jump: { to: jumpText('to'), from: jumpText('from') },
     pdfx: pdfxOf(['print', 'pdfx']),

@@ -1,5 +1,5 @@
 import type { FontRegistry, MissingGlyph } from '../fonts/registry.js';
-import type { Template } from '../layout/template.js';
+import type { Style, Template } from '../layout/template.js';
 import type { PlacedGlyph } from './types.js';
 import { composeParagraph } from '../text/paragraph.js';
 import type { Align, CompositionWarning, SetLine, TextRun } from '../text/types.js';
@@ -75,9 +75,28 @@ export const EM_ASCENT = 0.88;
 /** Line spacing inside a multi-line heading, in em of its size. */
 const HEADING_LEADING = 1.2;
 
+/**
+ * The style a part is set in, for its Han–Latin and Han–digit space: the lead style for a
+ * paragraph's lead-in, else one with the part's font and size; where several share both, a
+ * justified paragraph is running text and takes the one with a Han–Latin space, a display line
+ * the one without.
+ */
+function styleOf(t: Template, font: string, o: SetOptions, lead: boolean): Style | undefined {
+  if (lead) return t.styles.lead;
+  const all = Object.values(t.styles).filter((s) => s.font === font && (s.size === o.size || s.sizes.includes(o.size)));
+  const spaced = (s: Style) => s.latin.max > 0;
+  return all.find((s) => spaced(s) === (o.align === 'justify')) ?? all[0];
+}
+
 export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): SetLine[] {
   const runs: TextRun[] = [];
-  for (const p of parts) runs.push(...ctx.fonts.runs(p.text, p.font, ctx.found.missing));
+  const t = ctx.template;
+  parts.forEach((p, i) => {
+    // A paragraph that opens in the lead style's font before its text opens with a bold lead-in (电头), kept whole.
+    const lead = i === 0 && parts.length > 1 && p.font === t.styles.lead.font && parts[1].font !== p.font;
+    const style = styleOf(t, p.font, o, lead);
+    for (const r of ctx.fonts.runs(p.text, p.font, ctx.found.missing)) runs.push({ ...r, latin: style?.latin, digit: style?.digit, keep: lead });
+  });
   const set = composeParagraph(
     {
       runs,
@@ -85,8 +104,10 @@ export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): Set
       firstIndent: o.indent ?? 0,
       hangIndent: o.hang ?? 0,
       align: o.align,
-      kinsoku: ctx.template.kinsoku,
-      numeralUnits: ctx.template.numeralUnits,
+      kinsoku: t.kinsoku,
+      numeralUnits: t.numeralUnits,
+      loose: t.loose,
+      typedSpace: t.typedSpace,
     },
     ctx.fonts,
   );

@@ -17,7 +17,8 @@ export const enum CharClass {
   Latin, // letters of Western words
   Digit, // European numerals
   NumericSeparator, // . , inside a number
-  Space,
+  Space, // a word space between Western words: where a line may break
+  FixedSpace, // a no-break space, or a space typed inside Chinese text: fixed width, never a break
 }
 
 const table = new Map<number, CharClass>();
@@ -35,9 +36,12 @@ put('—…‥⸺⋯', CharClass.Inseparable);
 put('¥$£€#№', CharClass.PrefixAbbreviation);
 put('%‰°′″℃¢％㎎㎏㎜㎝㎞㎡㏄', CharClass.PostfixAbbreviation);
 put('0123456789', CharClass.Digit);
-put(' \u3000\u00a0', CharClass.Space);
+put(' \u3000', CharClass.Space);
+put('\u00a0\u202f', CharClass.FixedSpace);
 
 export function classOf(cp: number): CharClass {
+  // Most of a Chinese paragraph is CJK Unified Ideographs, none of them in the table.
+  if (cp >= 0x4e00 && cp <= 0x9fff) return CharClass.Han;
   const cls = table.get(cp);
   if (cls !== undefined) return cls;
   if ((cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) || (cp >= 0xc0 && cp <= 0x24f)) return CharClass.Latin;

@@ -1,25 +1,41 @@
 import { CharClass, blankSide } from './classes.js';
 import { widthAt, type LineRange } from './linebreak.js';
-import { HAN_LATIN_SPACE, ShrinkPriority, type Units } from './units.js';
-import type { Align, CompositionWarning, SetLine } from './types.js';
+import { ShrinkPriority, type Units } from './units.js';
+import type { Align, CompositionWarning, SetGlyph, SetLine } from './types.js';
 
-/** Expansion beyond this much per gap makes a line loose (postext's cjkLooseLine guard rail). */
-const LOOSE_GAP = 0.5;
-/** Han–Latin space may stretch to ⅓ em before inter-character spacing is touched. */
-const HAN_LATIN_MAX = 1 / 3;
 const EPS = 1e-6;
 const PRIORITIES = [ShrinkPriority.LineEnd, ShrinkPriority.Bracket, ShrinkPriority.Comma, ShrinkPriority.HanLatin, ShrinkPriority.FullStop];
+/** How much of a loose line's text a warning quotes. */
+const QUOTE = 16;
+
+/** Where a line stands and how it is set. */
+export interface LineSetting {
+  measure: number;
+  indent: number;
+  last: boolean;
+  align: Align;
+  /** Expansion per gap beyond this is a loose line, em. */
+  loose: number;
+  /** The line's number in its paragraph, from 1, for the warning. */
+  number: number;
+}
+
+// Per-line widths and gaps, reused from line to line.
+let width = new Float64Array(64);
+let gapBefore = new Float64Array(64);
 
 /**
  * Sets one line: positions every glyph so that the line fills its measure (clreq line adjustment).
- * Too long: compress punctuation blanks by clreq priority. Too short: stretch Han–Latin space,
- * then every inter-character gap equally, never inside unbreakable sequences.
+ * Too long: compress punctuation blanks and Han–Latin space by clreq priority. Too short: widen
+ * every inter-character gap equally, never inside unbreakable sequences or kept runs.
  */
-export function setLine(u: Units, range: LineRange, measure: number, indent: number, last: boolean, align: Align, warnings: CompositionWarning[]): SetLine {
+export function setLine(u: Units, range: LineRange, o: LineSetting, warnings: CompositionWarning[]): SetLine {
   const { start: s, end: e } = range;
   const n = e - s;
-  const width = new Float64Array(n);
-  const gapBefore = new Float64Array(n);
+  if (width.length < n) {
+    width = new Float64Array(n * 2);
+    gapBefore = new Float64Array(n * 2);
+  }
   let natural = 0;
   for (let i = s; i < e; i++) {
     const w = i === s ? widthAt(u, s, i) : u.adv[i];
@@ -27,28 +43,37 @@ export function setLine(u: Units, range: LineRange, measure: number, indent: num
     gapBefore[i - s] = i === s ? 0 : u.spaceBefore[i];
     natural += w + gapBefore[i - s];
   }
+  // A mark parted by the break from the mark that took its blank takes it back (compressible as a line-end mark).
+  const back = e < u.length ? u.pairBlank[e - 1] : 0;
+  width[n - 1] += back;
+  natural += back;
 
-  if (natural > measure + EPS) compress(u, s, e, width, gapBefore, natural - measure);
-  else if (!last && align === 'justify' && natural < measure - EPS) {
-    const loose = expand(u, s, e, gapBefore, measure - natural);
-    if (loose > LOOSE_GAP) warnings.push({ code: 'loose-line', text: u.chars.slice(s, e).join(''), detail: `${loose.toFixed(2)} em between characters` });
+  if (natural > o.measure + EPS) compress(u, s, e, natural - o.measure);
+  else if (!o.last && o.align === 'justify' && natural < o.measure - EPS) {
+    const spread = expand(u, s, e, o.measure - natural);
+    if (spread > o.loose + EPS) {
+      const text = u.chars.slice(s, e).join('');
+      const opening = u.chars.slice(0, QUOTE).join('');
+      warnings.push({ code: 'loose-line', text, detail: `${spread.toFixed(2)} em between characters in line ${o.number} of the paragraph 「${opening}…」` });
+    }
   }
 
   let total = 0;
   for (let i = 0; i < n; i++) total += width[i] + gapBefore[i];
-  let x = indent + (align === 'center' ? Math.max(0, (measure - total) / 2) : 0);
-  const glyphs = [];
+  let x = o.indent + (o.align === 'center' ? Math.max(0, (o.measure - total) / 2) : 0);
+  const glyphs: SetGlyph[] = [];
   for (let i = s; i < e; i++) {
     const j = i - s;
     x += gapBefore[j];
-    if (u.cls[i] !== CharClass.Space) {
+    const c = u.cls[i];
+    if (c !== CharClass.Space && c !== CharClass.FixedSpace) {
       const shift = u.inkShift[i] + openingSqueeze(u, i, width[j]);
-      glyphs.push({ ch: u.chars[i], face: u.faces[i], x: x - shift, fullWidth: u.cls[i] === CharClass.Inseparable });
+      glyphs.push({ ch: u.chars[i], face: u.faces[i], x: x - shift, fullWidth: c === CharClass.Inseparable });
     }
     x += width[j];
   }
   if (range.forced) warnings.push({ code: 'forced-break', text: u.chars.slice(s, e).join(''), detail: 'no permitted break fitted the measure' });
-  return { glyphs, width: x, last };
+  return { glyphs, width: x, last: o.last };
 }
 
 /** An opening bracket narrowed at line start or by justification loses its blank on the left, so its ink moves left. */
@@ -57,7 +82,7 @@ function openingSqueeze(u: Units, i: number, w: number): number {
   return Math.max(0, u.adv[i] - w);
 }
 
-function compress(u: Units, s: number, e: number, width: Float64Array, gapBefore: Float64Array, excess: number): void {
+function compress(u: Units, s: number, e: number, excess: number): void {
   for (const p of PRIORITIES) {
     if (excess <= EPS) return;
     let avail = 0;
@@ -76,25 +101,16 @@ function compress(u: Units, s: number, e: number, width: Float64Array, gapBefore
 }
 
 function available(u: Units, s: number, e: number, i: number, p: ShrinkPriority, w: number, gap: number): number {
-  if (p === ShrinkPriority.HanLatin) return i > s && u.spaceBefore[i] === HAN_LATIN_SPACE ? Math.max(0, gap - HAN_LATIN_SPACE / 2) : 0;
-  if (u.shrink[i] === 0) return 0;
-  const full = u.adv[i];
-  const minW = full - u.shrink[i];
-  const left = Math.max(0, w - minW);
+  if (p === ShrinkPriority.HanLatin) return i > s && u.spaceShrink[i] > 0 ? Math.max(0, gap - (u.spaceBefore[i] - u.spaceShrink[i])) : 0;
+  // A mark's narrowest is its ink half: a full-width mark less its blank, a paired one as it stands.
+  const left = Math.max(0, w - (u.adv[i] - u.shrink[i]));
   if (p === ShrinkPriority.LineEnd) return i === e - 1 && blankSide(u.cls[i]) === 'after' ? left : 0;
+  if (u.shrink[i] === 0) return 0;
   return u.shrinkPriority[i] === p ? left : 0;
 }
 
-/** Returns the space added to each inter-character gap, em. */
-function expand(u: Units, s: number, e: number, gapBefore: Float64Array, short: number): number {
-  let hl = 0;
-  for (let i = s + 1; i < e; i++) if (u.spaceBefore[i] === HAN_LATIN_SPACE) hl++;
-  if (hl > 0) {
-    const each = Math.min(HAN_LATIN_MAX - HAN_LATIN_SPACE, short / hl);
-    for (let i = s + 1; i < e; i++) if (u.spaceBefore[i] === HAN_LATIN_SPACE) gapBefore[i - s] += each;
-    short -= each * hl;
-  }
-  if (short <= EPS) return 0;
+/** Spreads the shortfall over the line's widenable gaps; returns what each gap got, em. */
+function expand(u: Units, s: number, e: number, short: number): number {
   let gaps = 0;
   for (let i = s + 1; i < e; i++) if (u.stretchBefore[i]) gaps++;
   if (gaps === 0) return short; // nothing to widen: the whole shortfall shows

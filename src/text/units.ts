@@ -1,9 +1,15 @@
 import { CharClass, blankSide, classOf, isWestern } from './classes.js';
+import { CREDIT, CREDIT_LAST, CREDIT_MAX, LEAD_IN_FIRST, LEAD_IN_MAX, LEAD_INS } from './keep.js';
 import { mayEndLine, mayStartLine } from './prohibition.js';
-import type { Metrics, ParagraphSpec } from './types.js';
+import { SOLID, TYPED_SPACE, type Metrics, type ParagraphSpec, type Spacing } from './types.js';
 
-/** Han–Latin space (clreq mixed text): ¼ em, may shrink to ⅛ and stretch to ⅓. */
-export const HAN_LATIN_SPACE = 0.25;
+/** What may happen between two units. */
+export const enum Break {
+  No = 0,
+  Yes = 1,
+  /** Inside a kept run (a lead-in, a credit): only where the run is longer than the line. */
+  Kept = 2,
+}
 
 /**
  * The paragraph as a sequence of units, one per character, with everything the breaker and the
@@ -24,12 +30,16 @@ export interface Units {
   shrinkPriority: Uint8Array;
   /** Shift of the glyph to the left, em: an opening bracket that lost its leading blank. */
   inkShift: Float64Array;
-  /** Space before this unit, em: the Han–Latin space. */
+  /** Space before this unit as set, em: the Han–Latin or Han–digit space of its style. */
   spaceBefore: Float64Array;
-  /** A line may begin at this unit. */
+  /** How much of that space compression may take away, em. */
+  spaceShrink: Float64Array;
+  /** Break before this unit: No, Yes or Kept. */
   breakBefore: Uint8Array;
   /** Justification may widen the gap before this unit. */
   stretchBefore: Uint8Array;
+  /** The blank this mark gave up to the mark after it, em: back at a line end, where the pair is parted. */
+  pairBlank: Float64Array;
 }
 
 /** clreq "line adjustment" compression priorities. */
@@ -41,64 +51,86 @@ export const enum ShrinkPriority {
   FullStop = 7,
 }
 
-const isBreakableSpace = (cls: CharClass) => cls === CharClass.Space;
 const isMark = (cls: CharClass) => blankSide(cls) !== null;
 const COMBINING = /^\p{M}$/u;
+/** Combining marks live below the CJK blocks (and in the half marks block); Han never needs the test. */
+const mayCombine = (cp: number) => cp >= 0x300 && (cp < 0x2e80 || (cp >= 0xfe20 && cp <= 0xfe2f));
 /** clreq's Han–Latin space is for letters and European digits; a + or & beside Han text takes none. */
-const isAlphanumeric = (ch: string) => /^[0-9A-Za-z\u00c0-\u024f]/.test(ch);
+const isLetter = (ch: string) => {
+  const cp = ch.codePointAt(0)!;
+  return (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) || (cp >= 0xc0 && cp <= 0x24f);
+};
+const isAlphanumeric = (c: CharClass, ch: string) => c === CharClass.Digit || (c === CharClass.Latin && isLetter(ch));
+const isSpace = (c: CharClass) => c === CharClass.Space || c === CharClass.FixedSpace;
+
+const glueSets = new Map<string, Set<string>>();
+const glueOf = (units: string) => {
+  let g = glueSets.get(units);
+  if (!g) glueSets.set(units, (g = new Set(units)));
+  return g;
+};
 
 export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
   const chars: string[] = [];
   const faces: string[] = [];
   const cls: CharClass[] = [];
-  for (const run of spec.runs) {
+  const runOf: number[] = [];
+  for (let r = 0; r < spec.runs.length; r++) {
+    const run = spec.runs[r];
     for (const ch of run.text) {
       const cp = ch.codePointAt(0)!;
+      const prev = cls.length ? cls[cls.length - 1] : CharClass.Space;
       // Control characters (tabs, stray CR) must never reach the page; a run of spaces is one space.
       if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
-        if (cls.length && cls[cls.length - 1] !== CharClass.Space) push(' ', run.face, CharClass.Space);
+        if (!isSpace(prev)) push(' ', run.face, CharClass.Space, r);
         continue;
       }
       // A combining mark (a tone mark typed after its letter) belongs to the letter before it:
       // one unit, one cell, never a break or a space between them.
-      if (COMBINING.test(ch) && cls.length && cls[cls.length - 1] !== CharClass.Space) {
+      if (mayCombine(cp) && COMBINING.test(ch) && !isSpace(prev)) {
         chars[chars.length - 1] += ch;
         continue;
       }
       const c = classOf(cp);
-      if (c === CharClass.Space && (cls.length === 0 || cls[cls.length - 1] === CharClass.Space)) continue;
-      push(ch, run.face, c);
+      if (isSpace(c) && isSpace(prev)) continue;
+      push(ch, run.face, c, r);
     }
   }
-  while (cls.length && cls[cls.length - 1] === CharClass.Space) {
+  while (cls.length && isSpace(cls[cls.length - 1])) {
     chars.pop();
     faces.pop();
     cls.pop();
+    runOf.pop();
   }
-  function push(ch: string, face: string, c: CharClass) {
+  function push(ch: string, face: string, c: CharClass, r: number) {
     chars.push(ch);
     faces.push(face);
     cls.push(c);
+    runOf.push(r);
   }
 
-  // An author's space between Han and Western text is replaced by the composer's own ¼-em space
+  // An author's space between Han and Western text gives way to the style's own Han–Latin space
   // (postext does the same), so it is no unit at all.
-  for (let i = cls.length - 2; i > 0; i--) {
-    if (cls[i] !== CharClass.Space) continue;
-    const hanLatin = (isAlphanumeric(chars[i - 1]) && cls[i + 1] === CharClass.Han) || (cls[i - 1] === CharClass.Han && isAlphanumeric(chars[i + 1]));
-    if (hanLatin) {
-      chars.splice(i, 1);
-      faces.splice(i, 1);
-      cls.splice(i, 1);
-    }
+  let w = 0;
+  for (let i = 0; i < cls.length; i++) {
+    const authorsHanLatin =
+      cls[i] === CharClass.Space && w > 0 && i + 1 < cls.length &&
+      ((isAlphanumeric(cls[w - 1], chars[w - 1]) && cls[i + 1] === CharClass.Han) || (cls[w - 1] === CharClass.Han && isAlphanumeric(cls[i + 1], chars[i + 1])));
+    if (authorsHanLatin) continue;
+    chars[w] = chars[i];
+    faces[w] = faces[i];
+    cls[w] = cls[i];
+    runOf[w] = runOf[i];
+    w++;
   }
+  chars.length = faces.length = cls.length = runOf.length = w;
 
+  const n = w;
   // A dot or comma between digits belongs to the number (11.6%, 4,000).
-  for (let i = 1; i + 1 < cls.length; i++) {
+  for (let i = 1; i + 1 < n; i++) {
     if ((chars[i] === '.' || chars[i] === ',') && cls[i - 1] === CharClass.Digit && cls[i + 1] === CharClass.Digit) cls[i] = CharClass.NumericSeparator;
   }
 
-  const n = chars.length;
   const u: Units = {
     length: n,
     chars,
@@ -109,34 +141,37 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
     shrinkPriority: new Uint8Array(n),
     inkShift: new Float64Array(n),
     spaceBefore: new Float64Array(n),
+    spaceShrink: new Float64Array(n),
     breakBefore: new Uint8Array(n),
     stretchBefore: new Uint8Array(n),
+    pairBlank: new Float64Array(n),
   };
-  const glue = new Set(spec.numeralUnits);
 
   for (let i = 0; i < n; i++) {
     const c = cls[i];
     // —— and …… are full-width units whatever the font's default (proportional) form of the dash is
     if (c === CharClass.Inseparable) u.adv[i] = 1;
-    else if (c !== CharClass.Space) u.adv[i] = metrics.advance(faces[i], chars[i].codePointAt(0)!);
+    else if (!isSpace(c)) u.adv[i] = metrics.advance(faces[i], chars[i].codePointAt(0)!);
     // Only a full-width mark has a blank half to squeeze; an ASCII bracket is already tight.
     if (isMark(c) && u.adv[i] > 0.99) {
       u.shrink[i] = 0.5;
       u.shrinkPriority[i] =
-        c === CharClass.OpeningBracket || c === CharClass.ClosingBracket ? ShrinkPriority.Bracket : '。？！．'.includes(chars[i]) ? ShrinkPriority.FullStop : ShrinkPriority.Comma;
+        c === CharClass.OpeningBracket || c === CharClass.ClosingBracket ? ShrinkPriority.Bracket : isFullStop(chars[i]) ? ShrinkPriority.FullStop : ShrinkPriority.Comma;
     }
   }
 
   // Adjacent marks (clreq punctuation width adjustment): two marks never leave two blanks side by
   // side. Pairs are judged on the marks as they were, so in ）》， each mark loses its blank in turn.
-  const fullWidth = u.shrink.map((v) => (v > 0 ? 1 : 0));
+  let blankBefore = n > 0 && u.shrink[0] > 0 ? blankSide(cls[0]) : null;
   for (let i = 0; i + 1 < n; i++) {
-    const a = fullWidth[i] ? blankSide(cls[i]) : null;
-    const b = fullWidth[i + 1] ? blankSide(cls[i + 1]) : null;
+    const a = blankBefore;
+    const b = u.shrink[i + 1] > 0 ? blankSide(cls[i + 1]) : null;
+    blankBefore = b;
     if (a === null || b === null) continue;
     // The pair takes 1.5 em and goes no tighter: squeezing it to 1 em would stack one mark's ink on the other's.
     if (a === 'after') {
       u.adv[i] = 0.5;
+      u.pairBlank[i] = 0.5;
     } else if (b === 'before') {
       u.adv[i + 1] = 0.5;
       u.inkShift[i + 1] = 0.5;
@@ -145,32 +180,100 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
     u.shrink[i + 1] = 0;
   }
 
+  const typed = spec.typedSpace ?? TYPED_SPACE;
+  const kept = keptSpans(spec, chars, runOf);
   for (let i = 0; i < n; i++) {
-    if (cls[i] === CharClass.Space) {
-      // Between Western words a word space; elsewhere a space the desk typed keeps a full cell (记者 卞立成).
+    if (isSpace(cls[i])) {
+      // Between Western words a word space, where a line may break; a space typed inside Chinese
+      // text (记者 周松) or a no-break space is fixed, and no line breaks at it. The space that
+      // parts a lead-in from its story is fixed too, but a line may end there and drop it.
       const words = i > 0 && i + 1 < n && isWestern(cls[i - 1]) && isWestern(cls[i + 1]);
-      u.adv[i] = words ? metrics.advance(faces[i], 0x20) : 1;
-    } else if (i > 0 && ((isAlphanumeric(chars[i - 1]) && cls[i] === CharClass.Han) || (cls[i - 1] === CharClass.Han && isAlphanumeric(chars[i])))) {
-      u.spaceBefore[i] = HAN_LATIN_SPACE;
+      const leadEnd = cls[i] === CharClass.Space && kept[i] !== 0 && i + 1 < n && kept[i + 1] !== kept[i];
+      u.adv[i] = words ? metrics.advance(faces[i], 0x20) : typed;
+      if (!words && !leadEnd) cls[i] = CharClass.FixedSpace;
+    } else if (i > 0) {
+      const s = spacingBetween(spec, cls, chars, runOf, i);
+      u.spaceBefore[i] = s.max;
+      u.spaceShrink[i] = s.max - s.min;
     }
   }
 
-  for (let i = 1; i < n; i++) u.breakBefore[i] = mayBreakBetween(u, i - 1, i, spec, glue) ? 1 : 0;
-  for (let i = 1; i < n; i++) u.stretchBefore[i] = mayStretchBetween(cls[i - 1], cls[i]) ? 1 : 0;
+  const glue = glueOf(spec.numeralUnits);
+  for (let i = 1; i < n; i++) {
+    const together = kept[i] !== 0 && kept[i] === kept[i - 1];
+    const may = mayBreakBetween(u, i - 1, i, spec, glue);
+    u.breakBefore[i] = !may ? Break.No : together ? Break.Kept : Break.Yes;
+    u.stretchBefore[i] = mayStretchBetween(cls[i - 1], cls[i]) ? 1 : 0;
+  }
   return u;
+}
+
+const isFullStop = (ch: string) => ch === '。' || ch === '？' || ch === '！' || ch === '．';
+
+/**
+ * The style's space between unit i and the one before: Han–Latin from the letters' run, Han–digit
+ * from the digits' run; a % or ‰ closing a number before Han follows the digits' rule.
+ */
+function spacingBetween(spec: ParagraphSpec, cls: CharClass[], chars: string[], runOf: number[], i: number): Spacing {
+  const a = cls[i - 1];
+  const b = cls[i];
+  if (b === CharClass.Han) {
+    if (a === CharClass.Digit || (a === CharClass.PostfixAbbreviation && i > 1 && cls[i - 2] === CharClass.Digit)) return spec.runs[runOf[i - 1]].digit ?? SOLID;
+    if (a === CharClass.Latin && isLetter(chars[i - 1])) return spec.runs[runOf[i - 1]].latin ?? SOLID;
+  } else if (a === CharClass.Han) {
+    if (b === CharClass.Digit) return spec.runs[runOf[i]].digit ?? SOLID;
+    if (b === CharClass.Latin && isLetter(chars[i])) return spec.runs[runOf[i]].latin ?? SOLID;
+  }
+  return SOLID;
+}
+
+/**
+ * Spans kept on one line, numbered from 1 (0: free): a run marked keep (a bold lead-in), a
+ * dateline typed at the paragraph's start, a credit in parentheses at its end.
+ */
+function keptSpans(spec: ParagraphSpec, chars: string[], runOf: number[]): Int32Array {
+  const n = chars.length;
+  const kept = new Int32Array(n);
+  let span = 0;
+  for (let i = 0; i < n; i++) {
+    if (!spec.runs[runOf[i]].keep) continue;
+    if (i === 0 || runOf[i - 1] !== runOf[i]) span++;
+    kept[i] = span;
+  }
+  if (n && LEAD_IN_FIRST.includes(chars[0])) {
+    const opening = chars.slice(0, LEAD_IN_MAX).join('');
+    for (const pattern of LEAD_INS) {
+      const m = pattern.exec(opening);
+      if (m) markSpan(kept, chars, 0, 0, m[0].length, ++span);
+    }
+  }
+  if (n && chars[n - 1] === CREDIT_LAST) {
+    const from = Math.max(0, n - CREDIT_MAX);
+    // The character before the credit's window decides its lookbehind, so the window starts one earlier.
+    const at = Math.max(0, from - 1);
+    const ending = chars.slice(at).join('');
+    const credit = CREDIT.exec(ending);
+    if (credit) markSpan(kept, chars, at, credit.index, ending.length, ++span);
+  }
+  return kept;
+}
+
+/** Marks the units covering characters [from, to) of the text that begins at unit `first`. */
+function markSpan(kept: Int32Array, chars: string[], first: number, from: number, to: number, span: number): void {
+  let at = 0;
+  for (let i = first; i < chars.length && at < to; i++) {
+    if (at >= from && kept[i] === 0) kept[i] = span;
+    at += chars[i].length;
+  }
 }
 
 function mayBreakBetween(u: Units, a: number, b: number, spec: ParagraphSpec, numeralUnits: Set<string>): boolean {
   const ca = u.cls[a];
   const cb = u.cls[b];
-  // A line breaks before a space, never after it, so the space is what the next line drops; the
-  // prohibitions then hold between the characters on either side of the space.
-  if (isBreakableSpace(ca)) return false;
-  if (isBreakableSpace(cb)) {
-    let next = b;
-    while (next < u.length && isBreakableSpace(u.cls[next])) next++;
-    return mayEndLine(ca, spec.kinsoku) && (next === u.length || mayStartLine(u.cls[next], spec.kinsoku));
-  }
+  // A line breaks before a word space, never after it, so the space is what the next line drops;
+  // the prohibitions then hold between the characters on either side of the space.
+  if (isSpace(ca) || cb === CharClass.FixedSpace) return false;
+  if (cb === CharClass.Space) return mayEndLine(ca, spec.kinsoku) && (b + 1 === u.length || mayStartLine(u.cls[b + 1], spec.kinsoku));
   if (!mayStartLine(cb, spec.kinsoku) || !mayEndLine(ca, spec.kinsoku)) return false;
   if (isWestern(ca) && isWestern(cb)) return false; // words and numbers are unbreakable
   if (ca === CharClass.Inseparable && u.chars[a] === u.chars[b]) {
@@ -189,6 +292,6 @@ function mayStretchBetween(a: CharClass, b: CharClass): boolean {
   if (a === CharClass.Inseparable && b === CharClass.Inseparable) return false;
   if (a === CharClass.Connector || b === CharClass.Connector || a === CharClass.Solidus || b === CharClass.Solidus) return false;
   if (a === CharClass.Digit && b === CharClass.PostfixAbbreviation) return false;
-  if (a === CharClass.Space || b === CharClass.Space) return false;
+  if (isSpace(a) || isSpace(b)) return false;
   return true;
 }
