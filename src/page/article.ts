@@ -260,7 +260,7 @@ const TABLE_GAP = { least: 2, most: 4 };
 function tableRows(ctx: SetContext, rows: string[][], width: number): Row[] {
   const s = ctx.template.styles.table;
   const fontOf = (c: number) => (c === 0 ? (s.labelFont ?? s.font) : s.font);
-  const cells = rows.map((r) => r.map((cell, c) => setNatural(ctx, cell, fontOf(c), s.size)));
+  const cells = rows.map((r) => r.map((cell, c) => setNatural(ctx, cell, fontOf(c), s.size, 'table')));
   const cols = Math.max(...rows.map((r) => r.length));
   const widths = Array.from({ length: cols }, (_, c) => Math.max(...cells.map((r) => (r[c]?.width ?? 0) * s.size)));
   // Columns two 字 apart at the least; a wide article spreads them up to four, so the table spans
@@ -295,9 +295,9 @@ function placePicture(
 ): void {
   const st = ctx.template.styles;
   const captionRows: Row[] = [];
-  if (!photo && p.caption) captionRows.push(...bodyRows(ctx, setDisplay(ctx, p.caption, st.caption.font, { measure: width, size: st.caption.size, align: 'start' }), st.caption.size));
+  if (!photo && p.caption) captionRows.push(...bodyRows(ctx, setDisplay(ctx, p.caption, st.caption.font, { measure: width, size: st.caption.size, align: 'start', style: 'caption' }), st.caption.size));
   if (!photo && p.credit) {
-    const credit = setLines(ctx, [{ text: p.credit, font: st.credit.font }], { measure: width, size: st.credit.size, align: 'start' });
+    const credit = setLines(ctx, [{ text: p.credit, font: st.credit.font }], { measure: width, size: st.credit.size, align: 'start', style: 'credit' });
     const w = credit[credit.length - 1]?.width ?? 0;
     captionRows.push(...bodyRows(ctx, credit, st.credit.size, Math.max(0, width - w * st.credit.size)));
   }
@@ -318,11 +318,11 @@ function captionFlow(ctx: SetContext, a: Article, measure: number): Row[] {
   const credit = a.pictures[0]?.credit;
   const texts = [...(a.pictures[0]?.caption ? [a.pictures[0].caption] : []), ...a.body.map((b) => (b.kind === 'bullets' ? b.items.join('') : b.text))];
   const st = ctx.template.styles;
-  const rows: Row[] = a.byline ? bodyRows(ctx, setLines(ctx, [{ text: a.byline, font: st.byline.font }], { measure, size: st.byline.size, align: 'start' }), st.byline.size) : [];
+  const rows: Row[] = a.byline ? bodyRows(ctx, setLines(ctx, [{ text: a.byline, font: st.byline.font }], { measure, size: st.byline.size, align: 'start', style: 'byline' }), st.byline.size) : [];
   texts.forEach((text, i) => {
     const parts: TextPart[] = [{ text, font: s.font }];
     if (credit && i === texts.length - 1) parts.push({ text: `（${credit}）`, font: ctx.template.styles.credit.font });
-    rows.push(...bodyRows(ctx, setLines(ctx, parts, { measure, size: s.size, indent: s.indent, align: 'justify' }), s.size));
+    rows.push(...bodyRows(ctx, setLines(ctx, parts, { measure, size: s.size, indent: s.indent, align: 'justify', style: 'photo-caption' }), s.size));
   });
   return rows;
 }
@@ -340,9 +340,9 @@ function bodyFlow(ctx: SetContext, a: Article, measure: number, wholeItems: numb
   // 本报讯（记者 X）opens the first paragraph in the byline's face; before a lead-in or a jump line it stands on its own line.
   if (a.byline && first?.kind === 'paragraph' && !first.lead && !typedJump(ctx, first.text)) {
     const parts = [{ text: runIn(a.byline), font: st.byline.font }, { text: first.text, font: body.font }];
-    rows.push(...bodyRows(ctx, setLines(ctx, parts, { measure, size: body.size, indent: body.indent, align: 'justify' }), body.size));
+    rows.push(...bodyRows(ctx, setLines(ctx, parts, { measure, size: body.size, indent: body.indent, align: 'justify', style: 'body' }), body.size));
     blocks = blocks.slice(1);
-  } else if (a.byline) rows.push(...bodyRows(ctx, setLines(ctx, [{ text: a.byline, font: st.byline.font }], { measure, size: st.byline.size, align: 'start' }), st.byline.size));
+  } else if (a.byline) rows.push(...bodyRows(ctx, setLines(ctx, [{ text: a.byline, font: st.byline.font }], { measure, size: st.byline.size, align: 'start', style: 'byline' }), st.byline.size));
   for (const b of blocks) rows.push(...blockRows(ctx, b, measure, body));
   for (const item of a.briefs ?? []) rows.push(...briefRows(ctx, item, measure, wholeItems));
   return rows;
@@ -359,7 +359,7 @@ const BRIEF_CREDIT = /（[^（）]+）$/u;
 function briefRows(ctx: SetContext, item: string, measure: number, wholeLines: number): Row[] {
   const s = ctx.template.styles.brief;
   const set = (c: SetContext, text: string) =>
-    setLines(c, [...(s.marker ? [{ text: s.marker, font: s.font }] : []), { text, font: s.font }], { measure, size: s.size, indent: s.indent, align: 'justify' });
+    setLines(c, [...(s.marker ? [{ text: s.marker, font: s.font }] : []), { text, font: s.font }], { measure, size: s.size, indent: s.indent, align: 'justify', style: 'brief' });
   // Set first on trial: when the credit breaks, that setting is dropped and what it found with it.
   const trial: SetContext = { ...ctx, found: { missing: [], warnings: [] } };
   const whole = set(trial, item);
@@ -395,7 +395,7 @@ function noteItems(ctx: SetContext, note: string[], width: number): AcrossItem[]
   const inset = s.inset * s.size;
   const items: AcrossItem[] = note.flatMap((text, i) => {
     const parts: TextPart[] = i === 0 && s.label ? [{ text: s.label, font: s.labelFont ?? s.font }, { text, font: s.font }] : [{ text, font: s.font }];
-    return bodyRows(ctx, setLines(ctx, parts, { measure: width - 2 * inset, size: s.size, indent: s.indent, align: 'justify' }), s.size, inset).map((row) => ({ row, lines: 1 }));
+    return bodyRows(ctx, setLines(ctx, parts, { measure: width - 2 * inset, size: s.size, indent: s.indent, align: 'justify', style: 'note' }), s.size, inset).map((row) => ({ row, lines: 1 }));
   });
   if (!s.frame) return [...items, { lines: 1 }];
   // The closing rule takes the line that would stand clear under an unframed note.
@@ -435,12 +435,12 @@ function blockRows(ctx: SetContext, b: BodyBlock, measure: number, body: Style):
   switch (b.kind) {
     case 'paragraph': {
       if (!b.lead && typedJump(ctx, b.text)) return bodyRows(ctx, [setNatural(ctx, b.text, st.jump.font, st.jump.size)], st.jump.size);
-      if (!b.lead) return bodyRows(ctx, setLines(ctx, [{ text: b.text, font: body.font }], { measure, size: body.size, indent: body.indent, align: 'justify' }), body.size);
+      if (!b.lead) return bodyRows(ctx, setLines(ctx, [{ text: b.text, font: body.font }], { measure, size: body.size, indent: body.indent, align: 'justify', style: 'body' }), body.size);
       const lead: TextPart = { text: runIn(b.lead), font: st.lead.font };
       const parts = [lead, { text: b.text, font: body.font }];
       // 凸排: the lead-in hangs at the column edge and the rest of the paragraph aligns after it.
       const hang = b.hang ? [...lead.text].reduce((w, ch) => w + ctx.fonts.advance(ctx.fonts.faceOf(st.lead.font), ch.codePointAt(0)!), 0) : 0;
-      return bodyRows(ctx, setLines(ctx, parts, { measure, size: body.size, indent: b.hang ? 0 : body.indent, hang: Math.ceil(hang), align: 'justify' }), body.size);
+      return bodyRows(ctx, setLines(ctx, parts, { measure, size: body.size, indent: b.hang ? 0 : body.indent, hang: Math.ceil(hang), align: 'justify', style: 'body' }), body.size);
     }
     case 'subhead': {
       const s = st.section;
@@ -450,7 +450,7 @@ function blockRows(ctx: SetContext, b: BodyBlock, measure: number, body: Style):
       const s = st.bullet;
       const rows: Row[] = [];
       for (const item of b.items) {
-        const lines = setLines(ctx, [{ text: item, font: s.font }], { measure, size: s.size, indent: 1, hang: 1, align: 'justify' });
+        const lines = setLines(ctx, [{ text: item, font: s.font }], { measure, size: s.size, indent: 1, hang: 1, align: 'justify', style: 'bullet' });
         const itemRows = bodyRows(ctx, lines, s.size);
         if (s.marker && itemRows.length) {
           const marker = setNatural(ctx, s.marker, s.font, s.size);

@@ -1,5 +1,5 @@
 import type { FontRegistry, MissingGlyph } from '../fonts/registry.js';
-import type { Style, Template } from '../layout/template.js';
+import type { StyleName, Template } from '../layout/template.js';
 import type { PlacedGlyph } from './types.js';
 import { composeParagraph } from '../text/paragraph.js';
 import type { Align, CompositionWarning, SetLine, TextRun } from '../text/types.js';
@@ -64,6 +64,8 @@ export interface TextPart {
 export interface SetOptions {
   measure: number; // pt
   size: number; // pt
+  /** The style the text is set in, for its Han–Latin and Han–digit space; none: set solid. */
+  style?: StyleName;
   indent?: number; // em
   hang?: number; // em
   align: Align;
@@ -75,18 +77,6 @@ export const EM_ASCENT = 0.88;
 /** Line spacing inside a multi-line heading, in em of its size. */
 const HEADING_LEADING = 1.2;
 
-/**
- * The style a part is set in, for its Han–Latin and Han–digit space: the lead style for a
- * paragraph's lead-in, else one with the part's font and size; where several share both, a
- * justified paragraph is running text and takes the one with a Han–Latin space, a display line
- * the one without.
- */
-function styleOf(t: Template, font: string, o: SetOptions, lead: boolean): Style | undefined {
-  if (lead) return t.styles.lead;
-  const all = Object.values(t.styles).filter((s) => s.font === font && (s.size === o.size || s.sizes.includes(o.size)));
-  const spaced = (s: Style) => s.latin.max > 0;
-  return all.find((s) => spaced(s) === (o.align === 'justify')) ?? all[0];
-}
 
 export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): SetLine[] {
   const runs: TextRun[] = [];
@@ -94,7 +84,8 @@ export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): Set
   parts.forEach((p, i) => {
     // A paragraph that opens in the lead style's font before its text opens with a bold lead-in (电头), kept whole.
     const lead = i === 0 && parts.length > 1 && p.font === t.styles.lead.font && parts[1].font !== p.font;
-    const style = styleOf(t, p.font, o, lead);
+    // A lead-in is spaced as the lead style says; the rest as the paragraph's style.
+    const style = lead ? t.styles.lead : o.style ? t.styles[o.style] : undefined;
     for (const r of ctx.fonts.runs(p.text, p.font, ctx.found.missing)) runs.push({ ...r, latin: style?.latin, digit: style?.digit, keep: lead });
   });
   const set = composeParagraph(
@@ -116,8 +107,8 @@ export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): Set
 }
 
 /** Text set on one line at its natural width, with no measure to fill: headlines being fitted, table cells, the folio. */
-export function setNatural(ctx: SetContext, text: string, font: string, size: number): SetLine {
-  return setLines(ctx, [{ text, font }], { measure: Number.MAX_SAFE_INTEGER, size, align: 'start' })[0] ?? { glyphs: [], width: 0, last: true };
+export function setNatural(ctx: SetContext, text: string, font: string, size: number, style?: StyleName): SetLine {
+  return setLines(ctx, [{ text, font }], { measure: Number.MAX_SAFE_INTEGER, size, align: 'start', style })[0] ?? { glyphs: [], width: 0, last: true };
 }
 
 /**
