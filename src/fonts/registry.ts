@@ -53,6 +53,8 @@ export class FontRegistry implements Metrics {
   private readonly faces = new Map<string, Face>();
   private readonly alias = new Map<string, string>();
   private readonly advances = new Map<string, Map<number, number>>();
+  /** Per face and character, the advance of its half-width form (hwid), or null where it has none. */
+  private readonly halfAdvances = new Map<string, Map<number, number | null>>();
   readonly warnings: FontWarning[] = [];
   readonly fallback: string[];
 
@@ -118,6 +120,20 @@ export class FontRegistry implements Metrics {
 
   loadedFaces(): Face[] {
     return [...this.faces.values()];
+  }
+
+  halfAdvance(face: string, codePoint: number): number | undefined {
+    let cache = this.halfAdvances.get(face);
+    if (!cache) this.halfAdvances.set(face, (cache = new Map()));
+    let a = cache.get(codePoint);
+    if (a === undefined) {
+      const f = this.face(face).font;
+      const plain = f.glyphForCodePoint(codePoint);
+      const half = f.layout(String.fromCodePoint(codePoint), ['hwid']).glyphs[0];
+      a = half && half.id !== plain.id ? half.advanceWidth / f.unitsPerEm : null;
+      cache.set(codePoint, a);
+    }
+    return a ?? undefined;
   }
 
   advance(face: string, codePoint: number): number {

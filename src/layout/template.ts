@@ -37,6 +37,8 @@ export interface Style {
   latin: Spacing;
   /** Space between Han and European digits (`han-digit`), solid unless given. */
   digit: Spacing;
+  /** `digits: half`: European digits in the font's half-width form, so a run of them keeps the character grid. */
+  halfDigits: boolean;
 }
 
 export type StyleFrame = 'box' | 'rule';
@@ -245,6 +247,8 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     };
     const inset = doc.getIn(['styles', s, 'inset']);
     if (inset !== undefined && !(typeof inset === 'number' && inset >= 0)) fail(['styles', s, 'inset'], 'must be a number of em, 0 or more');
+    const digits = str(['styles', s, 'digits'], true);
+    if (digits !== undefined && digits !== 'half' && digits !== 'proportional') fail(['styles', s, 'digits'], 'must be half (the font\'s half-width digits, on the character grid) or proportional');
     const frame = str(['styles', s, 'frame'], true) as StyleFrame | undefined;
     if (frame && !FRAMES.includes(frame)) fail(['styles', s, 'frame'], `must be one of ${FRAMES.join(', ')}`);
     styles[s] = {
@@ -259,6 +263,7 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
       inset: typeof inset === 'number' ? inset : 0,
       latin: spacing('han-latin'),
       digit: spacing('han-digit'),
+      halfDigits: digits === 'half',
     };
   }
   return {

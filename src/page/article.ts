@@ -82,7 +82,7 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
   // How far down each part holds something: what an auto part's depth comes to.
   const reach = frames.map(() => 1);
   const put = (k: number, row: Row, x: number, line: number, counted = true) => {
-    for (const rg of row.glyphs) out[k].glyphs.push({ ch: rg.ch, face: rg.face, size: rg.size, x: x + rg.x, y: line * pitch + rg.dy, fullWidth: rg.fullWidth });
+    for (const rg of row.glyphs) out[k].glyphs.push({ ch: rg.ch, face: rg.face, size: rg.size, x: x + rg.x, y: line * pitch + rg.dy, fullWidth: rg.fullWidth, halfWidth: rg.halfWidth });
     if (counted) charactersSet += row.chars;
   };
   const cover = (k: number, l1: number) => {

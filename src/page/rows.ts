@@ -16,6 +16,7 @@ export interface RowGlyph {
   x: number;
   dy: number;
   fullWidth: boolean;
+  halfWidth?: boolean;
 }
 
 /**
@@ -86,7 +87,7 @@ export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): Set
     const lead = i === 0 && parts.length > 1 && p.font === t.styles.lead.font && parts[1].font !== p.font;
     // A lead-in is spaced as the lead style says; the rest as the paragraph's style.
     const style = lead ? t.styles.lead : o.style ? t.styles[o.style] : undefined;
-    for (const r of ctx.fonts.runs(p.text, p.font, ctx.found.missing)) runs.push({ ...r, latin: style?.latin, digit: style?.digit, keep: lead });
+    for (const r of ctx.fonts.runs(p.text, p.font, ctx.found.missing)) runs.push({ ...r, latin: style?.latin, digit: style?.digit, keep: lead, halfDigits: style?.halfDigits });
   });
   const set = composeParagraph(
     {
@@ -119,7 +120,7 @@ export function placeLine(ctx: SetContext, out: PlacedGlyph[], text: string, fon
   const line = setNatural(ctx, text, font, size);
   const w = line.width * size;
   const left = anchor === 'start' ? x : anchor === 'end' ? x - w : x - w / 2;
-  for (const gl of line.glyphs) out.push({ ch: gl.ch, face: gl.face, size, x: left + gl.x * size, y: baseline, fullWidth: gl.fullWidth });
+  for (const gl of line.glyphs) out.push({ ch: gl.ch, face: gl.face, size, x: left + gl.x * size, y: baseline, fullWidth: gl.fullWidth, halfWidth: gl.halfWidth });
   return w;
 }
 
@@ -132,7 +133,7 @@ export function bodyRows(ctx: SetContext, lines: SetLine[], size: number, dx = 0
     lines: 1,
     chars: l.glyphs.length,
     keepWithNext: false,
-    glyphs: l.glyphs.map((g) => ({ ch: g.ch, face: g.face, size, x: dx + g.x * size, dy, fullWidth: g.fullWidth })),
+    glyphs: l.glyphs.map((g) => ({ ch: g.ch, face: g.face, size, x: dx + g.x * size, dy, fullWidth: g.fullWidth, halfWidth: g.halfWidth })),
   }));
 }
 
@@ -147,7 +148,7 @@ export function blockRow(ctx: SetContext, lines: SetLine[], size: number, paddin
   const glyphs: RowGlyph[] = [];
   lines.forEach((l, j) => {
     const dy = top + EM_ASCENT * size + j * size * HEADING_LEADING;
-    for (const g of l.glyphs) glyphs.push({ ch: g.ch, face: g.face, size, x: dx + g.x * size, dy, fullWidth: g.fullWidth });
+    for (const g of l.glyphs) glyphs.push({ ch: g.ch, face: g.face, size, x: dx + g.x * size, dy, fullWidth: g.fullWidth, halfWidth: g.halfWidth });
   });
   return { lines: gridLines, glyphs, chars: countChars(lines), keepWithNext: false };
 }

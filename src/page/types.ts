@@ -12,6 +12,8 @@ export interface PlacedGlyph {
   x: number;
   y: number;
   fullWidth: boolean;
+  /** Drawn in its half-width form (hwid): a digit on the character grid. */
+  halfWidth?: boolean;
   /** A colour other than process black: the masthead's red. */
   ink?: Ink;
 }

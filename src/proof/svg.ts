@@ -27,7 +27,8 @@ export function pageSvg(page: ComposedPage, fonts: FontRegistry, pictures: Proof
   const body: string[] = [];
   for (const gl of page.glyphs) {
     const font = fonts.face(gl.face).font;
-    const glyph = gl.fullWidth ? font.layout(gl.ch, ['fwid']).glyphs[0] : font.glyphForCodePoint(gl.ch.codePointAt(0)!);
+    const form = gl.fullWidth ? 'fwid' : gl.halfWidth ? 'hwid' : undefined;
+    const glyph = form ? font.layout(gl.ch, [form]).glyphs[0] : font.glyphForCodePoint(gl.ch.codePointAt(0)!);
     const id = `${gl.face}-${glyph.id}`;
     if (!defs.has(id)) defs.set(id, `<path id="${id}" d="${glyph.path.toSVG()}"/>`);
     const s = f2(gl.size / font.unitsPerEm);

@@ -27,13 +27,13 @@ export function drawGlyphs(pdf: PDFKit.PDFDocument, glyphs: readonly PlacedGlyph
   while (i < glyphs.length) {
     const first = glyphs[i];
     let j = i + 1;
-    while (j < glyphs.length && glyphs[j].face === first.face && glyphs[j].size === first.size && glyphs[j].y === first.y && glyphs[j].fullWidth === first.fullWidth && glyphs[j].ink === first.ink) j++;
+    while (j < glyphs.length && glyphs[j].face === first.face && glyphs[j].size === first.size && glyphs[j].y === first.y && glyphs[j].fullWidth === first.fullWidth && glyphs[j].halfWidth === first.halfWidth && glyphs[j].ink === first.ink) j++;
     setState(first);
     doc.font(first.face);
     const font = doc._font;
     if (doc.page.fonts[font.id] == null) doc.page.fonts[font.id] = font.ref();
     const run = glyphs.slice(i, j);
-    const features = first.fullWidth ? ['fwid'] : [];
+    const features = first.fullWidth ? ['fwid'] : first.halfWidth ? ['hwid'] : [];
     let [encoded, positions] = font.encode(run.map((g) => g.ch).join(''), features);
     if (encoded.length !== run.length) {
       // A ligature or a decomposition changed the glyph count: encode one character at a time.

@@ -68,7 +68,7 @@ export function setLine(u: Units, range: LineRange, o: LineSetting, warnings: Co
     const c = u.cls[i];
     if (c !== CharClass.Space && c !== CharClass.FixedSpace) {
       const shift = u.inkShift[i] + openingSqueeze(u, i, width[j]);
-      glyphs.push({ ch: u.chars[i], face: u.faces[i], x: x - shift, fullWidth: c === CharClass.Inseparable });
+      glyphs.push({ ch: u.chars[i], face: u.faces[i], x: x - shift, fullWidth: c === CharClass.Inseparable, halfWidth: u.half[i] === 1 || undefined });
     }
     x += width[j];
   }

@@ -19,11 +19,15 @@ export interface TextRun {
   digit?: Spacing;
   /** Kept together (a bold lead-in): no line breaks inside the run unless it is longer than a line. */
   keep?: boolean;
+  /** European digits in their half-width form (hwid) where the face has one: runs of digits keep the character grid. */
+  halfDigits?: boolean;
 }
 
 /** Advance widths in em of the face's size. The text stage knows fonts only through this. */
 export interface Metrics {
   advance(face: string, codePoint: number): number;
+  /** The advance of the character's half-width form (hwid), em, or undefined where the face has none. */
+  halfAdvance?(face: string, codePoint: number): number | undefined;
 }
 
 export type Align = 'justify' | 'center' | 'start';
@@ -65,6 +69,8 @@ export interface SetGlyph {
   x: number;
   /** Draw the full-width form (fwid) of a glyph whose default form is proportional (——). */
   fullWidth: boolean;
+  /** Draw the half-width form (hwid): a digit on the character grid. */
+  halfWidth?: boolean;
 }
 
 export interface SetLine {

@@ -40,6 +40,8 @@ export interface Units {
   stretchBefore: Uint8Array;
   /** The blank this mark gave up to the mark after it, em: back at a line end, where the pair is parted. */
   pairBlank: Float64Array;
+  /** Set in the face's half-width form (hwid). */
+  half: Uint8Array;
 }
 
 /** clreq "line adjustment" compression priorities. */
@@ -145,13 +147,19 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
     breakBefore: new Uint8Array(n),
     stretchBefore: new Uint8Array(n),
     pairBlank: new Float64Array(n),
+    half: new Uint8Array(n),
   };
 
   for (let i = 0; i < n; i++) {
     const c = cls[i];
     // —— and …… are full-width units whatever the font's default (proportional) form of the dash is
     if (c === CharClass.Inseparable) u.adv[i] = 1;
-    else if (!isSpace(c)) u.adv[i] = metrics.advance(faces[i], chars[i].codePointAt(0)!);
+    else if (!isSpace(c)) {
+      const cp = chars[i].codePointAt(0)!;
+      const half = c === CharClass.Digit && spec.runs[runOf[i]].halfDigits ? metrics.halfAdvance?.(faces[i], cp) : undefined;
+      u.adv[i] = half ?? metrics.advance(faces[i], cp);
+      if (half !== undefined) u.half[i] = 1;
+    }
     // Only a full-width mark has a blank half to squeeze; an ASCII bracket is already tight.
     if (isMark(c) && u.adv[i] > 0.99) {
       u.shrink[i] = 0.5;
