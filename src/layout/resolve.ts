@@ -27,14 +27,24 @@ export interface ArticlePart {
   pos: SourcePos;
 }
 
-/** A box on a page that make-up checks against the others: an article's part or a declared space. */
-export interface PlacedBox {
-  /** What the box is, as messages name it: article "roundtable", ad space "招聘". */
-  what: string;
+/** A box on the grid: lines [top, bottom) 0-based and columns [c0, c1), 1-based columns. */
+export interface GridBox {
   top: number;
   bottom: number;
   c0: number;
   c1: number;
+}
+
+/** A box on a page that make-up checks against the others: an article's part or a declared space. */
+export interface PlacedBox extends GridBox {
+  /** What the box is, as messages name it: article "roundtable", ad space "招聘". */
+  what: string;
+}
+
+/** The masthead's box on a masthead page (报头: the layout's lines, its columns from the left). */
+export function mastheadBox(plan: PagePlan): GridBox | undefined {
+  const m = plan.template.masthead;
+  return plan.page.masthead ? { top: 0, bottom: m.lines, c0: 1, c1: m.columns + 1 } : undefined;
 }
 
 /** An article with the boxes its text flows through, in reading order. */
@@ -198,9 +208,9 @@ export function checkBox(plan: PagePlan, place: GridPlace, what: string, pos: So
     errors.push(new IssueError('off-grid', pos, `${where} runs off the grid: lines ${line}–${bottom}, but layout "${name}" has ${g.lines}; reduce line or lines, or use lines: bottom`));
     return;
   }
-  const masthead = plan.template.masthead;
-  if (plan.page.masthead && top < masthead.lines && column <= masthead.columns) {
-    errors.push(new IssueError('overlap', pos, `${where} starts at line ${line}, inside the masthead (lines 1–${masthead.lines}, columns 1–${masthead.columns}); start it at line ${masthead.lines + 1} or below, or right of the masthead`));
+  const masthead = mastheadBox(plan);
+  if (masthead && top < masthead.bottom && column < masthead.c1) {
+    errors.push(new IssueError('overlap', pos, `${where} starts at line ${line}, inside the masthead (lines 1–${masthead.bottom}, columns 1–${masthead.c1 - 1}); start it at line ${masthead.bottom + 1} or below, or right of the masthead`));
     return;
   }
   const boxes = boxesOn.get(plan.page.number) ?? [];

@@ -1,5 +1,5 @@
 import type { Article, BodyBlock, PictureSlot } from '../issue/types.js';
-import { spanWidth, type Geometry, type Style, type StyleFrame } from '../layout/template.js';
+import { spanWidth, type Geometry, type Style, type StyleFrame, type Template } from '../layout/template.js';
 import { balanceRows } from './flow.js';
 import { fitHeadline, headlineGroup, PADDING, subheadRow, type HeadSizes } from './headline.js';
 import { bodyRegions, columnsOfMeasure, textColumns, type Keepout, type Region, type TextColumns } from './regions.js';
@@ -85,7 +85,7 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
     for (const rg of row.glyphs) out[k].glyphs.push({ ch: rg.ch, face: rg.face, size: rg.size, x: x + rg.x, y: line * pitch + rg.dy, fullWidth: rg.fullWidth, halfWidth: rg.halfWidth });
     if (counted) charactersSet += row.chars;
   };
-  const cover = (k: number, l1: number) => {
+  const reaches = (k: number, l1: number) => {
     reach[k] = Math.max(reach[k], l1);
   };
 
@@ -117,7 +117,7 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
     cursor += item.lines;
   }
   out[0].copyfit.headLines = cursor;
-  cover(0, cursor);
+  reaches(0, cursor);
 
   // 简报 items are kept whole in a column only where there are items enough for every column.
   const wholeItems = (a.briefs?.length ?? 0) >= cols.xs.length ? bottom0 - cursor : 0;
@@ -126,12 +126,12 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
   const keepouts: Keepout[] = [];
   const picturesOutside: PictureSlot[] = [];
   const pictures = photo ? a.pictures.slice(0, 1) : a.pictures;
+  const captionLines = photo ? Math.ceil(rows.reduce((n, r) => n + r.lines, 0) / cols.xs.length) : 0;
   for (const p of pictures) {
     const x0 = photo ? 0 : (p.place.column - 1) * (g.columnWidth + g.gutter);
     const slotWidth = photo ? width : spanWidth(g, p.place.span);
     const l0 = photo ? cursor : cursor + p.place.line - 1;
     // A picture story's picture takes what its caption leaves of a fixed box; in an auto box, its own lines.
-    const captionLines = Math.ceil(rows.reduce((n, r) => n + r.lines, 0) / cols.xs.length);
     const l1 = photo && (!frames[0].auto || p.place.lines === 'bottom') ? bottom0 - captionLines : p.place.lines === 'bottom' ? bottom0 : l0 + p.place.lines;
     if (!(photo ? p.caption || a.body.length : p.caption)) {
       ctx.found.warnings.push({ code: 'picture-without-caption', text: p.source ?? 'empty frame', detail: `the picture at ${p.pos.file}:${p.pos.line}:${p.pos.column} has no caption; give it one` });
@@ -141,7 +141,7 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
       continue;
     }
     keepouts.push({ x0, x1: x0 + slotWidth, l0, l1 });
-    cover(0, l1);
+    reaches(0, l1);
     placePicture(ctx, a.id, g, p, photo, x0, slotWidth, l0, l1, out[0].frames, (row, x, line) => put(0, row, x, line));
   }
 
@@ -179,12 +179,12 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
     // 下转 closes the part at the right of its last column; 上接 opens the next part at the left of its first.
     const dx = j.kind === 'to' ? j.measure - line.width * style.size : 0;
     put(j.part, bodyRows(ctx, [line], style.size, dx)[0], j.x, j.line, false);
-    cover(j.part, j.line + 1);
+    reaches(j.part, j.line + 1);
   };
   // In reading order within each part: its 转版题, its 上接 line, its body, its 下转 line.
   for (const h of jumpHeads) {
     put(h.part, h.row, 0, 0, false);
-    cover(h.part, h.row.lines);
+    reaches(h.part, h.row.lines);
   }
   const drawJumps = !emptyParts.length;
   if (drawJumps) jumps.filter((j) => j.kind === 'from').forEach(jumpLine);
@@ -196,7 +196,7 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
   if (drawJumps) jumps.filter((j) => j.kind === 'to').forEach(jumpLine);
   for (const r of regions) {
     const end = used.get(r);
-    if (end !== undefined) cover(r.part, end);
+    if (end !== undefined) reaches(r.part, end);
   }
 
   frames.forEach((f, k) => {
@@ -318,13 +318,19 @@ function captionFlow(ctx: SetContext, a: Article, measure: number): Row[] {
   const credit = a.pictures[0]?.credit;
   const texts = [...(a.pictures[0]?.caption ? [a.pictures[0].caption] : []), ...a.body.map((b) => (b.kind === 'bullets' ? b.items.join('') : b.text))];
   const st = ctx.template.styles;
-  const rows: Row[] = a.byline ? bodyRows(ctx, setLines(ctx, [{ text: a.byline, font: st.byline.font }], { measure, size: st.byline.size, align: 'start', style: 'byline' }), st.byline.size) : [];
+  const rows: Row[] = a.byline ? bylineRows(ctx, a.byline, measure) : [];
   texts.forEach((text, i) => {
     const parts: TextPart[] = [{ text, font: s.font }];
-    if (credit && i === texts.length - 1) parts.push({ text: `（${credit}）`, font: ctx.template.styles.credit.font });
+    if (credit && i === texts.length - 1) parts.push({ text: `（${credit}）`, font: st.credit.font });
     rows.push(...bodyRows(ctx, setLines(ctx, parts, { measure, size: s.size, indent: s.indent, align: 'justify', style: 'photo-caption' }), s.size));
   });
   return rows;
+}
+
+/** A byline on a line of its own, in its style. */
+function bylineRows(ctx: SetContext, byline: string, measure: number): Row[] {
+  const s = ctx.template.styles.byline;
+  return bodyRows(ctx, setLines(ctx, [{ text: byline, font: s.font }], { measure, size: s.size, align: 'start', style: 'byline' }), s.size);
 }
 
 /** A lead-in or byline run into its paragraph: one that ends in no mark (a dateline, 电头) is parted from the text by an em of space, as in print. */
@@ -342,7 +348,7 @@ function bodyFlow(ctx: SetContext, a: Article, measure: number, wholeItems: numb
     const parts = [{ text: runIn(a.byline), font: st.byline.font }, { text: first.text, font: body.font }];
     rows.push(...bodyRows(ctx, setLines(ctx, parts, { measure, size: body.size, indent: body.indent, align: 'justify', style: 'body' }), body.size));
     blocks = blocks.slice(1);
-  } else if (a.byline) rows.push(...bodyRows(ctx, setLines(ctx, [{ text: a.byline, font: st.byline.font }], { measure, size: st.byline.size, align: 'start', style: 'byline' }), st.byline.size));
+  } else if (a.byline) rows.push(...bylineRows(ctx, a.byline, measure));
   for (const b of blocks) rows.push(...blockRows(ctx, b, measure, body));
   for (const item of a.briefs ?? []) rows.push(...briefRows(ctx, item, measure, wholeItems));
   return rows;
@@ -423,11 +429,19 @@ function frameRules(frame: StyleFrame, width: number, height: number, lineWidth:
   return [...across, ...[e, width - e].map((x) => ({ x1: x, y1: 0, x2: x, y2: height, width: lineWidth }))];
 }
 
+/** Per layout, its jump lines' wording as a pattern: made once, not for every paragraph. */
+const jumpPatterns = new WeakMap<Template, RegExp>();
+
 /** A jump line typed in the copy (the seed's own （上接1版）): set like a generated one. */
 function typedJump(ctx: SetContext, text: string): boolean {
-  const { to, from } = ctx.template.jump;
-  const pattern = (t: string) => new RegExp(`^${t.split('{page}').map((piece) => piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\d+')}$`);
-  return pattern(from).test(text) || pattern(to).test(text);
+  let pattern = jumpPatterns.get(ctx.template);
+  if (!pattern) {
+    const { to, from } = ctx.template.jump;
+    const wording = (t: string) => t.split('{page}').map((piece) => piece.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\d+');
+    pattern = new RegExp(`^(?:${wording(from)}|${wording(to)})$`);
+    jumpPatterns.set(ctx.template, pattern);
+  }
+  return pattern.test(text);
 }
 
 function blockRows(ctx: SetContext, b: BodyBlock, measure: number, body: Style): Row[] {

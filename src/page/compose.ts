@@ -1,7 +1,7 @@
 import type { FontRegistry, MissingGlyph } from '../fonts/registry.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
 import type { GridPlace, Issue } from '../issue/types.js';
-import { boxLines, checkBox, type IssuePlan, type PagePlan, type PlacedBox, type Thread } from '../layout/resolve.js';
+import { boxLines, checkBox, mastheadBox, type GridBox, type IssuePlan, type PagePlan, type PlacedBox, type Thread } from '../layout/resolve.js';
 import { columnX, lineTop, spanWidth } from '../layout/template.js';
 import { setArticle, type ArticleSetting, type PartFrame } from './article.js';
 import { pageCoverage, findHoles } from './coverage.js';
@@ -9,7 +9,7 @@ import { composeFolio } from './folio.js';
 import { headSizes } from './ranks.js';
 import { composeMasthead } from './masthead.js';
 import { setContext, type Found } from './rows.js';
-import { separators, type GridBox } from './separators.js';
+import { separators } from './separators.js';
 import type { ArticleReport, ComposedPage, Composition, Finding, PartReport } from './types.js';
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -54,7 +54,7 @@ export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry)
   const sizes = headSizes(plan, fonts);
   const settled = settleAndSet(plan, fonts, sizes);
   const grids = new Map<number, GridBox[]>(plan.pages.map((p) => [p.page.number, []]));
-  const coverage = new Map(plan.pages.map((p) => [p.page.number, pageCoverage(p)]));
+  const coverage = new Map(plan.pages.map((p) => [p.page.number, pageCoverage(p, mastheadBox(p))]));
   const articles: ArticleReport[] = [];
   const broken: IssueError[] = [];
   for (const thread of plan.threads) {
@@ -85,14 +85,15 @@ export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry)
     const oversetCharacters = setting.overset.reduce((n, r) => n + r.chars, 0);
     const oversetLines = setting.overset.reduce((n, r) => n + r.lines, 0);
     const underset = parts[parts.length - 1].underset;
-    const last = thread.parts[thread.parts.length - 1].plan.page.number;
+    const lastPart = thread.parts[thread.parts.length - 1];
+    const last = lastPart.plan.page.number;
     articles.push({ id: a.id, pages: [...new Set(parts.map((p) => p.page))], rank: sizes.get(a)!.rank, headlineSize: setting.headlineSize, charactersSet: setting.charactersSet, oversetCharacters, oversetLines, underset, parts });
     if (oversetCharacters > 0 || oversetLines > 0) {
       const text = setting.overset.map((row) => row.glyphs.map((gl) => gl.ch).join('')).join('');
       findings.push({ code: 'overset', blocking: true, page: last, article: a.id, pos: a.pos, figures: { characters: oversetCharacters, lines: oversetLines }, message: `${count(oversetCharacters, 'character')} in ${count(oversetLines, 'line')} overset (${text.length > 24 ? `${text.slice(0, 24)}…` : text})` });
     }
-    if (underset > thread.parts[thread.parts.length - 1].plan.template.copyfit.undersetLines) {
-      findings.push({ code: 'underset', blocking: false, page: last, article: a.id, pos: thread.parts[thread.parts.length - 1].pos, figures: { lines: underset }, message: `${count(underset, 'line')} short (缺${underset}行): give the box fewer lines, lines: auto, or the article more text` });
+    if (underset > lastPart.plan.template.copyfit.undersetLines) {
+      findings.push({ code: 'underset', blocking: false, page: last, article: a.id, pos: lastPart.pos, figures: { lines: underset }, message: `${count(underset, 'line')} short (缺${underset}行): give the box fewer lines, lines: auto, or the article more text` });
     }
     for (const p of setting.picturesOutside) {
       findings.push({ code: 'picture-outside-box', blocking: true, page: home, article: a.id, pos: p.pos, message: `the picture slot at ${p.pos.file}:${p.pos.line}:${p.pos.column} reaches past the foot of the article's box: not drawn; give the article more lines or the picture fewer` });
@@ -102,8 +103,7 @@ export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry)
   if (broken.length) throw new IssueErrors(broken);
   for (const p of plan.pages) {
     const page = pages.get(p.page.number)!;
-    const masthead = p.page.masthead ? { top: 0, bottom: p.template.masthead.lines, c0: 1, c1: p.template.masthead.columns + 1 } : undefined;
-    page.rules.push(...separators(p.geometry, grids.get(p.page.number)!, p.template.rules.article, masthead));
+    page.rules.push(...separators(p.geometry, grids.get(p.page.number)!, p.template.rules.article, mastheadBox(p)));
     page.holes = findHoles(coverage.get(p.page.number)!, p.template.copyfit.holeLines);
     for (const h of page.holes) {
       findings.push({ code: 'hole', blocking: true, page: p.page.number, figures: { firstColumn: h.columns[0], lastColumn: h.columns[1], firstLine: h.lines[0], lastLine: h.lines[1] }, message: `columns ${h.columns[0]}–${h.columns[1]}, lines ${h.lines[0]}–${h.lines[1]} are empty (开天窗): fill them, or declare them as a space` });

@@ -1,5 +1,5 @@
 import type { GridPlace } from '../issue/types.js';
-import { boxLines, type PagePlan } from '../layout/resolve.js';
+import { boxLines, type GridBox, type PagePlan } from '../layout/resolve.js';
 import type { Hole } from './types.js';
 
 /**
@@ -15,13 +15,13 @@ export interface Coverage {
 }
 
 /** A page's coverage before its articles: the masthead and the declared spaces. */
-export function pageCoverage(plan: PagePlan): Coverage {
+export function pageCoverage(plan: PagePlan, masthead: GridBox | undefined): Coverage {
   const g = plan.geometry;
   const covered = Array.from({ length: g.columns }, () => new Array<boolean>(g.lines).fill(false));
   const fill = (c0: number, c1: number, l0: number, l1: number) => {
     for (let c = Math.max(0, c0); c < Math.min(g.columns, c1); c++) for (let l = Math.max(0, l0); l < Math.min(g.lines, l1); l++) covered[c][l] = true;
   };
-  if (plan.page.masthead) fill(0, plan.template.masthead.columns, 0, plan.template.masthead.lines);
+  if (masthead) fill(masthead.c0 - 1, masthead.c1 - 1, masthead.top, masthead.bottom);
   const cover = (place: GridPlace) => {
     const { top, bottom } = boxLines(g, place);
     fill(place.column - 1, place.column - 1 + place.span, top, bottom);

@@ -36,10 +36,14 @@ export function headSizes(plan: IssuePlan, fonts: FontRegistry): Map<Article, He
         continue;
       }
       const sizes = capped(rank, cap);
-      out.set(a, sizes);
-      if (!a.headline || a.briefs) continue;
+      if (!a.headline || a.briefs) {
+        out.set(a, sizes);
+        continue;
+      }
       const width = spanWidth(p.geometry, th.parts[0].spec.span);
       const fits = sizes.headline.find((s) => headlineFits(ctx, a.headline!, t.styles.headline.font, s, width));
+      // The sizes above the one found do not fit: the setter starts from it rather than trying them again.
+      out.set(a, fits === undefined ? sizes : { ...sizes, headline: sizes.headline.filter((s) => s <= fits) });
       cap = Math.min(cap, fits ?? sizes.headline[sizes.headline.length - 1]);
     }
   }

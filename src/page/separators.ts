@@ -1,13 +1,6 @@
+import type { GridBox } from '../layout/resolve.js';
 import { columnX, lineTop, type Geometry } from '../layout/template.js';
 import type { PlacedRule } from './types.js';
-
-/** A box on the grid: lines [top, bottom) and columns [c0, c1), 1-based columns. */
-export interface GridBox {
-  top: number;
-  bottom: number;
-  c0: number;
-  c1: number;
-}
 
 /** A box's share of the page: the box grown to the middle of the gutters and free lines around it, or to the type area's edge. */
 interface Cell {
