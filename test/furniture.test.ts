@@ -148,14 +148,38 @@ test('a subhead takes at most two lines; a longer one is a warning naming it', a
   assert.ok(narrow.composition.findings.some((f) => f.code === 'subhead-too-long' && f.article === 'gala'), 'and is a warning');
 });
 
-// The layouts keep the markers the printed page has (its bullets "-", its briefs "●"): the page's
-// text, markers and all, is what its readers were given.
-test("bullets open with the layout's marker", async () => {
-  const marker = styleOf('broadsheet', 'bullet').marker as string;
+// 要点: each point opens with the layout's marker (the newspaper layouts draw ■, never a hyphen),
+// and copying the page gives the story's own "-" for it, so the text reads back as filed.
+test("bullets open with the layout's marker, and copy as the story's list marker", async () => {
+  const { marker, 'marker-text': markerText } = styleOf('broadsheet', 'bullet') as { marker: string; 'marker-text': string };
+  assert.equal(marker, '■');
   const c = await samples.broadsheet;
   const items = ((articleOf(sample, 'state-council').body as Obj[]).find((b) => b.bullets)!.bullets as string[]).map(plain);
-  const lines = c.read[0].lines;
-  for (const item of items) assert.ok(lines.some((l) => l.text.startsWith(marker) && item.startsWith(l.text.slice(1))), `"${item.slice(0, 12)}…" opens with ${marker}`);
+  const page = c.read[0];
+  for (const item of items) {
+    const l = page.lines.find((l) => l.text.startsWith(markerText) && l.text.length > 5 && item.startsWith(l.text.slice(markerText.length)));
+    assert.ok(l, `"${item.slice(0, 12)}…" copies as ${markerText} and the point`);
+    const first = page.drawn.find((g) => Math.abs(g.y - l.y) < 0.01 && Math.abs(g.x - l.x0) < 0.5);
+    assert.equal(first?.ch, marker, `"${item.slice(0, 12)}…" is drawn opening with ${marker}`);
+  }
+  assert.ok(!page.drawn.some((g, i) => g.ch === '-' && page.drawn[i + 1]?.ch === plain(items[0])[0]), 'no point is drawn with a hyphen');
+});
+
+// 电头 and 署名 kept together: every bold lead-in (新华社北京12月24日电, 王志杰：) and every
+// credit closing a paragraph or a 简报 item (（记者 周松）) of both samples stands whole on one line, wherever its
+// column is narrow.
+test('no lead-in and no closing credit of the samples is broken across lines', async () => {
+  for (const [name, issue] of [['broadsheet', sample], ['front', front]] as const) {
+    const c = await samples[name];
+    const text = c.read.flatMap((p) => p.lines.map((l) => l.text));
+    const kept = issue.pages.flatMap((p) => p.articles).flatMap((a) => [...((a.body as unknown[]) ?? []), ...((a.briefs as unknown[]) ?? [])].flatMap((b) => {
+      const lead = (b as Obj).lead;
+      const para = typeof b === 'string' ? b : ((b as Obj).text as string | undefined) ?? '';
+      return [...(typeof lead === 'string' ? [lead] : []), ...(/（[^（）]{1,30}）$/.exec(para) ?? [])];
+    })).map(plain);
+    assert.ok(kept.some((k) => k.startsWith('新华社')) && kept.some((k) => k.startsWith('（记者')), `${name}: the sample has a dateline and a credit`);
+    for (const k of kept) assert.ok(text.some((l) => l.includes(k)), `${name}: "${k}" stands whole on one line`);
+  }
 });
 
 /** Stroked rules that frame a box: across its top and foot and down both sides, at its full width. */

@@ -59,6 +59,7 @@ test('a valid minimal issue parses to the expected Issue', () => {
         masthead: false,
         pos: at(6, 5),
         spaces: [],
+        teasers: [],
         articles: [
           {
             id: 'gala',

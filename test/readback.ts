@@ -31,6 +31,12 @@ export interface ReadPage {
   paints: string[];
   /** Bounds of every stroked path (rules, frames), line width included, top-down. */
   strokes: [number, number, number, number][];
+  /**
+   * Every glyph as drawn, by the character its font maps it to, with the page-space origin of its
+   * baseline: what the page shows where `lines` give what copying it gives (they differ where a
+   * mark carries ActualText, as a list marker does).
+   */
+  drawn: { ch: string; x: number; y: number }[];
 }
 
 export function readPdf(bytes: Uint8Array): ReadPage[] {
@@ -63,9 +69,18 @@ export function readPdf(bytes: Uint8Array): ReadPage[] {
     const hasTrim = !page.getObject().get('TrimBox').isNull();
     const paints = new Set<string>();
     const strokes: [number, number, number, number][] = [];
+    const drawn: ReadPage['drawn'] = [];
     const paint = (cs: mupdf.ColorSpace, color: number[]) => paints.add([cs.getName(), ...color.map((v) => +v.toFixed(3))].join(' '));
     const device = new mupdf.Device({
-      fillText: (_t, _m, cs, color) => paint(cs, color),
+      fillText: (text, ctm, cs, color) => {
+        text.walk({
+          showGlyph: (_f, trm, _g, unicode) => {
+            const [a, b, c, d, e, f] = ctm;
+            drawn.push({ ch: String.fromCodePoint(unicode), x: a * trm[4] + c * trm[5] + e, y: b * trm[4] + d * trm[5] + f });
+          },
+        });
+        paint(cs, color);
+      },
       strokeText: (_t, _s, _m, cs, color) => paint(cs, color),
       fillPath: (_p, _e, _m, cs, color) => paint(cs, color),
       strokePath: (path, stroke, ctm, cs, color) => {
@@ -77,7 +92,7 @@ export function readPdf(bytes: Uint8Array): ReadPage[] {
     });
     page.run(device, mupdf.Matrix.identity);
     device.close();
-    pages.push({ lines, trimBox: hasTrim ? (page.getBounds('TrimBox') as [number, number, number, number]) : null, paints: [...paints], strokes });
+    pages.push({ lines, trimBox: hasTrim ? (page.getBounds('TrimBox') as [number, number, number, number]) : null, paints: [...paints], strokes, drawn });
   }
   return pages;
 }

@@ -22,6 +22,7 @@ export type IssueErrorCode =
   | 'overlap' // two articles share grid cells, or one reaches into the masthead
   | 'broken-thread' // a continuation on a missing page, out of page order, or left empty
   | 'bad-below' // a place below no article, one not on its page, itself, or in a loop of belows
+  | 'bad-teaser' // a 导读 naming no story, one on its own page, twice, or on a page without a masthead
   | 'bad-story' // a story file that breaks its format: unknown header line, unclosed **, bad JSON
   | 'bad-picture' // a picture file that is missing or cannot be read
   | 'too-large' // beyond one of the limits in src/limits.ts

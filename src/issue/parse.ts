@@ -50,7 +50,7 @@ function semanticErrors(data: unknown, loc: Locator): IssueError[] {
     out.push(new IssueError('invalid-date', loc.value(['date']), `"date" ${JSON.stringify(data.date)} is not a real calendar date; expected YYYY-MM-DD`));
   }
   const articles = rawArticles(data);
-  out.push(...duplicateErrors(data, articles, loc), ...belowErrors(articles, loc));
+  out.push(...duplicateErrors(data, articles, loc), ...belowErrors(articles, loc), ...teaserErrors(data, articles, loc));
   for (const a of articles) out.push(...articleErrors(a, loc));
   return out;
 }
@@ -152,6 +152,30 @@ function belowErrors(articles: RawArticle[], loc: Locator): IssueError[] {
     } else sound.push(b);
   }
   return [...out, ...loopErrors(sound)];
+}
+
+/** 导读 in the masthead's ear: each names a story of the issue that stands on another page, once. */
+function teaserErrors(data: Obj, articles: RawArticle[], loc: Locator): IssueError[] {
+  const pagesOf = partPages(articles);
+  const out: IssueError[] = [];
+  listOf(data.pages).forEach((page, pi) => {
+    if (!isObj(page)) return;
+    const seen = new Set<string>();
+    listOf(page.teasers).forEach((id, ti) => {
+      if (typeof id !== 'string') return;
+      const pos = loc.value(['pages', pi, 'teasers', ti]);
+      const name = id.trim();
+      const pages = pagesOf.get(name);
+      if (page.masthead !== true) out.push(new IssueError('bad-teaser', pos, `page ${String(page.number)} has no masthead for its 导读 to stand in; give the page "masthead: true", or move "teasers" to the front page`));
+      else if (!pages) {
+        const hint = suggest(name, [...pagesOf.keys()]);
+        out.push(new IssueError('bad-teaser', pos, `"teasers" names article "${name}", which the issue does not have${hint ? ` (did you mean "${hint}"?)` : ''}; name a story on another page`));
+      } else if (pages.has(page.number as number)) out.push(new IssueError('bad-teaser', pos, `article "${name}" stands on this page; a 导读 announces a story on another page`));
+      else if (seen.has(name)) out.push(new IssueError('bad-teaser', pos, `article "${name}" is announced twice; name it once`));
+      seen.add(name);
+    });
+  });
+  return out;
 }
 
 /** Every `below` on a chain that comes back to where it started: no box of such a loop has a top to start from. */
@@ -313,6 +337,7 @@ function build(data: Obj, file: string, loc: Locator, problems: IssueError[]): I
       masthead: pg.masthead === true,
       articles: (pg.articles as Obj[]).map((a, ai) => article(a, [...pPath, 'articles', ai], file, loc, problems)),
       spaces: listOf(pg.spaces).map((s, si) => space(s as Obj, loc.value([...pPath, 'spaces', si]))),
+      teasers: listOf(pg.teasers).map((id, ti) => ({ article: t(id), pos: loc.value([...pPath, 'teasers', ti]) })),
       pos: loc.value(pPath),
     };
     const editor = tOpt(pg.editor);
@@ -321,6 +346,14 @@ function build(data: Obj, file: string, loc: Locator, problems: IssueError[]): I
   });
   const issue: Issue = { file, paper: t(data.paper), date: t(data.date), pages };
   if (data.edition !== undefined) issue.edition = data.edition as number;
+  if (data.serial !== undefined) issue.serial = t(data.serial);
+  if (data['postal-code'] !== undefined) issue.postalCode = t(data['postal-code']);
+  // A teaser is its story's headline: one taken from a story file is known only now.
+  const byId = new Map(pages.flatMap((p) => p.articles.map((a) => [a.id, a] as const)));
+  for (const tz of pages.flatMap((p) => p.teasers)) {
+    const a = byId.get(tz.article);
+    if (a && !a.headline?.length) problems.push(new IssueError('bad-teaser', tz.pos, `article "${tz.article}" has no headline for the masthead's 导读 to give; give it one, or announce another story`));
+  }
   return issue;
 }
 

@@ -144,6 +144,7 @@ const ITEM_NOUN: Record<string, string> = {
   bullets: 'bullet',
   headline: 'headline line',
   spaces: 'space',
+  teasers: 'teaser',
   paragraphs: 'paragraph',
 };
 

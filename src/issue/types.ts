@@ -115,6 +115,8 @@ export interface Page {
   masthead: boolean;
   articles: Article[];
   spaces: PageSpace[];
+  /** 导读: stories on other pages announced in the masthead's ear, by their headlines and pages. */
+  teasers: { article: string; pos: SourcePos }[];
   pos: SourcePos;
 }
 
@@ -123,5 +125,7 @@ export interface Issue {
   paper: string;
   date: string; // YYYY-MM-DD
   edition?: number; // 期号
+  serial?: string; // 国内统一连续出版物号, CN 50-0001
+  postalCode?: string; // 邮发代号
   pages: Page[];
 }

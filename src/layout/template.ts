@@ -29,6 +29,12 @@ export interface Style {
   label?: string;
   labelFont?: string;
   marker?: string;
+  /**
+   * What a reader copying the page gets for the marker (the PDF's ActualText) where it is not the
+   * marker itself: the newspaper layouts draw ■ and give back the story's own "-", so copied text
+   * reads as it was filed.
+   */
+  markerText?: string;
   /** 简报, 编者按: set in a box, or between rules above and below, across the article's width. */
   frame?: StyleFrame;
   /** em of the style's size kept clear at either side of its measure: a narrower 编者按, the air inside a box. */
@@ -43,6 +49,8 @@ export interface Style {
 
 export type StyleFrame = 'box' | 'rule';
 const FRAMES: StyleFrame[] = ['box', 'rule'];
+/** A 导读 in the masthead's ear, unless the layout words it otherwise: the story's headline, then its page. */
+const DEFAULT_TEASER = '{headline}（{page}版）';
 
 /** The PDF/X conformance level written: X-1a (PDF 1.3) for plants' legacy RIPs, or X-4 (PDF 1.6). */
 export type PdfxLevel = 'PDF/X-1a' | 'PDF/X-4';
@@ -94,7 +102,13 @@ export interface Template {
   /** Jump-line wording (下转 / 上接) with `{page}` for the other part's page number. */
   jump: { to: string; from: string };
   /** 报头 on a masthead page: the grid lines and the columns (from the left) it takes; 报眼 stories may stand beside it. */
-  masthead: { lines: number; columns: number; ink?: readonly [number, number, number, number] };
+  masthead: {
+    lines: number;
+    columns: number;
+    ink?: readonly [number, number, number, number];
+    /** How a 导读 in the ear reads: {headline} and {page} replaced. */
+    teaser: string;
+  };
   pictures: PictureSettings;
   /** The PDF/X level written for pages of this layout. */
   pdfx: PdfxLevel;
@@ -193,6 +207,11 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     if (!v.includes('{page}')) fail(['jump', key], 'must contain {page} where the page number goes');
     return v;
   };
+  const teaserText = () => {
+    const v = str(['masthead', 'teaser'], true) ?? DEFAULT_TEASER;
+    if (!v.includes('{headline}') || !v.includes('{page}')) fail(['masthead', 'teaser'], 'must contain {headline} and {page} where the story\'s headline and page go');
+    return v;
+  };
   // The plant's profile is a path from the template's folder, or the built-in one.
   const profileOf = (v: string) => {
     if (v === 'cmyk') return v;
@@ -259,6 +278,7 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
       label: str(['styles', s, 'label'], true),
       labelFont: str(['styles', s, 'label-font'], true),
       marker: str(['styles', s, 'marker'], true),
+      markerText: str(['styles', s, 'marker-text'], true),
       frame,
       inset: typeof inset === 'number' ? inset : 0,
       latin: spacing('han-latin'),
@@ -284,7 +304,7 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     rules: { article: num(['rules', 'article']), folio: num(['rules', 'folio']) },
     jump: { to: jumpText('to'), from: jumpText('from') },
     pdfx: pdfxOf(['print', 'pdfx']),
-    masthead: { lines: num(['masthead', 'lines']), columns: doc.getIn(['masthead', 'columns']) === undefined ? num(['grid', 'columns']) : num(['masthead', 'columns']), ink: inkOf(['masthead', 'ink']) },
+    masthead: { lines: num(['masthead', 'lines']), columns: doc.getIn(['masthead', 'columns']) === undefined ? num(['grid', 'columns']) : num(['masthead', 'columns']), ink: inkOf(['masthead', 'ink']), teaser: teaserText() },
     pictures: {
       ppi: num(['pictures', 'ppi']),
       minPpi: num(['pictures', 'min-ppi']),

@@ -82,7 +82,7 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
   // How far down each part holds something: what an auto part's depth comes to.
   const reach = frames.map(() => 1);
   const put = (k: number, row: Row, x: number, line: number, counted = true) => {
-    for (const rg of row.glyphs) out[k].glyphs.push({ ch: rg.ch, face: rg.face, size: rg.size, x: x + rg.x, y: line * pitch + rg.dy, fullWidth: rg.fullWidth, halfWidth: rg.halfWidth });
+    for (const rg of row.glyphs) out[k].glyphs.push({ ch: rg.ch, face: rg.face, size: rg.size, x: x + rg.x, y: line * pitch + rg.dy, fullWidth: rg.fullWidth, halfWidth: rg.halfWidth, actualText: rg.actualText });
     if (counted) charactersSet += row.chars;
   };
   const reaches = (k: number, l1: number) => {
@@ -454,7 +454,11 @@ function blockRows(ctx: SetContext, b: BodyBlock, measure: number, body: Style):
       const parts = [lead, { text: b.text, font: body.font }];
       // 凸排: the lead-in hangs at the column edge and the rest of the paragraph aligns after it.
       const hang = b.hang ? [...lead.text].reduce((w, ch) => w + ctx.fonts.advance(ctx.fonts.faceOf(st.lead.font), ch.codePointAt(0)!), 0) : 0;
-      return bodyRows(ctx, setLines(ctx, parts, { measure, size: body.size, indent: b.hang ? 0 : body.indent, hang: Math.ceil(hang), align: 'justify', style: 'body' }), body.size);
+      // A 电头 that the first line's indent would break, but the whole measure holds, opens its paragraph flush.
+      const room = measure / body.size;
+      const leadWidth = setNatural(ctx, b.lead, st.lead.font, body.size, 'lead').width;
+      const indent = b.hang || (leadWidth > room - body.indent + 1e-9 && leadWidth <= room + 1e-9) ? 0 : body.indent;
+      return bodyRows(ctx, setLines(ctx, parts, { measure, size: body.size, indent, hang: Math.ceil(hang), align: 'justify', style: 'body' }), body.size);
     }
     case 'subhead': {
       const s = st.section;
@@ -468,7 +472,9 @@ function blockRows(ctx: SetContext, b: BodyBlock, measure: number, body: Style):
         const itemRows = bodyRows(ctx, lines, s.size);
         if (s.marker && itemRows.length) {
           const marker = setNatural(ctx, s.marker, s.font, s.size);
-          itemRows[0].glyphs.unshift(...bodyRows(ctx, [marker], s.size)[0].glyphs);
+          const drawn = bodyRows(ctx, [marker], s.size)[0].glyphs;
+          if (s.markerText !== undefined) for (const g of drawn) g.actualText = s.markerText;
+          itemRows[0].glyphs.unshift(...drawn);
           itemRows[0].chars += marker.glyphs.length;
         }
         rows.push(...itemRows);

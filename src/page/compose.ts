@@ -1,13 +1,13 @@
 import type { FontRegistry, MissingGlyph } from '../fonts/registry.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
-import type { GridPlace, Issue } from '../issue/types.js';
+import type { GridPlace, Issue, Page } from '../issue/types.js';
 import { boxLines, checkBox, mastheadBox, type GridBox, type IssuePlan, type PagePlan, type PlacedBox, type Thread } from '../layout/resolve.js';
 import { columnX, lineTop, spanWidth } from '../layout/template.js';
 import { setArticle, type ArticleSetting, type PartFrame } from './article.js';
 import { pageCoverage, findHoles } from './coverage.js';
 import { composeFolio } from './folio.js';
 import { headSizes } from './ranks.js';
-import { composeMasthead } from './masthead.js';
+import { composeMasthead, type Teaser } from './masthead.js';
 import { setContext, type Found } from './rows.js';
 import { separators } from './separators.js';
 import type { ArticleReport, ComposedPage, Composition, Finding, PartReport } from './types.js';
@@ -15,6 +15,15 @@ import type { ArticleReport, ComposedPage, Composition, Finding, PartReport } fr
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 const codePoints = (list: MissingGlyph[]) =>
   [...new Set(list.map((m) => m.ch))].map((c) => `${c} U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(', ');
+
+/** The 导读 of a masthead page: each announced story's headline on one line, and the page it opens on. */
+function teasersOf(issue: Issue, page: Page): Teaser[] {
+  const articles = new Map(issue.pages.flatMap((p) => p.articles.map((a) => [a.id, { a, page: p.number }] as const)));
+  return page.teasers.flatMap((t) => {
+    const found = articles.get(t.article);
+    return found?.a.headline ? [{ headline: found.a.headline.join(''), page: found.page }] : [];
+  });
+}
 
 /** What a setting found, as the desk hears it. */
 function foundFindings(found: Found, page: number, article?: string): Finding[] {
@@ -41,8 +50,11 @@ export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry)
   const pages = new Map<number, ComposedPage>();
   for (const p of plan.pages) {
     const ctx = setContext(fonts, p.template, p.geometry.pitch);
-    const head = p.page.masthead ? composeMasthead(ctx, p.geometry, issue, p.page) : composeFolio(ctx, p.geometry, issue, p.page);
+    const head = p.page.masthead ? composeMasthead(ctx, p.geometry, issue, p.page, teasersOf(issue, p.page)) : { ...composeFolio(ctx, p.geometry, issue, p.page), overset: [] };
     findings.push(...foundFindings(ctx.found, p.page.number));
+    for (const o of head.overset) {
+      findings.push({ code: 'overset', blocking: true, page: p.page.number, figures: { width: o.width, room: o.room }, message: `the masthead's "${o.text}" is ${o.width.toFixed(1)} pt wide, and its ear beside the paper's name holds ${o.room.toFixed(1)} pt: left out; shorten it, or give the masthead more columns` });
+    }
     const g = p.geometry;
     const spaces = p.page.spaces.map((s) => {
       const { top, bottom } = boxLines(g, s.place);

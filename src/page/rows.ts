@@ -17,6 +17,7 @@ export interface RowGlyph {
   dy: number;
   fullWidth: boolean;
   halfWidth?: boolean;
+  actualText?: string;
 }
 
 /**

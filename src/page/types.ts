@@ -16,6 +16,8 @@ export interface PlacedGlyph {
   halfWidth?: boolean;
   /** A colour other than process black: the masthead's red. */
   ink?: Ink;
+  /** The text this glyph stands for when copied from the page, where that is not `ch` (a list marker). */
+  actualText?: string;
 }
 
 export interface PlacedRule {

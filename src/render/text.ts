@@ -14,6 +14,13 @@ type Doc = PDFKit.PDFDocument & {
 
 const num = (n: number) => (Math.round(n * 1000) / 1000).toString();
 
+/** A PDF text string in UTF-16BE with its byte-order mark, as hex: safe for any character. */
+function utf16Hex(text: string): string {
+  let hex = 'FEFF';
+  for (let i = 0; i < text.length; i++) hex += text.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0');
+  return `<${hex}>`;
+}
+
 /**
  * Draws glyphs where the page stage placed them, one text object per run of glyphs that share a
  * face, a size and a baseline, each glyph moved to its place by a TJ adjustment. pdfkit's own
@@ -27,7 +34,7 @@ export function drawGlyphs(pdf: PDFKit.PDFDocument, glyphs: readonly PlacedGlyph
   while (i < glyphs.length) {
     const first = glyphs[i];
     let j = i + 1;
-    while (j < glyphs.length && glyphs[j].face === first.face && glyphs[j].size === first.size && glyphs[j].y === first.y && glyphs[j].fullWidth === first.fullWidth && glyphs[j].halfWidth === first.halfWidth && glyphs[j].ink === first.ink) j++;
+    while (j < glyphs.length && glyphs[j].face === first.face && glyphs[j].size === first.size && glyphs[j].y === first.y && glyphs[j].fullWidth === first.fullWidth && glyphs[j].halfWidth === first.halfWidth && glyphs[j].ink === first.ink && glyphs[j].actualText === first.actualText) j++;
     setState(first);
     doc.font(first.face);
     const font = doc._font;
@@ -51,7 +58,8 @@ export function drawGlyphs(pdf: PDFKit.PDFDocument, glyphs: readonly PlacedGlyph
         if (Math.abs(gap) > 1e-4) parts.push(num(-gap / scale));
       }
     }
-    doc.addContent(`q 1 0 0 -1 0 ${num(height)} cm BT /${font.id} ${num(first.size)} Tf 1 0 0 1 ${num(first.x)} ${num(height - first.y)} Tm [${parts.join(' ')}] TJ ET Q`);
+    const text = `q 1 0 0 -1 0 ${num(height)} cm BT /${font.id} ${num(first.size)} Tf 1 0 0 1 ${num(first.x)} ${num(height - first.y)} Tm [${parts.join(' ')}] TJ ET Q`;
+    doc.addContent(first.actualText === undefined ? text : `/Span <</ActualText ${utf16Hex(first.actualText)}>> BDC ${text} EMC`);
     i = j;
   }
 }

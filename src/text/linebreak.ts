@@ -50,8 +50,10 @@ const LOOSE = 1e5;
 /** A last line of one character (孤字), and of two. */
 const LONE_ONE = 1e4;
 const LONE_TWO = 1e3;
-/** Breaking inside a lead-in or a credit: only when it is longer than the line. */
+/** Breaking inside a lead-in or a credit: only when it is longer than the line; away from its seam, only when no seam fits. */
 const KEPT = 1e6;
+const KEPT_INSIDE = 1e7;
+const keptCost = (b: Break) => (b === Break.Kept ? KEPT : b === Break.KeptInside ? KEPT_INSIDE : 0);
 /** A cut where no permitted break fits at all. */
 const FORCED = 1e8;
 
@@ -139,7 +141,7 @@ export function breakTotalFit(u: Units, lengths: ArrayLike<number>, loose: numbe
           else {
             fitted = true;
             let d = lineCost(w, sh + back, gaps, m, e === n, loose);
-            if (brk === Break.Kept) d += KEPT;
+            d += keptCost(brk);
             if (e === n) {
               if (s > start && count === 1) d += LONE_ONE;
               else if (s > start && count === 2) d += LONE_TWO;
@@ -166,7 +168,7 @@ export function breakTotalFit(u: Units, lengths: ArrayLike<number>, loose: numbe
           if (i > s) g += u.stretchBefore[i];
         }
         w += u.pairBlank[looseEnd - 1];
-        const d = lineCost(w, give0, g, m, false, loose) + (u.breakBefore[looseEnd] === Break.Kept ? KEPT : 0);
+        const d = lineCost(w, give0, g, m, false, loose) + keptCost(u.breakBefore[looseEnd]);
         relax(skipSpaces(u, looseEnd), next, classes, here + d, state, 0);
         continue;
       }

@@ -9,6 +9,8 @@ export const enum Break {
   Yes = 1,
   /** Inside a kept run (a lead-in, a credit): only where the run is longer than the line. */
   Kept = 2,
+  /** Inside a kept run away from its seam (a dateline's 日 / 电): only where no seam will do. */
+  KeptInside = 3,
 }
 
 /**
@@ -210,11 +212,17 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
   for (let i = 1; i < n; i++) {
     const together = kept[i] !== 0 && kept[i] === kept[i - 1];
     const may = mayBreakBetween(u, i - 1, i, spec, glue);
-    u.breakBefore[i] = !may ? Break.No : together ? Break.Kept : Break.Yes;
+    u.breakBefore[i] = !may ? Break.No : !together ? Break.Yes : keptSeam(cls[i - 1], cls[i]) ? Break.Kept : Break.KeptInside;
     u.stretchBefore[i] = mayStretchBetween(cls[i - 1], cls[i]) ? 1 : 0;
   }
   return u;
 }
+
+/**
+ * Where a kept run too long for its line parts least badly: a dateline before its date
+ * (新华社北京 / 12月24日电) or before its bracket (…电 / （记者 X）); never inside the date, nor before the 电 that ends it.
+ */
+const keptSeam = (a: CharClass, b: CharClass) => (a === CharClass.Han && b === CharClass.Digit) || b === CharClass.OpeningBracket;
 
 const isFullStop = (ch: string) => ch === '。' || ch === '？' || ch === '！' || ch === '．';
 
