@@ -5,6 +5,7 @@ import { boxLines, checkBox, mastheadBox, type GridBox, type IssuePlan, type Pag
 import { columnX, lineTop, spanWidth } from '../layout/template.js';
 import { setArticle, type ArticleSetting, type PartFrame } from './article.js';
 import { pageCoverage, findHoles } from './coverage.js';
+import { unfitFinding } from './fit.js';
 import { composeFolio } from './folio.js';
 import { headSizes } from './ranks.js';
 import { composeMasthead, type Teaser } from './masthead.js';
@@ -50,11 +51,9 @@ export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry)
   const pages = new Map<number, ComposedPage>();
   for (const p of plan.pages) {
     const ctx = setContext(fonts, p.template, p.geometry.pitch);
-    const head = p.page.masthead ? composeMasthead(ctx, p.geometry, issue, p.page, teasersOf(issue, p.page)) : { ...composeFolio(ctx, p.geometry, issue, p.page), overset: [] };
+    const head = p.page.masthead ? composeMasthead(ctx, p.geometry, issue, p.page, teasersOf(issue, p.page)) : composeFolio(ctx, p.geometry, issue, p.page);
     findings.push(...foundFindings(ctx.found, p.page.number));
-    for (const o of head.overset) {
-      findings.push({ code: 'overset', blocking: true, page: p.page.number, figures: { width: o.width, room: o.room }, message: `the masthead's "${o.text}" is ${o.width.toFixed(1)} pt wide, and its ear beside the paper's name holds ${o.room.toFixed(1)} pt: left out; shorten it, or give the masthead more columns` });
-    }
+    findings.push(...head.overset.map((u) => unfitFinding(u, p.page.number)));
     const g = p.geometry;
     const spaces = p.page.spaces.map((s) => {
       const { top, bottom } = boxLines(g, s.place);
