@@ -119,6 +119,8 @@ function checkParagraph({ text, measure, firstIndent, hangIndent }: Params, excu
   // As src/page/rows.ts setLines does it: runs by face, then the paragraph.
   const missing: MissingGlyph[] = [];
   const runs = fonts.runs(text, 'song', missing);
+  // The setter normalises a letter and its combining marks (NFC) before it looks them up.
+  text = text.normalize('NFC');
   const set: SetParagraph = composeParagraph({ runs, measure, firstIndent, hangIndent, align: 'justify', kinsoku: template.kinsoku, numeralUnits: template.numeralUnits }, fonts);
 
   // Every character is set or reported missing, once, in order.
