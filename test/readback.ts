@@ -36,7 +36,7 @@ export interface ReadPage {
    * baseline: what the page shows where `lines` give what copying it gives (they differ where a
    * mark carries ActualText, as a list marker does).
    */
-  drawn: { ch: string; x: number; y: number }[];
+  drawn: { ch: string; x: number; y: number; glyph: number }[];
 }
 
 export function readPdf(bytes: Uint8Array): ReadPage[] {
@@ -74,9 +74,9 @@ export function readPdf(bytes: Uint8Array): ReadPage[] {
     const device = new mupdf.Device({
       fillText: (text, ctm, cs, color) => {
         text.walk({
-          showGlyph: (_f, trm, _g, unicode) => {
+          showGlyph: (_f, trm, glyph, unicode) => {
             const [a, b, c, d, e, f] = ctm;
-            drawn.push({ ch: String.fromCodePoint(unicode), x: a * trm[4] + c * trm[5] + e, y: b * trm[4] + d * trm[5] + f });
+            drawn.push({ ch: String.fromCodePoint(unicode), x: a * trm[4] + c * trm[5] + e, y: b * trm[4] + d * trm[5] + f, glyph });
           },
         });
         paint(cs, color);
