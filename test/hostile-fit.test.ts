@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { composeFile, fontRegistry } from '../src/pipeline/compose.js';
 import type { Composition } from '../src/page/types.js';
 import { issueYaml, reserveFree, type FixtureArticle } from './fixture.js';
-import { readPdf, type ReadPage } from './readback.js';
+import { assertDrawnClean, readPdf, type ReadPage } from './readback.js';
 import { ROOT, runCompose } from './spawn.js';
 
 const SAMPLE = join(ROOT, 'issues', 'cqrb-2024-12-25.yaml');
@@ -55,28 +55,6 @@ const whole = (extra: Partial<FixtureArticle> = {}): FixtureArticle => ({ id: 's
 /** The line (1-based) of the first line of `text` that starts with `start`. */
 const lineOf = (text: string, start: string) => text.split('\n').findIndex((l) => l.startsWith(start)) + 1;
 
-/** Every drawn glyph inside the trim, and no two set on one baseline over each other. */
-function assertClean(read: ReadPage[]): void {
-  for (const [i, p] of read.entries()) {
-    const [x0, y0, x1, y1] = p.trimBox!;
-    for (const l of p.lines) for (const ch of l.chars) assert.ok(ch.x0 >= x0 - 0.01 && ch.x1 <= x1 + 0.01 && ch.y >= y0 && ch.y <= y1, `page ${i + 1}: ${ch.ch} at ${ch.x0.toFixed(1)}–${ch.x1.toFixed(1)}, ${ch.y.toFixed(1)} is off the trim`);
-    const chars = p.lines.flatMap((l) => l.chars).filter((c) => c.x1 - c.x0 > 0.5);
-    const byBaseline = new Map<string, typeof chars>();
-    for (const c of chars) {
-      const key = c.y.toFixed(1);
-      byBaseline.set(key, [...(byBaseline.get(key) ?? []), c]);
-    }
-    for (const row of byBaseline.values()) {
-      row.sort((a, b) => a.x0 - b.x0);
-      for (let k = 1; k < row.length; k++) {
-        const over = row[k - 1]!.x1 - row[k]!.x0;
-        // Squeezed marks may share half an em with their neighbour; whole glyphs never.
-        assert.ok(over < 0.55 * Math.min(row[k]!.size, row[k - 1]!.size), `page ${i + 1}: ${row[k - 1]!.ch} and ${row[k]!.ch} drawn over each other at ${row[k]!.y.toFixed(1)}`);
-      }
-    }
-  }
-}
-
 /** The fixture's page made a front page, what the masthead leaves free declared reserved. */
 const onMasthead = (text: string) => reserveFree(text.replace('    layout: tabloid\n', '    layout: tabloid\n    masthead: true\n'));
 
@@ -92,7 +70,7 @@ test('a paper name wider than the masthead is a blocking overset at its page, an
   assert.deepEqual(f.pos, { file, line: lineOf(text, '  - number: 2'), column: 5 });
   assert.match(f.message, /needs [\d.]+ pt, and its room holds [\d.]+ pt/);
   assert.ok(!read[0]!.lines.some((l) => l.text.includes(name.slice(0, 4))), 'the name is not drawn');
-  assertClean(read);
+  assertDrawnClean(read);
 });
 
 test('a folio page name and editor too long for the folio: each a blocking overset, the rest of the folio clear of them', async () => {
@@ -103,7 +81,7 @@ test('a folio page name and editor too long for the folio: each a blocking overs
   const folio = read[0]!.lines.filter((l) => l.y < c.pages[0]!.geometry.typeTop);
   assert.ok(folio.some((l) => l.text.includes('重庆日报')), 'the paper name still stands in the folio');
   assert.ok(!folio.some((l) => l.text.includes(long(0).slice(0, 4))), 'the page name is not drawn');
-  assertClean(read);
+  assertDrawnClean(read);
   const cli = await runCompose([join(TMP, `case-${n}`, 'issue.yaml'), '-o', join(TMP, `case-${n}`, 'cli'), '-q']);
   assert.equal(cli.code, 1, cli.stderr);
   assert.match(cli.stderr, /error: overset \(page 2\): the folio's page name/);
@@ -138,7 +116,7 @@ test('a caption longer than its picture slot is a blocking overset at the pictur
   assert.ok(f?.blocking, JSON.stringify(c.findings.map((x) => x.message)));
   assert.equal(f.pos?.line, lineOf(text, '          - place: {column: 1, span: 2'));
   assert.match(f.message, /needs \d+ lines, and its room holds 3 lines/);
-  assertClean(read);
+  assertDrawnClean(read);
 });
 
 test('a hanging lead-in wider than half its column runs in, and no character of the paragraph leaves the column', async () => {
@@ -153,7 +131,7 @@ test('a hanging lead-in wider than half its column runs in, and no character of 
   for (const l of inColumn) assert.ok(l.x1 <= box.x + box.width + 0.5 * l.size, `"${l.text}" leaves the column at ${l.x1.toFixed(1)} (the column ends at ${(box.x + box.width).toFixed(1)})`);
   const lines = inColumn.filter((l) => l.x0 < box.x + box.width);
   assert.ok(lines.every((l) => [...l.text].length > 2), `lines of one or two characters: ${lines.map((l) => l.text).join(' / ')}`);
-  assertClean(read);
+  assertDrawnClean(read);
 });
 
 /** A private-use character: no font of the paper has one. */
