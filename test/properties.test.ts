@@ -22,6 +22,7 @@ import { packageRoot } from '../src/paths.js';
 import { composeParagraph } from '../src/text/paragraph.js';
 import type { SetParagraph } from '../src/text/types.js';
 import { issueYaml } from './fixture.js';
+import { assertDrawnClean, readPdf } from './readback.js';
 
 const SEED = 20241225;
 const ROOT = packageRoot();
@@ -119,6 +120,8 @@ function checkParagraph({ text, measure, firstIndent, hangIndent }: Params, excu
   // As src/page/rows.ts setLines does it: runs by face, then the paragraph.
   const missing: MissingGlyph[] = [];
   const runs = fonts.runs(text, 'song', missing);
+  // The setter normalises a letter and its combining marks (NFC) before it looks them up.
+  text = text.normalize('NFC');
   const set: SetParagraph = composeParagraph({ runs, measure, firstIndent, hangIndent, align: 'justify', kinsoku: template.kinsoku, numeralUnits: template.numeralUnits }, fonts);
 
   // Every character is set or reported missing, once, in order.
@@ -314,6 +317,53 @@ if (!isMainThread && (workerData as Partial<WorkerJob> | null)?.banmianProperty 
           rmSync(dir, { recursive: true, force: true });
         }),
         { seed: SEED, numRuns: 20 },
+      );
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+  test('page furniture of any length: in every text field, characters set + overset = characters given, and nothing is drawn off the trim or over another glyph', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'banmian-furniture-'));
+    process.env.BANMIAN_CACHE = join(tmp, 'cache');
+    try {
+      const han = realSlice(60).map((s) => s.replace(/[\s"\\]/gu, '')).filter((s) => s.length > 0);
+      const fields = fc.record({ paper: han, name: han, editor: han, kicker: han, headline: han, subhead: han, caption: realSlice(200).map((s) => s.replace(/[\s"\\]/gu, '')).filter((s) => s.length > 0), credit: han, cell: han, brief: han });
+      const settable = (t: string) => [...t].filter((c) => !/\s/u.test(c)).length;
+      // The layout's marker opens every 简报 item: set as the item's own character.
+      const layouts = join(ROOT, 'layouts');
+      const marker = loadTemplate(layouts, 'tabloid', loadHao(layouts)).styles.brief.marker ?? '';
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(fields, fc.integer({ min: 1, max: 3 }), fc.integer({ min: 2, max: 12 }), async (f, span, pictureLines) => {
+          const dir = join(tmp, `run-${++n}`);
+          mkdirSync(dir);
+          const file = join(dir, 'issue.yaml');
+          const q = JSON.stringify;
+          const text = issueYaml('tabloid', [
+            { id: 'story', place: `{column: 1, span: ${span}, line: 1, lines: bottom}`, headline: f.headline, body: [PARAGRAPHS[0]!], extra: [`        kicker: ${q(f.kicker)}`, `        subhead: ${q(f.subhead)}`, '        table:', `          - [${q(f.cell)}, ${q(f.name)}]`, '        pictures:', `          - place: {column: 1, span: 1, line: 1, lines: ${pictureLines}}`, `            caption: ${q(f.caption)}`, `            credit: ${q(f.credit)}`] },
+            { id: 'briefs', place: `{column: ${span + 1}, span: ${6 - span}, line: 1, lines: bottom}`, headline: f.kicker, body: [], extra: ['        briefs:', `          - ${q(f.brief)}`] },
+          ])
+            .replace('paper: 重庆日报', `paper: ${q(f.paper)}`)
+            .replace('    name: 要闻\n', `    name: ${q(f.name)}\n    editor: ${q(f.editor)}\n`);
+          writeFileSync(file, text);
+          const { pdf, composition: c } = await composeFile(file, join(dir, 'out'));
+          const read = readPdf(readFileSync(pdf));
+          const story = c.articles.find((a) => a.id === 'story')!;
+          const storyGiven = [f.kicker, f.headline, f.subhead, f.cell, f.name, f.caption, f.credit, PARAGRAPHS[0]!].reduce((k, t) => k + settable(t), 0);
+          assert.equal(story.charactersSet + story.oversetCharacters, storyGiven, `story: ${story.charactersSet} set + ${story.oversetCharacters} overset`);
+          const briefs = c.articles.find((a) => a.id === 'briefs')!;
+          assert.equal(briefs.charactersSet + briefs.oversetCharacters, settable(f.kicker) + settable(marker + f.brief), `briefs: ${briefs.charactersSet} set + ${briefs.oversetCharacters} overset`);
+          // The folio's texts: each stands whole above the type area, or is reported left out with its count.
+          const folio = read[0]!.lines.filter((l) => l.y < c.pages[0]!.geometry.typeTop).map((l) => l.text).join('');
+          for (const [what, t] of [['paper name', f.paper], ['page name', f.name], ['editor', f.editor]] as const) {
+            const left = c.findings.find((x) => x.code === 'overset' && x.message.startsWith(`the folio's ${what} `));
+            if (left) assert.equal(left.figures!.characters, settable(t), `the folio's ${what}: the overset counts ${left.figures!.characters}`);
+            else assert.ok(folio.includes(t), `the folio's ${what} "${t}" is neither set nor reported: ${folio}`);
+          }
+          assertDrawnClean(read);
+          rmSync(dir, { recursive: true, force: true });
+        }),
+        { seed: SEED, numRuns: 8, includeErrorInReport: true },
       );
     } finally {
       rmSync(tmp, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 // Reads a composed PDF back the way a reader (or a prepress checker) sees it: text, positions and
 // paints from the PDF alone, so the tests do not take the engine's word for where things went.
+import assert from 'node:assert/strict';
 import * as mupdf from 'mupdf';
 
 export interface ReadChar {
@@ -36,7 +37,7 @@ export interface ReadPage {
    * baseline: what the page shows where `lines` give what copying it gives (they differ where a
    * mark carries ActualText, as a list marker does).
    */
-  drawn: { ch: string; x: number; y: number }[];
+  drawn: { ch: string; x: number; y: number; glyph: number }[];
 }
 
 export function readPdf(bytes: Uint8Array): ReadPage[] {
@@ -74,9 +75,9 @@ export function readPdf(bytes: Uint8Array): ReadPage[] {
     const device = new mupdf.Device({
       fillText: (text, ctm, cs, color) => {
         text.walk({
-          showGlyph: (_f, trm, _g, unicode) => {
+          showGlyph: (_f, trm, glyph, unicode) => {
             const [a, b, c, d, e, f] = ctm;
-            drawn.push({ ch: String.fromCodePoint(unicode), x: a * trm[4] + c * trm[5] + e, y: b * trm[4] + d * trm[5] + f });
+            drawn.push({ ch: String.fromCodePoint(unicode), x: a * trm[4] + c * trm[5] + e, y: b * trm[4] + d * trm[5] + f, glyph });
           },
         });
         paint(cs, color);
@@ -106,4 +107,26 @@ function line(chars: ReadChar[]): ReadLine {
     size: chars[0]!.size,
     chars,
   };
+}
+
+/** Every drawn glyph inside the trim, and no two set on one baseline over each other. */
+export function assertDrawnClean(read: ReadPage[]): void {
+  for (const [i, p] of read.entries()) {
+    const [x0, y0, x1, y1] = p.trimBox!;
+    for (const l of p.lines) for (const ch of l.chars) assert.ok(ch.x0 >= x0 - 0.01 && ch.x1 <= x1 + 0.01 && ch.y >= y0 && ch.y <= y1, `page ${i + 1}: ${ch.ch} at ${ch.x0.toFixed(1)}–${ch.x1.toFixed(1)}, ${ch.y.toFixed(1)} is off the trim`);
+    const chars = p.lines.flatMap((l) => l.chars).filter((c) => c.x1 - c.x0 > 0.5);
+    const byBaseline = new Map<string, typeof chars>();
+    for (const c of chars) {
+      const key = c.y.toFixed(1);
+      byBaseline.set(key, [...(byBaseline.get(key) ?? []), c]);
+    }
+    for (const row of byBaseline.values()) {
+      row.sort((a, b) => a.x0 - b.x0);
+      for (let k = 1; k < row.length; k++) {
+        const over = row[k - 1]!.x1 - row[k]!.x0;
+        // Squeezed marks may share half an em with their neighbour; whole glyphs never.
+        assert.ok(over < 0.55 * Math.min(row[k]!.size, row[k - 1]!.size), `page ${i + 1}: ${row[k - 1]!.ch} and ${row[k]!.ch} drawn over each other at ${row[k]!.y.toFixed(1)}`);
+      }
+    }
+  }
 }

@@ -150,32 +150,71 @@ export class FontRegistry implements Metrics {
 
   /**
    * Splits text into runs by the face that has each character: the role's own face first, then the
-   * fallback chain. Every character the role's font lacks is listed; those no face has are left out.
+   * fallback chain. A character goes with the combining marks typed after it, normalised (NFC), and
+   * takes the first face that has all of them, so a mark is never drawn from a face that lacks it.
+   * Every character the role's font lacks is listed; those no face has are left out.
    */
   runs(text: string, role: string, missing: MissingGlyph[]): TextRun[] {
     const own = this.faceOf(role);
     const runs: TextRun[] = [];
     let cur = '';
     let curFace = own;
-    for (const ch of text) {
-      const cp = ch.codePointAt(0)!;
-      let face = own;
-      if (FULL_WIDTH_QUOTES.has(cp) && this.advance(own, cp) < 0.99) {
-        face = this.fallback.find((r) => this.advance(r, cp) > 0.99) ?? own;
-      } else if (cp > 0x20 && !(cp >= 0x7f && cp < 0xa0) && !this.face(own).font.hasGlyphForCodePoint(cp)) {
-        const alt = this.fallback.find((r) => this.face(r).font.hasGlyphForCodePoint(cp));
-        missing.push({ ch, role, face: alt });
-        if (!alt) continue;
-        face = alt;
-      }
+    for (const cluster of clustersOf(text)) {
+      const { face, set } = this.faceForCluster(cluster, own, role, missing);
+      if (!set) continue;
       if (face !== curFace && cur) {
         runs.push({ text: cur, face: curFace });
         cur = '';
       }
       curFace = face;
-      cur += ch;
+      cur += set;
     }
     if (cur) runs.push({ text: cur, face: curFace });
     return runs;
   }
+
+  private has(face: string, ch: string): boolean {
+    return this.face(face).font.hasGlyphForCodePoint(ch.codePointAt(0)!);
+  }
+
+  /** The face a character and its marks are set from, and what of them is set (empty: none is). */
+  private faceForCluster(cluster: string, own: string, role: string, missing: MissingGlyph[]): { face: string; set: string } {
+    const [base, ...marks] = [...cluster];
+    const cp = base.codePointAt(0)!;
+    if (!marks.length && FULL_WIDTH_QUOTES.has(cp) && this.advance(own, cp) < 0.99) {
+      return { face: this.fallback.find((r) => this.advance(r, cp) > 0.99) ?? own, set: base };
+    }
+    // Controls and spaces are the text stage's to fold; a lone mark after one has no base to sit on.
+    const needed = cp > 0x20 && !(cp >= 0x7f && cp < 0xa0) ? [base, ...marks] : marks;
+    const hasAll = (face: string) => needed.every((ch) => this.has(face, ch));
+    const face = hasAll(own) ? own : (this.fallback.find(hasAll) ?? (needed[0] === base ? (this.fallback.find((r) => this.has(r, base)) ?? own) : own));
+    let set = '';
+    for (const ch of cluster) {
+      const lacks = needed.includes(ch) && !this.has(own, ch);
+      const drawn = !needed.includes(ch) || this.has(face, ch);
+      if (lacks) missing.push({ ch, role, face: drawn ? face : undefined });
+      if (drawn) set += ch;
+    }
+    return { face, set };
+  }
+}
+
+const COMBINING = /^\p{M}$/u;
+const isControlOrSpace = (ch: string) => {
+  const cp = ch.codePointAt(0)!;
+  return cp <= 0x20 || (cp >= 0x7f && cp < 0xa0) || /^\s$/u.test(ch);
+};
+
+/**
+ * The text's characters, each with the combining marks typed after it, as the page shows them: a
+ * letter with its marks is normalised (NFC), so a mark a face has precomposed is found as one.
+ */
+export function clustersOf(text: string): string[] {
+  const out: string[] = [];
+  for (const ch of text) {
+    const prev = out[out.length - 1];
+    if (prev !== undefined && COMBINING.test(ch) && !isControlOrSpace(prev)) out[out.length - 1] = prev + ch;
+    else out.push(ch);
+  }
+  return out.map((c) => (c.length > 1 && c.length > String.fromCodePoint(c.codePointAt(0)!).length ? c.normalize('NFC') : c));
 }

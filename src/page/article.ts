@@ -1,4 +1,4 @@
-import type { Article, BodyBlock, PictureSlot } from '../issue/types.js';
+import type { Article, BodyBlock, PictureSlot, Table } from '../issue/types.js';
 import { spanWidth, type Geometry, type Style, type StyleFrame, type Template } from '../layout/template.js';
 import { balanceRows } from './flow.js';
 import { fitHeadline, headlineGroup, PADDING, subheadRow, type HeadSizes } from './headline.js';
@@ -6,6 +6,7 @@ import { bodyRegions, columnsOfMeasure, textColumns, type Keepout, type Region, 
 import { blockRow, bodyRows, setDisplay, setLines, setNatural, type Found, type Row, type SetContext, type TextPart } from './rows.js';
 import type { SetLine } from '../text/types.js';
 import type { PlacedFrame, PlacedGlyph, PlacedRule } from './types.js';
+import { settable, unfit, type Unfit } from './fit.js';
 
 /** One box of an article's thread as the setter sees it: its size, never its place on the page. */
 export interface PartFrame {
@@ -55,6 +56,8 @@ export interface ArticleSetting {
   emptyParts: number[];
   /** The headline's size, pt, when it has one. */
   headlineSize?: number;
+  /** Texts across the box or in a slot (table, caption, jump line) their room cannot hold: left out. */
+  unfit: Unfit[];
   found: Found;
 }
 
@@ -100,10 +103,14 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
   const head = headlineGroup(ctx, a, width, sizes);
   const across: AcrossItem[] = head.rows.map((row) => ({ row, lines: row.lines }));
   if (a.note?.length) across.push(...noteItems(ctx, a.note, width));
+  const unfits: Unfit[] = [];
   if (a.table) {
-    across.push({ lines: 1, rule: true });
-    for (const row of tableRows(ctx, a.table.rows, width)) across.push({ row, lines: row.lines });
-    across.push({ lines: 1, rule: true });
+    const table = tableRows(ctx, a.table, width);
+    if ('rows' in table) {
+      across.push({ lines: 1, rule: true });
+      for (const row of table.rows) across.push({ row, lines: row.lines });
+      across.push({ lines: 1, rule: true });
+    } else unfits.push(table);
   }
   const overset: Row[] = [];
   for (const item of across) {
@@ -142,7 +149,8 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
     }
     keepouts.push({ x0, x1: x0 + slotWidth, l0, l1 });
     reaches(0, l1);
-    placePicture(ctx, a.id, g, p, photo, x0, slotWidth, l0, l1, out[0].frames, (row, x, line) => put(0, row, x, line));
+    const captionUnfit = placePicture(ctx, a.id, g, p, photo, x0, slotWidth, l0, l1, out[0].frames, (row, x, line) => put(0, row, x, line));
+    if (captionUnfit) unfits.push(captionUnfit);
   }
 
   const regions: Region[] = [];
@@ -176,6 +184,11 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
   const jumpLine = (j: JumpLine) => {
     const text = (j.kind === 'to' ? ctx.template.jump.to : ctx.template.jump.from).replace('{page}', String(frames[j.otherPart].page));
     const line = setNatural(ctx, text, style.font, style.size);
+    if (line.width * style.size > j.measure + 1e-6) {
+      // The jump line is the layout's own wording, not copy: no characters of the story are lost.
+      unfits.push({ ...unfit('jump line', text, line.width * style.size, j.measure, 'pt', "shorten the layout's jump wording, or give the part a wider column"), chars: 0 });
+      return;
+    }
     // 下转 closes the part at the right of its last column; 上接 opens the next part at the left of its first.
     const dx = j.kind === 'to' ? j.measure - line.width * style.size : 0;
     put(j.part, bodyRows(ctx, [line], style.size, dx)[0], j.x, j.line, false);
@@ -217,7 +230,7 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
   });
   if (framed?.frame) out[0].rules.push(...frameRules(framed.frame, width, out[0].depth * pitch, ctx.template.rules.article));
 
-  return { parts: out, overset, charactersSet, picturesOutside, emptyParts, headlineSize: head.size, found: ctx.found };
+  return { parts: out, overset, charactersSet, picturesOutside, emptyParts, headlineSize: head.size, unfit: unfits, found: ctx.found };
 }
 
 interface JumpLine {
@@ -256,24 +269,34 @@ function reserveJumpLines(frames: PartFrame[], regions: Region[]): JumpLine[] {
 /** Space between a table's columns, 字 of its size. */
 const TABLE_GAP = { least: 2, most: 4 };
 
-/** The table's cells, each column as wide as its widest cell, the whole centred in the article's width. */
-function tableRows(ctx: SetContext, rows: string[][], width: number): Row[] {
+/**
+ * The table's cells, each column as wide as its widest cell, the whole centred in the article's
+ * width; a table that is wider than the article with its columns at their closest is left out.
+ */
+function tableRows(ctx: SetContext, table: Table, width: number): { rows: Row[] } | Unfit {
   const s = ctx.template.styles.table;
   const fontOf = (c: number) => (c === 0 ? (s.labelFont ?? s.font) : s.font);
-  const cells = rows.map((r) => r.map((cell, c) => setNatural(ctx, cell, fontOf(c), s.size, 'table')));
-  const cols = Math.max(...rows.map((r) => r.length));
+  const cells = table.rows.map((r) => r.map((cell, c) => setNatural(ctx, cell, fontOf(c), s.size, 'table')));
+  const cols = Math.max(...table.rows.map((r) => r.length));
   const widths = Array.from({ length: cols }, (_, c) => Math.max(...cells.map((r) => (r[c]?.width ?? 0) * s.size)));
   // Columns two 字 apart at the least; a wide article spreads them up to four, so the table spans
   // its width rather than standing in a pool of white.
   const content = widths.reduce((a, b) => a + b, 0);
+  const least = content + (cols - 1) * TABLE_GAP.least * s.size;
+  if (least > width + 1e-6) {
+    const widest = table.rows.reduce((w, r) => (settable(r.join('')) > settable(w.join('')) ? r : w));
+    return { ...unfit('table', widest.join(' '), least, width, 'pt', 'shorten its cells, or give the article more columns', table.pos), chars: settable(table.rows.flat().join('')) };
+  }
   const spare = cols > 1 ? (width - 2 * s.size - content) / (cols - 1) : 0;
   const gap = Math.min(TABLE_GAP.most * s.size, Math.max(TABLE_GAP.least * s.size, spare));
   const xs = widths.map((_, c) => widths.slice(0, c).reduce((a, b) => a + b + gap, 0));
   const dx = Math.max(0, (width - (xs[cols - 1] + widths[cols - 1])) / 2);
-  return cells.map((r) => {
-    const glyphs = r.flatMap((cell, c) => cell.glyphs.map((gl) => ({ ...gl, x: gl.x + (dx + xs[c]) / s.size })));
-    return blockRow(ctx, [{ glyphs, width, last: true }], s.size, 0);
-  });
+  return {
+    rows: cells.map((r) => {
+      const glyphs = r.flatMap((cell, c) => cell.glyphs.map((gl) => ({ ...gl, x: gl.x + (dx + xs[c]) / s.size })));
+      return blockRow(ctx, [{ glyphs, width, last: true }], s.size, 0);
+    }),
+  };
 }
 
 /**
@@ -292,7 +315,7 @@ function placePicture(
   l1: number,
   frames: PlacedFrame[],
   put: (row: Row, x: number, line: number) => void,
-): void {
+): Unfit | undefined {
   const st = ctx.template.styles;
   const captionRows: Row[] = [];
   if (!photo && p.caption) captionRows.push(...bodyRows(ctx, setDisplay(ctx, p.caption, st.caption.font, { measure: width, size: st.caption.size, align: 'start', style: 'caption' }), st.caption.size));
@@ -301,12 +324,17 @@ function placePicture(
     const w = credit[credit.length - 1]?.width ?? 0;
     captionRows.push(...bodyRows(ctx, credit, st.credit.size, Math.max(0, width - w * st.credit.size)));
   }
+  // The frame keeps a line at the least; a caption longer than the rest of the slot would print over the text under it.
+  const room = l1 - l0 - 1;
+  const captionUnfit = captionRows.length > room ? unfit('caption', [p.caption, p.credit].filter(Boolean).join(' '), captionRows.length, room, 'lines', 'shorten it, or give the picture more lines', p.pos) : undefined;
+  if (captionUnfit) captionRows.length = 0;
   const frameLines = Math.max(1, l1 - l0 - captionRows.length);
   // The picture keeps 0.15 of a line clear above and below, so it never meets the em boxes of the text beside it.
   const frame: PlacedFrame = { x, y: l0 * g.pitch + g.pitch * PICTURE_CLEARANCE, width, height: frameLines * g.pitch - g.pitch * 2 * PICTURE_CLEARANCE, lineWidth: 0.5 };
   if (p.source) frame.picture = { source: p.source, crop: p.crop, pos: p.pos, article };
   frames.push(frame);
   captionRows.forEach((row, i) => put(row, x, l0 + frameLines + i));
+  return captionUnfit;
 }
 
 /** Grid lines a picture keeps clear above and below its frame. */
@@ -376,8 +404,10 @@ function briefRows(ctx: SetContext, item: string, measure: number, wholeLines: n
     ctx.found.warnings.push(...trial.found.warnings);
     rows = bodyRows(ctx, whole, s.size);
   } else {
-    const creditLine = setNatural(ctx, credit, s.font, s.size);
-    rows = [...bodyRows(ctx, set(ctx, item.slice(0, -credit.length)), s.size), ...bodyRows(ctx, [creditLine], s.size, measure - creditLine.width * s.size)];
+    const creditLine = setNatural(trial, credit, s.font, s.size);
+    // A credit longer than the column wraps as text does rather than starting left of it.
+    const creditRows = creditLine.width * s.size > measure + 1e-6 ? bodyRows(ctx, setLines(ctx, [{ text: credit, font: s.font }], { measure, size: s.size, align: 'start', style: 'brief' }), s.size) : bodyRows(ctx, [setNatural(ctx, credit, s.font, s.size)], s.size, measure - creditLine.width * s.size);
+    rows = [...bodyRows(ctx, set(ctx, item.slice(0, -credit.length)), s.size), ...creditRows];
   }
   return rows.length <= wholeLines ? [wholeRow(ctx, rows)] : rows;
 }
@@ -453,11 +483,13 @@ function blockRows(ctx: SetContext, b: BodyBlock, measure: number, body: Style):
       const lead: TextPart = { text: runIn(b.lead), font: st.lead.font };
       const parts = [lead, { text: b.text, font: body.font }];
       // 凸排: the lead-in hangs at the column edge and the rest of the paragraph aligns after it.
-      const hang = b.hang ? [...lead.text].reduce((w, ch) => w + ctx.fonts.advance(ctx.fonts.faceOf(st.lead.font), ch.codePointAt(0)!), 0) : 0;
-      // A 电头 that the first line's indent would break, but the whole measure holds, opens its paragraph flush.
+      // A lead-in wider than half the column would leave the rest a sliver beside it: it runs in instead.
       const room = measure / body.size;
+      const hangWidth = b.hang ? [...lead.text].reduce((w, ch) => w + ctx.fonts.advance(ctx.fonts.faceOf(st.lead.font), ch.codePointAt(0)!), 0) : 0;
+      const hang = hangWidth <= room / 2 ? hangWidth : 0;
+      // A 电头 that the first line's indent would break, but the whole measure holds, opens its paragraph flush.
       const leadWidth = setNatural(ctx, b.lead, st.lead.font, body.size, 'lead').width;
-      const indent = b.hang || (leadWidth > room - body.indent + 1e-9 && leadWidth <= room + 1e-9) ? 0 : body.indent;
+      const indent = hang > 0 || (leadWidth > room - body.indent + 1e-9 && leadWidth <= room + 1e-9) ? 0 : body.indent;
       return bodyRows(ctx, setLines(ctx, parts, { measure, size: body.size, indent, hang: Math.ceil(hang), align: 'justify', style: 'body' }), body.size);
     }
     case 'subhead': {

@@ -5,6 +5,7 @@ import { boxLines, checkBox, mastheadBox, type GridBox, type IssuePlan, type Pag
 import { columnX, lineTop, spanWidth } from '../layout/template.js';
 import { setArticle, type ArticleSetting, type PartFrame } from './article.js';
 import { pageCoverage, findHoles } from './coverage.js';
+import { unfitFinding } from './fit.js';
 import { composeFolio } from './folio.js';
 import { headSizes } from './ranks.js';
 import { composeMasthead, type Teaser } from './masthead.js';
@@ -50,11 +51,9 @@ export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry)
   const pages = new Map<number, ComposedPage>();
   for (const p of plan.pages) {
     const ctx = setContext(fonts, p.template, p.geometry.pitch);
-    const head = p.page.masthead ? composeMasthead(ctx, p.geometry, issue, p.page, teasersOf(issue, p.page)) : { ...composeFolio(ctx, p.geometry, issue, p.page), overset: [] };
+    const head = p.page.masthead ? composeMasthead(ctx, p.geometry, issue, p.page, teasersOf(issue, p.page)) : composeFolio(ctx, p.geometry, issue, p.page);
     findings.push(...foundFindings(ctx.found, p.page.number));
-    for (const o of head.overset) {
-      findings.push({ code: 'overset', blocking: true, page: p.page.number, figures: { width: o.width, room: o.room }, message: `the masthead's "${o.text}" is ${o.width.toFixed(1)} pt wide, and its ear beside the paper's name holds ${o.room.toFixed(1)} pt: left out; shorten it, or give the masthead more columns` });
-    }
+    findings.push(...head.overset.map((u) => unfitFinding(u, p.page.number)));
     const g = p.geometry;
     const spaces = p.page.spaces.map((s) => {
       const { top, bottom } = boxLines(g, s.place);
@@ -94,19 +93,21 @@ export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry)
       const empty = thread.parts[k];
       broken.push(new IssueError('broken-thread', empty.pos, `article "${a.id}": its text runs out before this continuation on page ${empty.plan.page.number}; remove the part or give the article's earlier parts fewer lines`));
     }
-    const oversetCharacters = setting.overset.reduce((n, r) => n + r.chars, 0);
+    const bodyOverset = setting.overset.reduce((n, r) => n + r.chars, 0);
+    const oversetCharacters = bodyOverset + setting.unfit.reduce((n, u) => n + u.chars, 0);
     const oversetLines = setting.overset.reduce((n, r) => n + r.lines, 0);
     const underset = parts[parts.length - 1].underset;
     const lastPart = thread.parts[thread.parts.length - 1];
     const last = lastPart.plan.page.number;
     articles.push({ id: a.id, pages: [...new Set(parts.map((p) => p.page))], rank: sizes.get(a)!.rank, headlineSize: setting.headlineSize, charactersSet: setting.charactersSet, oversetCharacters, oversetLines, underset, parts });
-    if (oversetCharacters > 0 || oversetLines > 0) {
+    if (bodyOverset > 0 || oversetLines > 0) {
       const text = setting.overset.map((row) => row.glyphs.map((gl) => gl.ch).join('')).join('');
-      findings.push({ code: 'overset', blocking: true, page: last, article: a.id, pos: a.pos, figures: { characters: oversetCharacters, lines: oversetLines }, message: `${count(oversetCharacters, 'character')} in ${count(oversetLines, 'line')} overset (${text.length > 24 ? `${text.slice(0, 24)}…` : text})` });
+      findings.push({ code: 'overset', blocking: true, page: last, article: a.id, pos: a.pos, figures: { characters: bodyOverset, lines: oversetLines }, message: `${count(bodyOverset, 'character')} in ${count(oversetLines, 'line')} overset (${text.length > 24 ? `${text.slice(0, 24)}…` : text})` });
     }
     if (underset > lastPart.plan.template.copyfit.undersetLines) {
       findings.push({ code: 'underset', blocking: false, page: last, article: a.id, pos: lastPart.pos, figures: { lines: underset }, message: `${count(underset, 'line')} short (缺${underset}行): give the box fewer lines, lines: auto, or the article more text` });
     }
+    findings.push(...setting.unfit.map((u) => unfitFinding(u, home, a.id)));
     for (const p of setting.picturesOutside) {
       findings.push({ code: 'picture-outside-box', blocking: true, page: home, article: a.id, pos: p.pos, message: `the picture slot at ${p.pos.file}:${p.pos.line}:${p.pos.column} reaches past the foot of the article's box: not drawn; give the article more lines or the picture fewer` });
     }

@@ -1,7 +1,8 @@
 import type { Issue, Page } from '../issue/types.js';
 import { lineTop, spanWidth, type Geometry } from '../layout/template.js';
 import { chineseDate } from './folio.js';
-import { EM_ASCENT, placeLine, setNatural, type SetContext } from './rows.js';
+import { naturalWidth, unfit, within, type Unfit } from './fit.js';
+import { EM_ASCENT, placeLine, type SetContext } from './rows.js';
 import type { PlacedGlyph, PlacedRule } from './types.js';
 
 /** Gap between the paper's name and its ear, and the step between the ear's lines, in em of the info size. */
@@ -9,13 +10,6 @@ const EAR_GAP = 1.5;
 const INFO_STEP = 1.6;
 /** Air inside the 导读 box, in em of the info size. */
 const EAR_INSET = 0.5;
-
-/** A masthead text that does not fit the room the band leaves it: never drawn over the name or past the band. */
-export interface MastheadOverset {
-  text: string;
-  width: number;
-  room: number;
-}
 
 /** What an announced story reads as in the ear: its headline as one line, and the page it opens on. */
 export interface Teaser {
@@ -30,7 +24,7 @@ export interface Teaser {
  * announce stories inside with their pages; over a double rule that closes the masthead off from
  * the news. It takes the layout's masthead columns; an 报眼 story may stand in the rest.
  */
-export function composeMasthead(ctx: SetContext, g: Geometry, issue: Issue, page: Page, teasers: readonly Teaser[]): { glyphs: PlacedGlyph[]; rules: PlacedRule[]; overset: MastheadOverset[] } {
+export function composeMasthead(ctx: SetContext, g: Geometry, issue: Issue, page: Page, teasers: readonly Teaser[]): { glyphs: PlacedGlyph[]; rules: PlacedRule[]; overset: Unfit[] } {
   const st = ctx.template.styles;
   const { lines, columns, teaser: pattern } = ctx.template.masthead;
   // Beside an 报眼 the double rule runs on to the far side of the column rule in the gutter, so the two meet.
@@ -41,12 +35,17 @@ export function composeMasthead(ctx: SetContext, g: Geometry, issue: Issue, page
   const name = st['masthead-name'];
   const areaTop = lineTop(g, 0);
   const areaHeight = (lines - 1) * g.pitch;
-  const nameWidth = place(issue.paper, name.font, name.size, g.typeLeft, areaTop + (areaHeight - name.size) / 2 + EM_ASCENT * name.size, 'start');
+  const earRight = g.typeLeft + spanWidth(g, columns);
+  const overset: Unfit[] = [];
+  // A name wider than the masthead's columns would run over the 报眼 or off the trim: it is the desk's to shorten.
+  const naturalName = naturalWidth(ctx, issue.paper, name.font, name.size);
+  const nameFits = within(naturalName, earRight - g.typeLeft);
+  if (!nameFits) overset.push(unfit("masthead's paper name", issue.paper, naturalName, earRight - g.typeLeft, 'pt', 'shorten it, or give the masthead more columns', page.pos));
+  const nameWidth = nameFits ? place(issue.paper, name.font, name.size, g.typeLeft, areaTop + (areaHeight - name.size) / 2 + EM_ASCENT * name.size, 'start') : 0;
   const ink = ctx.template.masthead.ink;
   if (ink) for (const gl of glyphs) gl.ink = ink;
 
   const info = st['masthead-info'];
-  const earRight = g.typeLeft + spanWidth(g, columns);
   const earLeft = g.typeLeft + nameWidth + EAR_GAP * info.size;
   const dateBlock = [
     chineseDate(issue.date),
@@ -55,17 +54,17 @@ export function composeMasthead(ctx: SetContext, g: Geometry, issue: Issue, page
     ...(issue.postalCode !== undefined ? [`邮发代号 ${issue.postalCode}`] : []),
     `今日${issue.pages.length}版`,
     `第${page.number}版　${page.name}`,
+    ...(page.editor !== undefined ? [`责任编辑 ${page.editor}`] : []),
   ];
   const announced = teasers.map((t) => pattern.replace('{headline}', t.headline).replace('{page}', String(t.page)));
   const step = info.size * INFO_STEP;
   // The 导读 stand in a box of their own under the date block, a step below it.
   const rows = dateBlock.length + (announced.length ? announced.length + 1 : 0);
   const firstBaseline = areaTop + (areaHeight - (rows - 1) * step - info.size) / 2 + EM_ASCENT * info.size;
-  const overset: MastheadOverset[] = [];
   const fits = (text: string, room: number) => {
-    const width = setNatural(ctx, text, info.font, info.size, 'masthead-info').width * info.size;
-    if (width <= room + 1e-6) return true;
-    overset.push({ text, width, room: Math.max(0, room) });
+    const width = naturalWidth(ctx, text, info.font, info.size);
+    if (within(width, room)) return true;
+    overset.push(unfit("masthead's ear line", text, width, room, 'pt', 'shorten it, or give the masthead more columns', page.pos));
     return false;
   };
   dateBlock.forEach((text, i) => fits(text, earRight - earLeft) && place(text, info.font, info.size, earRight, firstBaseline + i * step, 'end'));
