@@ -187,7 +187,8 @@ function readFontList(configFile: string): { roles: Map<string, RoleEntry>; fall
   if (!isObj(conf.roles) || !Object.keys(conf.roles).length) fail(loc.value(['roles']), `roles must map each font role to its font (${ROLE_FORM}), not ${describe(conf.roles)}`);
   const roles = new Map<string, RoleEntry>();
   for (const [role, entry] of Object.entries(conf.roles as Record<string, unknown>)) {
-    const at = loc.value(['roles', role]);
+    // At the role's name: an empty value has no place of its own in the file.
+    const at = loc.key(['roles'], role);
     if (!isObj(entry)) fail(at, `font role "${role}" is ${describe(entry)}; ${ROLE_FORM}`);
     for (const [key, v] of Object.entries(entry as Record<string, unknown>)) {
       if (!ROLE_KEYS.includes(key)) fail(loc.key(['roles', role], key), `font role "${role}": ${unknownKey(key, ROLE_KEYS)}`);

@@ -304,7 +304,8 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
   const trim = { width: mmToPt(num(['trim', 'width'])), height: mmToPt(num(['trim', 'height'])) };
   const grid = { columns: count(['grid', 'columns']), characters: num(['grid', 'characters']), gutter: num(['grid', 'gutter']), lines: count(['grid', 'lines']), pitch: num(['grid', 'pitch']) };
   const problem = gridProblem(trim, grid, styles.body.size);
-  if (problem) fail(['grid'], problem);
+  // At the grid's own line: the fault is the grid as a whole, not one of its numbers.
+  if (problem) throw new IssueError('bad-template', loc.key([], 'grid'), `layout "${name}": grid ${problem}`);
   return {
     name,
     file,
