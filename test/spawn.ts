@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 
 /** The package root: tests run compiled, from dist/test/. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(ROOT, 'bin', 'compose.js');
 
 export interface Run {
   code: number | null;
@@ -14,9 +13,16 @@ export interface Run {
   stdout: string;
 }
 
-export function runCompose(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+export interface RunOptions {
+  /** The package to run: a test's own copy of it, with its own layouts/ and fonts/, or this one. */
+  root?: string;
+  /** ms after which the run is killed (code null): for a test that a hang must not outlive. */
+  timeout?: number;
+}
+
+export function runCompose(args: string[], env: NodeJS.ProcessEnv = process.env, { root = ROOT, timeout }: RunOptions = {}): Promise<Run> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env });
+    const child = spawn(process.execPath, [join(root, 'bin', 'compose.js'), ...args], { cwd: root, env, timeout });
     let stderr = '';
     let stdout = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import * as fontkit from 'fontkit';
-import { LineCounter, parseDocument } from 'yaml';
 import { IssueError } from '../issue/errors.js';
+import { describe, isObj, suggest, type Locator } from '../issue/schema.js';
+import { readConfig, readRegularFile, Refused } from '../layout/config.js';
 import type { Metrics, TextRun } from '../text/types.js';
 
 /** A font face as loaded: the role that names it and the file behind it. */
@@ -28,6 +28,12 @@ interface RoleEntry {
   install?: string;
   otherwise?: string;
 }
+const ROLE_KEYS = ['package', 'file', 'path', 'install', 'otherwise'];
+const TOP_KEYS = ['roles', 'fallback'];
+/** What a role of fonts.yaml is given, in messages that say what to do. */
+const ROLE_FORM = 'give it package and file (an npm font package), or path (a font file)';
+/** The largest CJK fonts are some tens of megabytes; a file far beyond is no font to load. */
+const FONT_BYTES = 512 * 2 ** 20;
 
 /**
  * Chinese text sets “ ” ‘ ’ full width; a face whose quotes are proportional (LXGW WenKai draws them
@@ -59,46 +65,35 @@ export class FontRegistry implements Metrics {
   readonly fallback: string[];
 
   constructor(configFile: string) {
-    const text = readFileSync(configFile, 'utf8');
-    const lc = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lc });
-    const conf = doc.toJS() as { roles?: Record<string, RoleEntry>; fallback?: string[] };
-    const at = (path: string[]) => {
-      const node = doc.getIn(path, true) as { range?: number[] } | undefined;
-      const p = lc.linePos(node?.range?.[0] ?? 0);
-      return { file: configFile, line: p.line, column: p.col };
-    };
-    const roles = conf.roles ?? {};
+    const list = readFontList(configFile);
     const require = createRequire(configFile);
     const pending = new Map<string, string>();
-    for (const [role, entry] of Object.entries(roles)) {
-      let file: string | undefined;
-      if (entry.package && entry.file) {
-        try {
-          file = join(dirname(require.resolve(`${entry.package}/package.json`)), entry.file);
-        } catch {
-          throw new IssueError('bad-template', at(['roles', role, 'package']), `font role "${role}": npm package ${entry.package} is not installed; run npm ci`);
-        }
-      } else if (entry.path) file = entry.path;
-      if (file && existsSync(file)) {
-        const bytes = readFileSync(file);
-        this.faces.set(role, { role, file, bytes, font: fontkit.create(bytes) });
-      } else if (entry.otherwise) {
-        pending.set(role, entry.otherwise);
-        this.warnings.push({
-          code: 'font-substituted',
-          role,
-          message: `font role "${role}": ${file ?? 'no file'} is not there${entry.install ? ` (${entry.install})` : ''}; using "${entry.otherwise}" instead`,
-        });
-      } else {
-        throw new IssueError('bad-template', at(['roles', role]), `font role "${role}": font file ${file ?? '(none given)'} not found; give package+file or path`);
+    for (const [role, entry] of list.roles) {
+      const fileKey = entry.package ? 'file' : 'path';
+      const file = entry.package ? packageFile(require, role, entry, list.loc) : resolvePath(dirname(configFile), entry.path!);
+      const bytes = fontBytes(file, role, entry, list.loc.value(['roles', role, fileKey]));
+      if (bytes) {
+        this.faces.set(role, { role, file, bytes, font: openFont(bytes, role, file, list.loc.value(['roles', role, fileKey])) });
+        continue;
       }
+      pending.set(role, entry.otherwise!);
+      this.warnings.push({
+        code: 'font-substituted',
+        role,
+        message: `font role "${role}": ${file} is not there${entry.install ? ` (${entry.install})` : ''}; using "${entry.otherwise}" instead`,
+      });
     }
     for (const [role, other] of pending) {
-      if (!this.faces.has(other)) throw new IssueError('bad-template', at(['roles', role, 'otherwise']), `font role "${role}": "${other}" is not a loaded role`);
+      if (!this.faces.has(other)) throw new IssueError('bad-template', list.loc.value(['roles', role, 'otherwise']), `fonts.yaml: font role "${role}": otherwise names "${other}", which is not a role with its own font; name one of ${[...this.faces.keys()].join(', ')}`);
       this.alias.set(role, other);
     }
-    this.fallback = (conf.fallback ?? []).filter((r) => this.faces.has(r));
+    // A substituted role in the chain is served by its stand-in, which the chain reaches by its own name.
+    this.fallback = list.fallback.filter((r) => this.faces.has(r));
+  }
+
+  /** Every role fonts.yaml defines, substituted ones included. */
+  roles(): string[] {
+    return [...this.faces.keys(), ...this.alias.keys()];
   }
 
   /** The face key that serves a role (a substituted role answers with its stand-in). */
@@ -217,4 +212,95 @@ export function clustersOf(text: string): string[] {
     else out.push(ch);
   }
   return out.map((c) => (c.length > 1 && c.length > String.fromCodePoint(c.codePointAt(0)!).length ? c.normalize('NFC') : c));
+}
+
+/** fonts.yaml, its roles and fallback chain checked, each mistake at its own place in the file. */
+function readFontList(configFile: string): { roles: Map<string, RoleEntry>; fallback: string[]; loc: Locator } {
+  const { data, loc } = readConfig(configFile, 'fonts.yaml', `give roles: mapping each font role to its font (${ROLE_FORM})`);
+  const fail = (at: ReturnType<Locator['value']>, what: string): never => {
+    throw new IssueError('bad-template', at, `fonts.yaml: ${what}`);
+  };
+  if (!isObj(data)) fail(loc.value([]), `must be a mapping with roles: (each font role and its font) and fallback: (a list of roles), not ${describe(data)}`);
+  const conf = data as Record<string, unknown>;
+  for (const key of Object.keys(conf)) if (!TOP_KEYS.includes(key)) fail(loc.key([], key), unknownKey(key, TOP_KEYS));
+  if (!isObj(conf.roles) || !Object.keys(conf.roles).length) fail(loc.value(['roles']), `roles must map each font role to its font (${ROLE_FORM}), not ${describe(conf.roles)}`);
+  const roles = new Map<string, RoleEntry>();
+  for (const [role, entry] of Object.entries(conf.roles as Record<string, unknown>)) {
+    // At the role's name: an empty value has no place of its own in the file.
+    const at = loc.key(['roles'], role);
+    if (!isObj(entry)) fail(at, `font role "${role}" is ${describe(entry)}; ${ROLE_FORM}`);
+    for (const [key, v] of Object.entries(entry as Record<string, unknown>)) {
+      if (!ROLE_KEYS.includes(key)) fail(loc.key(['roles', role], key), `font role "${role}": ${unknownKey(key, ROLE_KEYS)}`);
+      if (typeof v !== 'string' || !v) fail(loc.value(['roles', role, key]), `font role "${role}": ${key} must be a non-empty string, not ${describe(v)}`);
+    }
+    const e = entry as RoleEntry;
+    if (!(e.package && e.file) && !e.path) fail(at, `font role "${role}" names no font; ${ROLE_FORM}`);
+    roles.set(role, e);
+  }
+  return { roles, fallback: fallbackOf(conf.fallback, roles, loc, fail), loc };
+}
+
+function unknownKey(key: string, known: string[]): string {
+  const near = suggest(key, known);
+  return `unknown key "${key}"${near ? ` (did you mean "${near}"?)` : ''}; the keys are ${known.join(', ')}`;
+}
+
+/** The fallback chain: roles fonts.yaml defines, in the order they are tried. */
+function fallbackOf(v: unknown, roles: Map<string, RoleEntry>, loc: Locator, fail: (at: ReturnType<Locator['value']>, what: string) => never): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) fail(loc.value(['fallback']), `fallback must be a list of font roles tried in order ([${[...roles.keys()].join(', ')}]), not ${describe(v)}`);
+  (v as unknown[]).forEach((r, i) => {
+    if (typeof r !== 'string' || !roles.has(r)) fail(loc.value(['fallback', i]), `fallback: ${describe(r)} is not a font role of roles:; name one of ${[...roles.keys()].join(', ')}`);
+  });
+  return v as string[];
+}
+
+/** The font file of a role served by an npm package. */
+function packageFile(require: NodeJS.Require, role: string, entry: RoleEntry, loc: Locator): string {
+  try {
+    return join(dirname(require.resolve(`${entry.package}/package.json`)), entry.file!);
+  } catch {
+    throw new IssueError('bad-template', loc.value(['roles', role, 'package']), `fonts.yaml: font role "${role}": npm package ${entry.package} is not installed; run npm ci`);
+  }
+}
+
+/** The bytes of a role's font file, or undefined where it is missing and the role names a stand-in. */
+function fontBytes(file: string, role: string, entry: RoleEntry, at: ReturnType<Locator['value']>): Buffer | undefined {
+  try {
+    return readRegularFile(file, FONT_BYTES);
+  } catch (e) {
+    if (!(e instanceof Refused)) throw e;
+    if (e.missing && entry.otherwise) return undefined;
+    throw new IssueError('bad-template', at, `fonts.yaml: font role "${role}": ${e.message}; ${e.missing ? ROLE_FORM : 'give a TrueType or OpenType font file'}`);
+  }
+}
+
+/**
+ * The font in a role's file, checked whole now: a file that is no font, a collection, or one cut
+ * short (a table past the end of the file, glyphs that cannot be read) is refused here rather than
+ * failing while a page is set or embedded.
+ */
+function openFont(bytes: Buffer, role: string, file: string, at: ReturnType<Locator['value']>): fontkit.Font {
+  const refuse = (why: string): never => {
+    throw new IssueError('bad-template', at, `fonts.yaml: font role "${role}": ${file} ${why}; give a TrueType or OpenType font file`);
+  };
+  let font: fontkit.Font;
+  try {
+    font = fontkit.create(bytes);
+  } catch (e) {
+    return refuse(`is not a font (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (font.fonts) return refuse('is a font collection (.ttc), not one font');
+  const tables = Object.values(font.directory?.tables ?? {});
+  const past = tables.find((t) => t.offset + (t.compLength ?? t.length) > bytes.length);
+  if (past) return refuse(`is cut short: its ${past.tag} table runs past the end of the file`);
+  // fontkit reads tables when first asked: ask now for the metrics, the character map and the last
+  // glyph's outline, so a damaged table shows here.
+  let readable: boolean;
+  try {
+    readable = font.unitsPerEm > 0 && font.numGlyphs > 0 && font.characterSet.length > 0 && font.getGlyph(font.numGlyphs - 1).path !== undefined;
+  } catch (e) {
+    return refuse(`is damaged (${e instanceof Error ? e.message : String(e)})`);
+  }
+  return readable ? font : refuse('has no glyphs or no character map');
 }

@@ -86,11 +86,7 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
         continue;
       }
       template = loadTemplate(layoutsDir, page.layout, hao);
-      for (const [name, style] of Object.entries(template.styles)) {
-        if (!fonts.hasRole(style.font) || (style.labelFont && !fonts.hasRole(style.labelFont))) {
-          throw new IssueError('bad-template', { file: template.file, line: 1, column: 1 }, `style "${name}" names a font role that fonts/fonts.yaml does not define`);
-        }
-      }
+      errors.push(...unknownRoles(template, fonts));
       templates.set(page.layout, template);
     }
     pages.push({ page, template, geometry: geometryOf(template) });
@@ -164,6 +160,13 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
   }
   if (errors.length) throw new IssueErrors(errors);
   return { pages, threads, boxes: boxesOn };
+}
+
+/** Each font role a layout's styles name that fonts.yaml does not define, at the style that names it. */
+function unknownRoles(t: Template, fonts: FontRegistry): IssueError[] {
+  return t.fontRoles
+    .filter((use) => !fonts.hasRole(use.role))
+    .map((use) => new IssueError('bad-template', use.at, `layout "${t.name}": style "${use.style}" names font role "${use.role}", which fonts/fonts.yaml does not define; use one of ${fonts.roles().join(', ')}, or add the role to fonts.yaml`));
 }
 
 /** The grid rectangle a spec fixes by itself: neither under another box nor as deep as its text. */

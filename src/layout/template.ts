@@ -1,11 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
-import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { isMap, isSeq } from 'yaml';
+import { loadProfileFile } from '../images/profile.js';
 import { IssueError } from '../issue/errors.js';
+import { describe } from '../issue/schema.js';
+import type { SourcePos } from '../issue/types.js';
 import type { KinsokuLevel } from '../text/prohibition.js';
 import { parseSpacing } from '../text/spacing.js';
 import { LOOSE_GAP, SOLID, TYPED_SPACE, type Spacing } from '../text/types.js';
-import { mmToPt } from './units.js';
+import { readConfig } from './config.js';
+import { mmToPt, ptToMm } from './units.js';
 
 export type StyleName =
   | 'body' | 'lead' | 'headline' | 'kicker' | 'subhead' | 'byline' | 'section' | 'note' | 'table'
@@ -87,9 +90,18 @@ export interface CopyfitSettings {
   holeLines: number;
 }
 
+/** A font role a style names, where the layout names it: checked against fonts.yaml's roles. */
+export interface FontRoleUse {
+  style: StyleName;
+  role: string;
+  at: SourcePos;
+}
+
 export interface Template {
   name: string;
   file: string;
+  /** Every font role the styles name (font, label-font), with its place in the layout. */
+  fontRoles: FontRoleUse[];
   trim: { width: number; height: number }; // pt
   grid: { columns: number; characters: number; gutter: number; lines: number; pitch: number };
   kinsoku: KinsokuLevel;
@@ -170,29 +182,25 @@ const KINSOKU: KinsokuLevel[] = ['none', 'basic', 'gb', 'strict'];
 /** Reads layouts/NAME.yaml; every mistake in it names the template file and position. */
 export function loadTemplate(layoutsDir: string, name: string, hao: Record<string, number>): Template {
   const file = join(layoutsDir, `${name}.yaml`);
-  const text = readFileSync(file, 'utf8');
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
-  const at = (node: Node | null | undefined) => {
-    const p = lc.linePos(node?.range?.[0] ?? 0);
-    return { file, line: p.line, column: p.col };
-  };
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    throw new IssueError('bad-template', { file, line: e.linePos?.[0].line ?? 1, column: e.linePos?.[0].col ?? 1 }, e.message);
-  }
+  const { doc, loc } = readConfig(file, `layout "${name}"`, 'give it trim, grid, body, styles and the rest, as layouts/broadsheet.yaml does');
   const fail = (path: (string | number)[], what: string): never => {
-    throw new IssueError('bad-template', at(doc.getIn(path, true) as Node | undefined), `layout "${name}": ${path.join('.')} ${what}`);
+    throw new IssueError('bad-template', loc.value(path), `layout "${name}": ${path.length ? path.join('.') : 'the file'} ${what}`);
   };
+  if (!isMap(doc.contents)) fail([], 'must be a mapping of trim, grid, body, styles and the rest, as layouts/broadsheet.yaml is');
   const num = (path: (string | number)[]): number => {
     const v = doc.getIn(path);
-    if (typeof v !== 'number' || !(v > 0)) fail(path, 'must be a positive number');
+    if (typeof v !== 'number' || !(v > 0) || v === Infinity) fail(path, 'must be a positive number');
     return v as number;
+  };
+  const count = (path: (string | number)[]): number => {
+    const v = num(path);
+    if (!Number.isInteger(v)) fail(path, 'must be a whole number');
+    return v;
   };
   const size = (path: (string | number)[]): number => {
     const v = doc.getIn(path);
     if (typeof v === 'number' && v > 0) return v;
-    if (typeof v === 'string' && hao[v]) return hao[v];
+    if (typeof v === 'string' && hao[v] !== undefined) return hao[v];
     return fail(path, `must be a size in points or a 号 name (${Object.keys(hao).join(' ')})`);
   };
   const str = (path: (string | number)[], optional = false): string | undefined => {
@@ -212,11 +220,12 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     if (!v.includes('{headline}') || !v.includes('{page}')) fail(['masthead', 'teaser'], 'must contain {headline} and {page} where the story\'s headline and page go');
     return v;
   };
-  // The plant's profile is a path from the template's folder, or the built-in one.
+  // The plant's profile is a path from the template's folder, or the built-in one; a file is read
+  // and its header checked now, so a wrong one stops the run here, not after pictures are converted.
   const profileOf = (v: string) => {
     if (v === 'cmyk') return v;
     const path = resolvePath(layoutsDir, v);
-    if (!existsSync(path)) fail(['pictures', 'profile'], `names ${path}, which is not there; give an ICC profile file or cmyk`);
+    loadProfileFile(path, loc.value(['pictures', 'profile']));
     return path;
   };
   const allowOf = (path: (string | number)[]) => {
@@ -253,6 +262,12 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
   const kinsoku = str(['body', 'kinsoku']) as KinsokuLevel;
   if (!KINSOKU.includes(kinsoku)) fail(['body', 'kinsoku'], `must be one of ${KINSOKU.join(', ')}`);
   const styles = {} as Record<StyleName, Style>;
+  const fontRoles: FontRoleUse[] = [];
+  const role = (s: StyleName, key: string, optional = false): string | undefined => {
+    const v = str(['styles', s, key], optional);
+    if (v !== undefined) fontRoles.push({ style: s, role: v, at: loc.value(['styles', s, key]) });
+    return v;
+  };
   for (const s of STYLE_NAMES) {
     const node = doc.getIn(['styles', s], true);
     if (!isMap(node)) fail(['styles', s], 'is missing: every template defines this style');
@@ -271,12 +286,12 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     const frame = str(['styles', s, 'frame'], true) as StyleFrame | undefined;
     if (frame && !FRAMES.includes(frame)) fail(['styles', s, 'frame'], `must be one of ${FRAMES.join(', ')}`);
     styles[s] = {
-      font: str(['styles', s, 'font'])!,
+      font: role(s, 'font')!,
       size: sizes.length ? sizes[0] : size(['styles', s, 'size']),
       sizes,
       indent: typeof indent === 'number' ? indent : 0,
       label: str(['styles', s, 'label'], true),
-      labelFont: str(['styles', s, 'label-font'], true),
+      labelFont: role(s, 'label-font', true),
       marker: str(['styles', s, 'marker'], true),
       markerText: str(['styles', s, 'marker-text'], true),
       frame,
@@ -286,17 +301,17 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
       halfDigits: digits === 'half',
     };
   }
+  const trim = { width: mmToPt(num(['trim', 'width'])), height: mmToPt(num(['trim', 'height'])) };
+  const grid = { columns: count(['grid', 'columns']), characters: num(['grid', 'characters']), gutter: num(['grid', 'gutter']), lines: count(['grid', 'lines']), pitch: num(['grid', 'pitch']) };
+  const problem = gridProblem(trim, grid, styles.body.size);
+  // At the grid's own line: the fault is the grid as a whole, not one of its numbers.
+  if (problem) throw new IssueError('bad-template', loc.key([], 'grid'), `layout "${name}": grid ${problem}`);
   return {
     name,
     file,
-    trim: { width: mmToPt(num(['trim', 'width'])), height: mmToPt(num(['trim', 'height'])) },
-    grid: {
-      columns: num(['grid', 'columns']),
-      characters: num(['grid', 'characters']),
-      gutter: num(['grid', 'gutter']),
-      lines: num(['grid', 'lines']),
-      pitch: num(['grid', 'pitch']),
-    },
+    fontRoles,
+    trim,
+    grid,
     kinsoku,
     numeralUnits: str(['body', 'numeral-units'])!,
     loose: doc.getIn(['body', 'loose']) === undefined ? LOOSE_GAP : num(['body', 'loose']),
@@ -320,7 +335,36 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
   };
 }
 
+/**
+ * A grid wider or deeper than its trim would place every box off the page: what is wrong and what
+ * to change, or undefined when the type area fits.
+ */
+function gridProblem(trim: Template['trim'], grid: Template['grid'], body: number): string | undefined {
+  const mm = (pt: number) => Math.round(ptToMm(pt));
+  const width = grid.columns * grid.characters * body + (grid.columns - 1) * grid.gutter * body;
+  if (width > trim.width) {
+    return `is ${mm(width)} mm wide (${grid.columns} columns of ${grid.characters} 字 and ${grid.columns - 1} gutters of ${grid.gutter} 字 at the body's ${body} pt), more than the trim's ${mm(trim.width)} mm; reduce grid.columns, grid.characters or grid.gutter, or widen trim.width`;
+  }
+  const depth = grid.lines * grid.pitch;
+  if (depth > trim.height) {
+    return `is ${mm(depth)} mm deep (${grid.lines} lines at ${grid.pitch} pt), more than the trim's ${mm(trim.height)} mm; reduce grid.lines or grid.pitch, or raise trim.height`;
+  }
+  return undefined;
+}
+
+/** layouts/sizes.yaml: each 号 name to its size in points, every mistake at its place in that file. */
 export function loadHao(layoutsDir: string): Record<string, number> {
-  const hao = parseDocument(readFileSync(join(layoutsDir, 'sizes.yaml'), 'utf8')).toJS() as Record<string, number>;
+  const { doc, loc, data } = readConfig(join(layoutsDir, 'sizes.yaml'), 'sizes.yaml', 'give each 号 name its size in points (五号: 10.5)');
+  if (!isMap(doc.contents) || !doc.contents.items.length) {
+    throw new IssueError('bad-template', loc.value([]), 'sizes.yaml must map each 号 name to its size in points (五号: 10.5)');
+  }
+  // Without a prototype, a style's size of "constructor" or "toString" is no 号.
+  const hao = Object.create(null) as Record<string, number>;
+  for (const [name, pt] of Object.entries(data as Record<string, unknown>)) {
+    if (typeof pt !== 'number' || !(pt > 0) || pt === Infinity) {
+      throw new IssueError('bad-template', loc.value([name]), `sizes.yaml: 号 "${name}" must be a size in points (a positive number), not ${describe(pt)}`);
+    }
+    hao[name] = pt;
+  }
   return hao;
 }

@@ -9,6 +9,14 @@ declare module 'fontkit' {
     postscriptName: string;
     familyName: string;
     unitsPerEm: number;
+    numGlyphs: number;
+    /** 'TTF', 'WOFF', 'WOFF2'; a collection (.ttc) has `fonts` instead of glyphs. */
+    type?: string;
+    fonts?: Font[];
+    /** The table directory: where each table lies in the file (`compLength` in a WOFF). */
+    directory?: { tables: Record<string, { tag: string; offset: number; length: number; compLength?: number }> };
+    characterSet: number[];
+    getGlyph(id: number): Glyph;
     hasGlyphForCodePoint(codePoint: number): boolean;
     glyphForCodePoint(codePoint: number): Glyph;
     layout(text: string, features?: string[]): { glyphs: Glyph[] };
