@@ -474,7 +474,8 @@ function simpleError(e: ErrorObject, segs: Seg[], loc: Locator): IssueError {
     }
     case 'minItems': {
       const n = Number(params.limit);
-      return new IssueError('bad-value', pos, `${what} must have at least ${n} ${n === 1 ? 'item' : 'items'}`);
+      const empty = Array.isArray(e.data) && e.data.length === 0 ? ': an empty list is no content; fill it, or remove the key' : '';
+      return new IssueError('bad-value', pos, `${what} must have at least ${n} ${n === 1 ? 'item' : 'items'}${empty}`);
     }
     case 'maxItems': {
       const n = Number(params.limit);
