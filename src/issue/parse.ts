@@ -349,7 +349,8 @@ function articleTexts(art: Article, a: Obj, path: Seg[], loc: Locator): Counted[
   add(art.byline, own('byline'));
   art.note?.forEach((text, i) => add(text, [...path, 'note', i]));
   art.briefs?.forEach((text, i) => add(text, [...path, 'briefs', i]));
-  art.table?.rows.forEach((row, i) => out.push({ characters: row.reduce((n, cell) => n + cell.length, 0), at: () => loc.value([...path, 'table', i]) }));
+  // An empty cell still takes a character's room in the set table, so it counts as one.
+  art.table?.rows.forEach((row, i) => out.push({ characters: row.reduce((n, cell) => n + Math.max(1, cell.length), 0), at: () => loc.value([...path, 'table', i]) }));
   for (const b of art.body) {
     const characters = b.kind === 'bullets' ? b.items.reduce((n, item) => n + item.length, 0) : b.text.length + (b.kind === 'paragraph' ? (b.lead?.length ?? 0) : 0);
     out.push({ characters, at: () => b.pos });
