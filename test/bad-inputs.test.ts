@@ -351,7 +351,8 @@ const cases: Case[] = [
       const lines = [`${names[0]}: &${names[0]} [${Array(9).fill(JSON.stringify(PAPER)).join(', ')}]`];
       for (let i = 1; i < names.length; i++) lines.push(`${names[i]}: &${names[i]} [${Array(9).fill('*' + names[i - 1]).join(', ')}]`);
       const text = lines.join('\n') + '\n';
-      return { file: write(dir, 'issue.yaml', text), code: 2, at: [{ line: 1, col: 1 }], message: 'aliases', maxMs: 10_000 };
+      // Refused at the alias that takes the expansion past the limit: the first of line e's.
+      return { file: write(dir, 'issue.yaml', text), code: 2, at: [at(text, '*d')], message: 'aliases', maxMs: 10_000 };
     },
   },
   {
@@ -367,7 +368,8 @@ const cases: Case[] = [
       const huge = paragraphs('roundtable').join('');
       assert.ok(huge.length > 2000);
       const text = tabloid([GALA_AT('{column: 1, span: 6, line: 1, lines: 73}', 'roundtable', [huge])]);
-      return { file: write(dir, 'issue.yaml', text), code: 2, at: [at(text, 'id: roundtable')], message: 'more than the limit of 1000', env: { BANMIAN_MAX_ARTICLE_CHARACTERS: '1000' } };
+      // At the text that takes the article over the limit: its one paragraph.
+      return { file: write(dir, 'issue.yaml', text), code: 2, at: [at(text, JSON.stringify(huge))], message: 'more than the limit of 1000', env: { BANMIAN_MAX_ARTICLE_CHARACTERS: '1000' } };
     },
   },
   {

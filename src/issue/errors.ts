@@ -35,7 +35,9 @@ export class IssueError extends Error {
   readonly code: IssueErrorCode;
 
   constructor(code: IssueErrorCode, pos: SourcePos, message: string) {
-    super(message);
+    // Messages quote the desk's text (keys, ids, values, YAML's own snippets): escaped and cut here,
+    // whatever built them, so no quoted text can start a line of its own or flood the terminal.
+    super(printable(message));
     this.name = 'IssueError';
     this.code = code;
     this.pos = pos;
@@ -57,10 +59,48 @@ export class IssueErrors extends Error {
 }
 
 function formatOne(e: IssueError): string {
-  return `${e.pos.file}:${e.pos.line}:${e.pos.column}: ${e.message}`;
+  return `${escaped(e.pos.file)}:${e.pos.line}:${e.pos.column}: ${e.message}`;
 }
 
 /** "file:line:col: message"; an aggregate gives one such line per problem, joined by newlines. */
 export function formatIssueError(e: IssueError | IssueErrors): string {
   return e instanceof IssueErrors ? e.errors.map(formatOne).join('\n') : formatOne(e);
+}
+
+// C0 and C1 controls (newlines, ESC and CSI among them), DEL, the Unicode line and paragraph
+// separators and the bidirectional controls, which can reorder what a terminal shows.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** Text with every character that could end a line or steer a terminal written as an escape (\n, \u001b). */
+function escaped(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A message as one line fit to print: escaped, and cut in its middle if it quotes too much. */
+export function printable(message: string): string {
+  return cut(escaped(message));
+}
+
+/** The longest message a problem prints; a message quoting more of the desk's text is cut in its middle. */
+const MESSAGE_MAX = 800;
+
+/** `text` kept to `max` characters: its start and its end (which says what to do), with a note of what was cut between. */
+function cut(text: string, max = MESSAGE_MAX): string {
+  if (text.length <= max) return text;
+  const keep = max - 40;
+  const head = whole(text, Math.ceil(keep * 0.6));
+  const tail = text.length - whole(text, text.length - (keep - head));
+  return `${text.slice(0, head)} …[${text.length - head - tail} characters cut]… ${text.slice(text.length - tail)}`;
+}
+
+/** `at`, moved back one if it would split a surrogate pair. */
+function whole(text: string, at: number): number {
+  const c = text.charCodeAt(at - 1);
+  return c >= 0xd800 && c <= 0xdbff ? at - 1 : at;
+}
+
+/** The desk's text as a message quotes it: in double quotes, escaped, and at most `max` characters of it. */
+export function quoted(text: string, max = 40): string {
+  return escaped(JSON.stringify(text.length > max ? text.slice(0, whole(text, max - 1)) + '…' : text));
 }

@@ -1,6 +1,6 @@
 // parseIssue/loadIssue collect every problem in the file and throw a single IssueErrors (never a bare IssueError).
 import { dirname, resolve as resolvePath } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { type Document, type Node, LineCounter, isAlias, isCollection, isMap, isNode, isScalar, parseDocument } from 'yaml';
 import { LIMITS } from '../limits.js';
 import { IssueError, IssueErrors } from './errors.js';
 import { readDeskFile } from './read.js';
@@ -50,8 +50,8 @@ function semanticErrors(data: unknown, loc: Locator): IssueError[] {
     out.push(new IssueError('invalid-date', loc.value(['date']), `"date" ${JSON.stringify(data.date)} is not a real calendar date; expected YYYY-MM-DD`));
   }
   const articles = rawArticles(data);
-  out.push(...duplicateErrors(data, articles, loc), ...belowErrors(articles, loc), ...teaserErrors(data, articles, loc));
-  for (const a of articles) out.push(...articleErrors(a, loc));
+  for (const e of [...duplicateErrors(data, articles, loc), ...belowErrors(articles, loc), ...teaserErrors(data, articles, loc)]) out.push(e);
+  for (const a of articles) for (const e of articleErrors(a, loc)) out.push(e);
   return out;
 }
 
@@ -306,7 +306,7 @@ function article(a: Obj, path: Seg[], file: string, loc: Locator, problems: Issu
     }
   } catch (e) {
     if (!(e instanceof IssueErrors)) throw e;
-    problems.push(...e.errors);
+    for (const problem of e.errors) problems.push(problem);
   }
   return art;
 }
@@ -327,6 +327,70 @@ function space(s: Obj, pos: SourcePos): PageSpace {
   return out;
 }
 
+// ---------------------------------------------------------------------------
+// The character limit: every text counted, an article's all together
+
+/** A text's length and where it stands, found only for the one that passes the limit. */
+interface Counted {
+  characters: number;
+  at: () => SourcePos;
+}
+
+/** Every text of an article in reading order, each where the desk wrote it; what a story file gives is placed at the "story" value. */
+function articleTexts(art: Article, a: Obj, path: Seg[], loc: Locator): Counted[] {
+  const out: Counted[] = [];
+  const add = (text: string | undefined, segs: Seg[]) => {
+    if (text) out.push({ characters: text.length, at: () => loc.value(segs) });
+  };
+  const own = (key: string): Seg[] => [...path, a[key] !== undefined ? key : 'story'];
+  add(art.kicker, own('kicker'));
+  for (const line of art.headline ?? []) add(line, own('headline'));
+  add(art.subhead, own('subhead'));
+  add(art.byline, own('byline'));
+  art.note?.forEach((text, i) => add(text, [...path, 'note', i]));
+  art.briefs?.forEach((text, i) => add(text, [...path, 'briefs', i]));
+  // An empty cell still takes a character's room in the set table, so it counts as one.
+  art.table?.rows.forEach((row, i) => out.push({ characters: row.reduce((n, cell) => n + Math.max(1, cell.length), 0), at: () => loc.value([...path, 'table', i]) }));
+  for (const b of art.body) {
+    const characters = b.kind === 'bullets' ? b.items.reduce((n, item) => n + item.length, 0) : b.text.length + (b.kind === 'paragraph' ? (b.lead?.length ?? 0) : 0);
+    out.push({ characters, at: () => b.pos });
+  }
+  art.pictures.forEach((p, i) => {
+    add(p.caption, [...path, 'pictures', i, 'caption']);
+    add(p.credit, [...path, 'pictures', i, 'credit']);
+  });
+  art.continued.forEach((c, i) => add(c.headline, [...path, 'continued', i, 'headline']));
+  return out;
+}
+
+/** An article over the character limit, at the text that takes it over: there the desk sees where to cut. */
+function articleLimitError(art: Article, texts: Counted[]): IssueError | undefined {
+  let characters = 0;
+  let passed: Counted | undefined;
+  for (const t of texts) {
+    characters += t.characters;
+    if (!passed && characters > LIMITS.articleCharacters) passed = t;
+  }
+  if (!passed) return undefined;
+  return new IssueError('too-large', passed.at(), `article "${art.id}" has ${characters} characters, more than the limit of ${LIMITS.articleCharacters}, and passes it here; shorten it, split it, or raise BANMIAN_MAX_ARTICLE_CHARACTERS`);
+}
+
+/** The texts outside articles (paper, serial, page names, editors, space labels), each held to the limit on its own. */
+function furnitureLimitErrors(issue: Issue, loc: Locator): IssueError[] {
+  const texts: [string | undefined, Seg[]][] = [
+    [issue.paper, ['paper']],
+    [issue.serial, ['serial']],
+    [issue.postalCode, ['postal-code']],
+  ];
+  issue.pages.forEach((p, pi) => {
+    texts.push([p.name, ['pages', pi, 'name']], [p.editor, ['pages', pi, 'editor']]);
+    p.spaces.forEach((sp, si) => texts.push([sp.label, ['pages', pi, 'spaces', si, 'label']]));
+  });
+  return texts
+    .filter(([text]) => text !== undefined && text.length > LIMITS.articleCharacters)
+    .map(([text, segs]) => new IssueError('too-large', loc.value(segs), `this text has ${text!.length} characters, more than the limit of ${LIMITS.articleCharacters}; shorten it, or raise BANMIAN_MAX_ARTICLE_CHARACTERS`));
+}
+
 function build(data: Obj, file: string, loc: Locator, problems: IssueError[]): Issue {
   const pages = (data.pages as Obj[]).map((pg, pi): Page => {
     const pPath: Seg[] = ['pages', pi];
@@ -335,7 +399,13 @@ function build(data: Obj, file: string, loc: Locator, problems: IssueError[]): I
       name: t(pg.name),
       layout: t(pg.layout),
       masthead: pg.masthead === true,
-      articles: (pg.articles as Obj[]).map((a, ai) => article(a, [...pPath, 'articles', ai], file, loc, problems)),
+      articles: (pg.articles as Obj[]).map((a, ai) => {
+        const path = [...pPath, 'articles', ai];
+        const art = article(a, path, file, loc, problems);
+        const over = articleLimitError(art, articleTexts(art, a, path, loc));
+        if (over) problems.push(over);
+        return art;
+      }),
       spaces: listOf(pg.spaces).map((s, si) => space(s as Obj, loc.value([...pPath, 'spaces', si]))),
       teasers: listOf(pg.teasers).map((id, ti) => ({ article: t(id), pos: loc.value([...pPath, 'teasers', ti]) })),
       pos: loc.value(pPath),
@@ -348,6 +418,7 @@ function build(data: Obj, file: string, loc: Locator, problems: IssueError[]): I
   if (data.edition !== undefined) issue.edition = data.edition as number;
   if (data.serial !== undefined) issue.serial = t(data.serial);
   if (data['postal-code'] !== undefined) issue.postalCode = t(data['postal-code']);
+  for (const e of furnitureLimitErrors(issue, loc)) problems.push(e);
   // A teaser is its story's headline: one taken from a story file is known only now.
   const byId = new Map(pages.flatMap((p) => p.articles.map((a) => [a.id, a] as const)));
   for (const tz of pages.flatMap((p) => p.teasers)) {
@@ -355,6 +426,106 @@ function build(data: Obj, file: string, loc: Locator, problems: IssueError[]): I
     if (a && !a.headline?.length) problems.push(new IssueError('bad-teaser', tz.pos, `article "${tz.article}" has no headline for the masthead's 导读 to give; give it one, or announce another story`));
   }
   return issue;
+}
+
+// ---------------------------------------------------------------------------
+// The YAML tree before it becomes data: what a plain issue file never holds, and what its aliases come to
+
+// The core schema's tags: an issue is text, numbers, true/false, null, lists and mappings.
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/** What a node of the tree comes to with its aliases expanded. */
+interface Expansion {
+  characters: number;
+  aliases: number;
+}
+
+/** One step of the walk: a node to look at, or (`from` set) one whose subtree is done and is measured against `from`. */
+interface Step {
+  node: Node;
+  from?: Expansion;
+}
+
+/**
+ * Tags beyond the core schema's, lists and mappings used as keys, aliases inside their own anchor,
+ * and aliases that expand the file past its limits, each at its own position. One walk in file
+ * order with its own stack, every node once: an alias adds what its anchor came to, so a file that
+ * multiplies itself is measured, never expanded.
+ */
+function treeErrors(doc: Document, text: string, loc: Locator): IssueError[] {
+  const out: IssueError[] = [];
+  const total: Expansion = { characters: 0, aliases: 0 };
+  const anchors = new Map<string, Node>();
+  const measured = new Map<Node, Expansion>();
+  const stack: Step[] = isNode(doc.contents) ? [{ node: doc.contents }] : [];
+  while (stack.length > 0) {
+    const { node, from } = stack.pop()!;
+    if (from) {
+      measured.set(node, { characters: total.characters - from.characters, aliases: total.aliases - from.aliases });
+      continue;
+    }
+    if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) out.push(tagError(node, text, loc));
+    if (isAlias(node)) {
+      const anchor = anchors.get(node.source);
+      const size = anchor && measured.get(anchor);
+      // yaml reports an alias to no anchor itself; one whose anchor is not measured yet stands inside it.
+      if (!anchor) continue;
+      if (!size) return [new IssueError('yaml-syntax', nodeAt(node, loc), `alias *${node.source} stands inside the value its anchor &${node.source} names, so that value would repeat without end; point it at another anchor, or write the value out`)];
+      total.characters += size.characters;
+      total.aliases += 1 + size.aliases;
+    } else if (!isCollection(node)) {
+      const characters = 1 + (isScalar(node) && node.value !== null ? String(node.value).length : 0);
+      total.characters += characters;
+      measured.set(node, { characters, aliases: 0 });
+    }
+    const over = expansionError(node, total, loc);
+    if (over) return [over];
+    if (node.anchor) anchors.set(node.anchor, node);
+    if (!isCollection(node)) continue;
+    total.characters += 1;
+    stack.push({ node, from: { characters: total.characters - 1, aliases: total.aliases } });
+    // Children go on the stack last first, so they come off in file order.
+    for (let i = node.items.length - 1; i >= 0; i--) {
+      const item = node.items[i];
+      if (!isMap(node)) {
+        if (isNode(item)) stack.push({ node: item });
+        continue;
+      }
+      const { key, value } = item as { key: unknown; value: unknown };
+      if (isNode(value)) stack.push({ node: value });
+      if (isNode(key)) {
+        stack.push({ node: key });
+        const named = isAlias(key) ? anchors.get(key.source) : key;
+        if (isCollection(named)) out.push(new IssueError('wrong-type', nodeAt(key, loc), `a ${isMap(named) ? 'mapping' : 'list'} is used as a key; a key is a plain name such as headline: write it so, and the list or mapping after it as its value`));
+      }
+    }
+  }
+  return out;
+}
+
+function nodeAt(node: Node, loc: Locator): SourcePos {
+  return node.range ? loc.at(node.range[0]) : { file: loc.file, line: 1, column: 1 };
+}
+
+/** A tag the core schema does not know, at the tag itself: its value starts after it, the tag (!!binary, !name, !<…>) is the word before. */
+function tagError(node: Node, text: string, loc: Locator): IssueError {
+  const shown = node.tag!.replace(/^tag:yaml\.org,2002:/, '!!');
+  let at = node.range ? text.lastIndexOf('!', node.range[0]) : -1;
+  while (at > 0 && !/\s/.test(text[at - 1]!)) at--;
+  const pos = at >= 0 ? loc.at(at) : nodeAt(node, loc);
+  return new IssueError('wrong-type', pos, `the YAML tag ${shown} has no place in an issue file, which holds only text, numbers, true or false, lists and mappings; remove the tag and write the value plainly`);
+}
+
+/** The limit the expansion so far has passed, at the node that passed it. */
+function expansionError(node: Node, total: Expansion, loc: Locator): IssueError | undefined {
+  if (total.aliases > LIMITS.yamlAliases) {
+    return new IssueError('too-large', nodeAt(node, loc), `the file's aliases expand past ${LIMITS.yamlAliases} here (each alias counted again inside every alias that repeats it); write the values out, or raise BANMIAN_MAX_YAML_ALIASES`);
+  }
+  if (total.characters > LIMITS.issueCharacters) {
+    const how = isAlias(node) ? 'with its aliases expanded, the file' : 'the file';
+    return new IssueError('too-large', nodeAt(node, loc), `${how} comes to more than ${LIMITS.issueCharacters} characters here (each value counting at least one); write shorter values, split the issue, or raise BANMIAN_MAX_ISSUE_CHARACTERS`);
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------
@@ -400,13 +571,10 @@ export function parseIssue(text: string, file: string): Issue {
     );
   }
 
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: LIMITS.yamlAliases });
-  } catch (e) {
-    // yaml refuses to expand a file whose aliases multiply (a "billion laughs" file) past the limit.
-    throw new IssueErrors([new IssueError('too-large', { file, line: 1, column: 1 }, `the file's aliases expand too far (${e instanceof Error ? e.message : String(e)}); write the values out, or raise BANMIAN_MAX_YAML_ALIASES`)]);
-  }
+  const tree = treeErrors(doc, text, loc);
+  if (tree.length > 0) sortAndThrow(tree, file);
+  // The walk has bounded what the aliases expand to, and refused it at the alias that passes a limit.
+  const data: unknown = doc.toJS({ maxAliasCount: -1 });
   // Only a YAML 1.1 reader turns an unquoted date into a Date; accept it as the date it denotes.
   if (isObj(data) && (data.date as unknown) instanceof Date) {
     const d = data.date as unknown as Date;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { type Document, type LineCounter, isMap, isNode, isPair, isScalar } from 'yaml';
 import { packageRoot } from '../paths.js';
-import { IssueError, type IssueErrorCode } from './errors.js';
+import { IssueError, quoted, type IssueErrorCode } from './errors.js';
 import type { SourcePos } from './types.js';
 
 export type Seg = string | number;
@@ -193,7 +193,7 @@ export function describe(v: unknown): string {
   if (v instanceof Date) return 'a date';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 39) + '…' : v);
+  if (typeof v === 'string') return quoted(v);
   if (typeof v === 'number') return `the number ${v}`;
   return String(v);
 }
@@ -349,7 +349,7 @@ function schemaErrors(errs: readonly ErrorObject[], data: unknown, loc: Locator,
   const list = errs.map((e) => ({ e, segs: [...prefix, ...decodePointer(e.instancePath)] }));
   const dropped = new Set<ErrorObject>();
   const out: IssueError[] = [];
-  const under = (segs: readonly Seg[], root: readonly Seg[]) => root.length <= segs.length && root.every((s, i) => segs[i] === s);
+  const byPath = sortedByPath(list);
 
   // Shallow composites first, so their subtrees are settled before any nested ones are looked at.
   const composites = list
@@ -359,8 +359,7 @@ function schemaErrors(errs: readonly ErrorObject[], data: unknown, loc: Locator,
     if (dropped.has(c.e)) continue;
     const parent = (c.e.parentSchema ?? {}) as Record<string, unknown>;
     const exclusive = Object.keys(parent).every((k) => ANNOTATIONS.has(k));
-    for (const o of list) {
-      if (!under(o.segs, c.segs)) continue;
+    for (const o of errorsUnder(byPath, c.segs)) {
       // Branches often $ref elsewhere, so their schemaPaths need not share the composite's prefix; but if the
       // composite is all its schema says, every error at or below the value came from one of its branches.
       if (exclusive || o.e.schemaPath.startsWith(c.e.schemaPath + '/')) dropped.add(o.e);
@@ -377,7 +376,7 @@ function schemaErrors(errs: readonly ErrorObject[], data: unknown, loc: Locator,
     if (branch !== undefined) {
       const v = branchValidator(`${known.pointer}/${branch}`);
       if (!v(value) && v.errors) {
-        out.push(...schemaErrors(v.errors, value, loc, c.segs));
+        for (const e of schemaErrors(v.errors, value, loc, c.segs)) out.push(e);
         continue;
       }
     }
@@ -389,6 +388,32 @@ function schemaErrors(errs: readonly ErrorObject[], data: unknown, loc: Locator,
     out.push(simpleError(e, segs, loc));
   }
   return out;
+}
+
+/** A path as a string whose prefixes are exactly its ancestors' paths: each segment quoted and ended by a character no quoted one holds. */
+const pathKey = (segs: readonly Seg[]) => segs.map((s) => `${JSON.stringify(s)}\u0001`).join('');
+
+interface Keyed<T> {
+  key: string;
+  item: T;
+}
+
+/** Errors sorted by the path of their value, so the ones under a value are one run of them. */
+function sortedByPath<T extends { segs: readonly Seg[] }>(list: readonly T[]): Keyed<T>[] {
+  return list.map((item) => ({ key: pathKey(item.segs), item })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** The errors at `segs` or below it, found by a binary search: a file of many bad values must not cost their square. */
+function* errorsUnder<T>(sorted: readonly Keyed<T>[], segs: readonly Seg[]): Generator<T> {
+  const key = pathKey(segs);
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]!.key < key) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < sorted.length && sorted[i]!.key.startsWith(key); i++) yield sorted[i]!.item;
 }
 
 function simpleError(e: ErrorObject, segs: Seg[], loc: Locator): IssueError {
@@ -405,7 +430,7 @@ function simpleError(e: ErrorObject, segs: Seg[], loc: Locator): IssueError {
       return new IssueError(
         'unknown-key',
         loc.key(segs, key),
-        `unknown key "${key}" in ${mappingContext(segs, known, loc)}` +
+        `unknown key ${quoted(key)} in ${mappingContext(segs, known, loc)}` +
           (hint ? ` (did you mean "${hint}"?)` : '') +
           `; expected one of: ${known.join(', ')}`,
       );
@@ -449,7 +474,8 @@ function simpleError(e: ErrorObject, segs: Seg[], loc: Locator): IssueError {
     }
     case 'minItems': {
       const n = Number(params.limit);
-      return new IssueError('bad-value', pos, `${what} must have at least ${n} ${n === 1 ? 'item' : 'items'}`);
+      const empty = Array.isArray(e.data) && e.data.length === 0 ? ': an empty list is no content; fill it, or remove the key' : '';
+      return new IssueError('bad-value', pos, `${what} must have at least ${n} ${n === 1 ? 'item' : 'items'}${empty}`);
     }
     case 'maxItems': {
       const n = Number(params.limit);

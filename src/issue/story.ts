@@ -98,7 +98,7 @@ function body(lines: Line[], problems: IssueError[]): BodyBlock[] {
   const blocks: BodyBlock[] = [];
   let open: Open | undefined;
   const close = () => {
-    if (open) blocks.push(...finish(open, problems));
+    if (open) for (const b of finish(open, problems)) blocks.push(b);
     open = undefined;
   };
   for (const l of lines) {

@@ -8,17 +8,24 @@ export const textLines = (v: unknown): string[] => (Array.isArray(v) ? v.map(tri
 
 /** Every piece of text an issue will set, for questions about its characters (which fonts cover them). */
 export function issueTexts(issue: Issue): string[] {
-  const out: string[] = [issue.paper];
+  // Pushed one by one: a table of many rows or a row of many cells must not become one call's arguments.
+  const out: string[] = [];
+  const add = (texts: readonly (string | undefined)[]) => {
+    for (const text of texts) if (text) out.push(text);
+  };
+  add([issue.paper]);
   for (const page of issue.pages) {
-    out.push(page.name, ...(page.editor ? [page.editor] : []));
+    add([page.name, page.editor]);
     for (const a of page.articles) {
-      out.push(...[a.kicker, a.subhead, a.byline].filter((x): x is string => !!x), ...(a.headline ?? []), ...(a.note ?? []), ...(a.briefs ?? []));
-      for (const row of a.table?.rows ?? []) out.push(...row);
-      for (const p of a.pictures) out.push(...[p.caption, p.credit].filter((x): x is string => !!x));
+      add([a.kicker, a.subhead, a.byline]);
+      add(a.headline ?? []);
+      add(a.note ?? []);
+      add(a.briefs ?? []);
+      for (const row of a.table?.rows ?? []) add(row);
+      for (const p of a.pictures) add([p.caption, p.credit]);
       for (const b of a.body) {
-        if (b.kind === 'paragraph') out.push(b.text, ...(b.lead ? [b.lead] : []));
-        else if (b.kind === 'subhead') out.push(b.text);
-        else out.push(...b.items);
+        if (b.kind === 'bullets') add(b.items);
+        else add([b.text, b.kind === 'paragraph' ? b.lead : undefined]);
       }
     }
   }

@@ -130,10 +130,6 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
         if (part.place) checkBox(part.plan, part.place, `article "${a.id}"`, part.pos, boxesOn, errors);
       });
       checkStyle(a, plan, errors);
-      const characters = articleCharacters(a);
-      if (characters > LIMITS.articleCharacters) {
-        errors.push(new IssueError('too-large', a.pos, `article "${a.id}" has ${characters} characters, more than the limit of ${LIMITS.articleCharacters}; split it, or raise BANMIAN_MAX_ARTICLE_CHARACTERS`));
-      }
       for (const p of a.pictures) {
         if (p.source) {
           // Pictures come from the issue's folder, the project, or folders the layout allows: a
@@ -184,13 +180,6 @@ function checkStyle(a: Article, plan: PagePlan, errors: IssueError[]): void {
   if (typeof a.headlineSize === 'string' && !t.hao[a.headlineSize]) {
     errors.push(new IssueError('bad-value', a.pos, `article "${a.id}": headline size "${a.headlineSize}" is no 号 of layouts/sizes.yaml (${Object.keys(t.hao).join(' ')}); give one, or a size in points`));
   }
-}
-
-function articleCharacters(a: Article): number {
-  let n = 0;
-  for (const b of a.body) n += b.kind === 'bullets' ? b.items.reduce((m, t) => m + t.length, 0) : b.text.length;
-  for (const t of [...(a.note ?? []), ...(a.briefs ?? [])]) n += t.length;
-  return n;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { writeAtomically } from '../../files.js';
 import { PDFX_LEVELS, type PdfxLevel } from '../../layout/template.js';
+import { printable } from '../../issue/errors.js';
 import { composeFile } from '../../pipeline/compose.js';
 import { EXIT, type SetExit } from '../exit.js';
 import { articleLine, buildReport } from '../report.js';
@@ -19,7 +20,7 @@ export function composeCommand(program: Command, exit: SetExit): void {
       const { pdf, composition } = await composeFile(issue, opts.out, { pdfx: opts.pdfx as PdfxLevel | undefined });
       for (const f of composition.findings) {
         const where = [f.page !== undefined ? `page ${f.page}` : '', f.article ? `article ${f.article}` : ''].filter(Boolean).join(', ');
-        process.stderr.write(`${f.blocking ? 'error' : 'warning'}: ${f.code}${where ? ` (${where})` : ''}: ${f.message}\n`);
+        process.stderr.write(`${f.blocking ? 'error' : 'warning'}: ${f.code}${where ? ` (${where})` : ''}: ${printable(f.message)}\n`);
       }
       const blocking = composition.findings.filter((f) => f.blocking).length;
       if (!opts.quiet) {

@@ -1,6 +1,7 @@
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { writeAtomically } from '../../files.js';
+import { printable } from '../../issue/errors.js';
 import { proofPng } from '../../proof/png.js';
 import { OVERLAYS, type Overlay } from '../../proof/svg.js';
 import { buildIssue, fontRegistry } from '../../pipeline/compose.js';
@@ -32,7 +33,7 @@ export function proofCommand(program: Command, exit: SetExit): void {
         writeAtomically(out, png);
         process.stdout.write(`${out}\n`);
       }
-      for (const f of built.composition.findings.filter((x) => x.blocking)) process.stderr.write(`error: ${f.code}${f.article ? ` (article ${f.article})` : ''}: ${f.message}\n`);
+      for (const f of built.composition.findings.filter((x) => x.blocking)) process.stderr.write(`error: ${f.code}${f.article ? ` (article ${f.article})` : ''}: ${printable(f.message)}\n`);
       exit(built.composition.findings.some((f) => f.blocking) ? EXIT.findings : EXIT.clean);
     });
 }
