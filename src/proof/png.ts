@@ -16,5 +16,5 @@ export async function proofPng(page: ComposedPage, fonts: FontRegistry, images: 
     pictures.set(frame, `data:image/png;base64,${png.toString('base64')}`);
   }
   const svg = pageSvg(page, fonts, pictures, findings, overlays);
-  return sharp(Buffer.from(svg), { density: dpi, limitInputPixels: false }).png().toBuffer();
+  return sharp(Buffer.from(svg), { density: dpi, limitInputPixels: false, unlimited: true }).png().toBuffer();
 }
