@@ -141,7 +141,7 @@ export class PdfView {
     try {
       const decoded = decodeUpTo(r, limit);
       if (decoded) return decoded;
-      this.fault(`${this.label(o!)}: its stream decodes to more than ${Math.round(limit / 2 ** 20)} MiB (BANMIAN_MAX_PDF_STREAM_BYTES); what it holds is not checked`);
+      this.fault(`${this.label(o!)}: its stream decodes to more than ${limit} bytes (BANMIAN_MAX_PDF_STREAM_BYTES); what it holds is not checked`);
     } catch (e) {
       this.fault(`${this.label(o!)}: its ${filters.join('+') || 'unfiltered'} stream is corrupt (${e instanceof Error ? e.message : String(e)}); what it holds is not checked`);
     }
