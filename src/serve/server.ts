@@ -28,6 +28,8 @@ export interface Preview {
   url: string;
   /** Resolves after the first build; later builds follow edits. */
   ready: Promise<void>;
+  /** Page images held for the next request: bounded whatever the requests ask for. */
+  cachedImages(): number;
   close(): Promise<void>;
 }
 
@@ -60,9 +62,10 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
         else errors = [`internal error: ${e instanceof Error ? e.message : String(e)}`];
       }
       version++;
-      for (const line of outcome(version, errors, good)) options.log?.(line);
       rewatch();
       for (const res of listeners) res.write(`data: ${version}\n\n`);
+      // Told once the watchers stand: an edit made on reading the line is seen.
+      for (const line of outcome(version, errors, good)) options.log?.(line);
     });
     return building;
   };
@@ -176,6 +179,7 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
       done({
         url: `http://${host}:${port}/`,
         ready: rebuild(),
+        cachedImages: () => images.size,
         close: async () => {
           clearTimeout(timer);
           for (const w of watchers) w.close();
