@@ -26,6 +26,8 @@ export const LIMITS = {
   /** Pixels of a picture, and bytes of its file. */
   picturePixels: limit('BANMIAN_MAX_PICTURE_PIXELS', 100_000_000),
   pictureBytes: limit('BANMIAN_MAX_PICTURE_BYTES', 200 * 2 ** 20),
+  /** Bytes one stream of a PDF under preflight may decode to (a small stream can inflate to gigabytes). */
+  pdfStreamBytes: limit('BANMIAN_MAX_PDF_STREAM_BYTES', 256 * 2 ** 20),
   /** Seconds one issue of a batch may take before its worker is stopped. */
   issueSeconds: limit('BANMIAN_MAX_SECONDS', 300),
 };

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { geometryOf, loadHao, loadTemplate } from '../layout/template.js';
 import { packageRoot } from '../paths.js';
@@ -26,7 +26,7 @@ export async function preflightFiles(files: string[], profile: PreflightProfile)
   for (const file of files) {
     let bytes: Buffer;
     try {
-      bytes = readFileSync(file);
+      bytes = readPdf(file);
     } catch (e) {
       unreadable.push(`${file}: ${e instanceof Error ? e.message : String(e)}`);
       continue;
@@ -39,6 +39,28 @@ export async function preflightFiles(files: string[], profile: PreflightProfile)
     }
   }
   return { reports, unreadable };
+}
+
+/**
+ * The file's bytes, read from the one descriptor that was checked: opened without blocking (a FIFO
+ * would wait for a writer for ever) and refused unless it is a regular file.
+ */
+function readPdf(file: string): Buffer {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new Error(`not a regular file but ${kindOf(stat)}; give the PDF itself`);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function kindOf(stat: Stats): string {
+  if (stat.isFIFO()) return 'a FIFO';
+  if (stat.isDirectory()) return 'a folder';
+  if (stat.isSocket()) return 'a socket';
+  return 'a device';
 }
 
 export function formatPreflight(run: PreflightRun): string {

@@ -43,7 +43,8 @@ export function operations(bytes: Uint8Array): Operation[] {
       stack.push([]);
       i += 2;
     } else if (c === 0x3e && bytes[i + 1] === 0x3e) {
-      stack.pop();
+      // A stray >> or ] (a broken stream) closes nothing: the operands' own level stays.
+      if (stack.length > 1) stack.pop();
       top().push({ dict: true });
       i += 2;
     } else if (c === 0x3c) {
@@ -54,7 +55,7 @@ export function operations(bytes: Uint8Array): Operation[] {
       stack.push([]);
       i++;
     } else if (c === 0x5d) {
-      const arr = stack.pop() ?? [];
+      const arr = stack.length > 1 ? stack.pop()! : [];
       top().push(arr);
       i++;
     } else if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e) {

@@ -49,17 +49,43 @@ const OVERPRINT_BELOW = 12;
  * overprinting black text, and (for PDF/X-1a) transparency.
  */
 export async function preflight(bytes: Uint8Array, file: string, profile: PreflightProfile): Promise<PreflightReport> {
-  let pdf: PdfView;
-  try {
-    pdf = await PdfView.open(bytes);
-  } catch (e) {
-    throw new UnreadablePdf(`${file}: not a readable PDF (${e instanceof Error ? e.message : String(e)})`);
-  }
+  const pdf = await openPdf(bytes, file);
+  if (pdf === 'encrypted' || pdf.encrypted) return { file, claims: null, pass: false, findings: [{ check: 'file', severity: 'error', message: ENCRYPTED }] };
   const findings: PreflightFinding[] = [];
   const add = (check: PreflightCheck, severity: 'error' | 'warning', message: string, page?: number) => findings.push({ check, severity, message, ...(page ? { page } : {}) });
-  const claims = identification(pdf, add);
+  // What the view could not read goes in as it is met, against the page being checked.
+  const faults = (page?: number) => {
+    for (const message of pdf.takeFaults()) add('file', 'error', message, page);
+  };
+  let claims: string | null = null;
+  try {
+    claims = identification(pdf, add);
+    faults();
+    await checkPages(pdf, claims, profile, add, faults);
+  } catch (e) {
+    // A client's file can break a check in ways no list foresees: the file gets its report all the same.
+    faults();
+    add('file', 'error', `the file cannot be checked further: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return { file, claims, pass: !findings.some((f) => f.severity === 'error'), findings };
+}
+
+const ENCRYPTED = 'encrypted: cannot be checked; ask for the file without a password or security settings';
+
+/** The file as a PDF, or that it is encrypted so far that pdf-lib cannot parse it (encrypted object streams). */
+async function openPdf(bytes: Uint8Array, file: string): Promise<PdfView | 'encrypted'> {
+  try {
+    return await PdfView.open(bytes);
+  } catch (e) {
+    if (/\/Encrypt\s*(?:\d+\s+\d+\s+R|<<)/.test(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'))) return 'encrypted';
+    throw new UnreadablePdf(`${file}: not a readable PDF (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+async function checkPages(pdf: PdfView, claims: string | null, profile: PreflightProfile, add: Add, faults: (page?: number) => void): Promise<void> {
   const x1a = claims !== null && claims.startsWith('PDF/X-1');
   const pages = pdf.pages();
+  faults();
   const seenFonts = new Set<PDFObject>();
   for (const [index, page] of pages.entries()) {
     const number = index + 1;
@@ -68,15 +94,14 @@ export async function preflight(bytes: Uint8Array, file: string, profile: Prefli
     const resources = pdf.inherited(page, 'Resources');
     fonts(pdf, resources, number, seenFonts, add, new Set());
     await walk(pdf, contentsOf(pdf, page), resources, IDENTITY, number, profile, x1a, add, new Set());
+    faults(number);
   }
   if (pages.length === 0) add('file', 'error', 'the file has no pages');
-  return { file, claims, pass: !findings.some((f) => f.severity === 'error'), findings };
 }
 
 type Add = (check: PreflightCheck, severity: 'error' | 'warning', message: string, page?: number) => void;
 
 function identification(pdf: PdfView, add: Add): string | null {
-  if (pdf.trailer('Encrypt')) add('file', 'error', 'the file is encrypted');
   if (pdf.array(pdf.trailer('ID')).length !== 2) add('pdfx', 'error', 'the trailer has no /ID');
   const info = pdf.trailer('Info');
   const root = pdf.trailer('Root');
@@ -161,7 +186,7 @@ function contentsOf(pdf: PdfView, page: PDFDict): Uint8Array {
 }
 
 /** What a colour space is, for the checks: process, RGB-like, spot (with its name), or pattern. */
-function kindOf(pdf: PdfView, space: PDFObject | undefined, byName?: string): { kind: 'cmyk' | 'gray' | 'rgb' | 'icc-cmyk' | 'lab' | 'spot' | 'pattern' | 'indexed'; spot?: string } {
+function kindOf(pdf: PdfView, space: PDFObject | undefined, byName?: string): { kind: 'cmyk' | 'gray' | 'rgb' | 'icc-cmyk' | 'lab' | 'spot' | 'pattern' | 'indexed' | 'broken'; spot?: string; fault?: string } {
   const name = byName ?? pdf.name(space);
   if (name === 'DeviceCMYK' || name === 'CMYK') return { kind: 'cmyk' };
   if (name === 'DeviceGray' || name === 'G') return { kind: 'gray' };
@@ -176,6 +201,10 @@ function kindOf(pdf: PdfView, space: PDFObject | undefined, byName?: string): { 
   if (family === 'Separation') return { kind: 'spot', spot: pdf.name(parts[1]) };
   if (family === 'DeviceN') return { kind: 'spot', spot: pdf.array(parts[1]).map((x) => pdf.name(x)).join('+') };
   if (family === 'Indexed' || family === 'I') {
+    // PDF gives an Indexed space a device, CIE-based or spot base, never another Indexed one (or
+    // itself): so the base is read one level down and no further.
+    const baseFamily = pdf.name(parts[1]) ?? pdf.name(pdf.array(parts[1])[0]);
+    if (baseFamily === 'Indexed' || baseFamily === 'I' || baseFamily === 'Pattern') return { kind: 'broken', fault: `an Indexed colour space on ${baseFamily === 'Pattern' ? 'a Pattern' : 'an Indexed'} base (${pdf.label(space!)}); PDF allows neither, and the RIP cannot resolve it` };
     const base = kindOf(pdf, parts[1]);
     return base.kind === 'cmyk' || base.kind === 'gray' ? { kind: 'indexed' } : base;
   }
@@ -213,6 +242,7 @@ async function walk(pdf: PdfView, content: Uint8Array, resources: PDFObject | un
     const name = typeof nameOrOp === 'object' && nameOrOp && 'name' in nameOrOp ? nameOrOp.name : '';
     const k = kindOf(pdf, pdf.get(pdf.get(resources, 'ColorSpace'), name), ['DeviceCMYK', 'DeviceGray', 'DeviceRGB', 'Pattern'].includes(name) ? name : undefined);
     if (k.kind === 'spot' && !profile.spots.includes(k.spot ?? '')) once('colour', 'error', `spot colour ${k.spot}; the plant takes process colours only`);
+    if (k.fault) once('colour', 'error', k.fault);
     return k.kind;
   };
   const nums = (args: Operand[]) => args.filter((a): a is number => typeof a === 'number');
@@ -320,6 +350,7 @@ async function image(pdf: PdfView, x: PDFObject, name: string, ctm: Matrix, prof
   if (k.kind === 'rgb' || k.kind === 'lab') once('colour', 'error', `image ${name} is in ${k.kind === 'rgb' ? 'RGB' : 'Lab'}`);
   if (k.kind === 'icc-cmyk' && x1a) once('colour', 'error', `image ${name} is ICC-based; PDF/X-1a allows DeviceCMYK and DeviceGray`);
   if (k.kind === 'spot' && !profile.spots.includes(k.spot ?? '')) once('colour', 'error', `image ${name} uses spot colour ${k.spot}`);
+  if (k.fault) once('colour', 'error', `image ${name}: ${k.fault}`);
   if (x1a && pdf.get(x, 'SMask')) once('transparency', 'error', `image ${name} has a soft mask; PDF/X-1a allows no transparency`);
   const wide = Math.hypot(ctm[0], ctm[1]) / 72;
   const tall = Math.hypot(ctm[2], ctm[3]) / 72;

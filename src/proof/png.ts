@@ -16,5 +16,7 @@ export async function proofPng(page: ComposedPage, fonts: FontRegistry, images: 
     pictures.set(frame, `data:image/png;base64,${png.toString('base64')}`);
   }
   const svg = pageSvg(page, fonts, pictures, findings, overlays);
-  return sharp(Buffer.from(svg), { density: dpi, limitInputPixels: false }).png().toBuffer();
+  // The SVG is our own: libxml2's guard against huge text nodes would refuse a picture's data URL
+  // past 10 MB, which a large picture reaches above about 400 dpi.
+  return sharp(Buffer.from(svg), { density: dpi, limitInputPixels: false, unlimited: true }).png().toBuffer();
 }

@@ -1,5 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { hostname, networkInterfaces } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
 import { buildIssue, fontRegistry, type ComposedIssue } from '../pipeline/compose.js';
@@ -13,12 +14,22 @@ export interface ServeOptions {
   port: number;
   /** Resolution of the page images, dpi. */
   dpi: number;
+  /** Where each build's outcome is told, one line at a time (the terminal). */
+  log?: (line: string) => void;
 }
+
+/** The preview could not listen where it was asked to: the desk's to mend (another port, another address). */
+export class ListenError extends Error {}
+
+/** Page images kept at once: every page of a long issue with a few overlay sets, not every request ever made. */
+const IMAGE_CACHE = 64;
 
 export interface Preview {
   url: string;
   /** Resolves after the first build; later builds follow edits. */
   ready: Promise<void>;
+  /** Page images held for the next request: bounded whatever the requests ask for. */
+  cachedImages(): number;
   close(): Promise<void>;
 }
 
@@ -37,6 +48,8 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
   const listeners = new Set<ServerResponse>();
   let building = Promise.resolve();
   let watchers: FSWatcher[] = [];
+  // The port actually listened on (port 0 picks one): a Host header must name it.
+  let port = options.port;
 
   const rebuild = () => {
     building = building.then(async () => {
@@ -51,6 +64,8 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
       version++;
       rewatch();
       for (const res of listeners) res.write(`data: ${version}\n\n`);
+      // Told once the watchers stand: an edit made on reading the line is seen.
+      for (const line of outcome(version, errors, good)) options.log?.(line);
     });
     return building;
   };
@@ -96,17 +111,31 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
     const composed = good;
     const target = composed?.composition.pages.find((p) => p.number === number);
     if (!composed || !target) return null;
-    const key = `${version}:${number}:${overlays.join(',')}`;
+    // The cache holds the last good build's images only (a rebuild clears it), so the key needs no version.
+    const key = `${number}:${overlays.join(',')}`;
     let png = images.get(key);
-    if (!png) {
+    if (png) {
+      images.delete(key);
+    } else {
       png = proofPng(target, fontRegistry(), composed.pictures.images, composed.composition.findings, new Set(overlays), options.dpi);
-      images.set(key, png);
+      png.catch(() => images.get(key) === png && images.delete(key));
+    }
+    images.set(key, png);
+    for (const oldest of images.keys()) {
+      if (images.size <= IMAGE_CACHE) break;
+      images.delete(oldest);
     }
     return png;
   };
 
+  const allowed = allowedHosts(options.host);
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://preview');
+    // A page on another site whose name is made to resolve here (DNS rebinding) sends its own name.
+    if (!hostAllowed(req.headers.host, allowed, port)) {
+      res.writeHead(421, { 'content-type': 'text/plain' }).end(`this preview answers to ${[...allowed].join(', ')} only\n`);
+      return;
+    }
     if (req.method !== 'GET') {
       res.writeHead(405, { allow: 'GET' }).end();
       return;
@@ -122,7 +151,9 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
       req.on('close', () => listeners.delete(res));
     } else {
       const m = url.pathname.match(/^\/page\/(\d{1,4})\.png$/);
-      const overlays = (url.searchParams.get('overlay') ?? '').split(',').filter((o): o is Overlay => OVERLAYS.includes(o as Overlay));
+      // Known overlays only, each once and in one order: a request names one of sixteen sets.
+      const asked = new Set((url.searchParams.get('overlay') ?? '').split(','));
+      const overlays = OVERLAYS.filter((o) => asked.has(o));
       const png = m ? page(Number(m[1]), overlays) : null;
       if (!png) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
@@ -140,14 +171,15 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
     });
   });
   return new Promise((done, fail) => {
-    server.once('error', fail);
+    server.once('error', (e: NodeJS.ErrnoException) => fail(listenError(e, options)));
     server.listen(options.port, options.host, () => {
       const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : options.port;
+      port = typeof address === 'object' && address ? address.port : options.port;
       const host = options.host.includes(':') ? `[${options.host}]` : options.host;
       done({
         url: `http://${host}:${port}/`,
         ready: rebuild(),
+        cachedImages: () => images.size,
         close: async () => {
           clearTimeout(timer);
           for (const w of watchers) w.close();
@@ -157,4 +189,51 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
       });
     });
   });
+}
+
+/** One line per build for the terminal: what was composed, or where the file is wrong. */
+function outcome(version: number, errors: string[], good: ComposedIssue | null): string[] {
+  if (errors.length) return [`version ${version}: not composed, showing the last good pages`, ...errors.map((e) => `  ${e}`)];
+  const c = good!.composition;
+  const set = c.articles.reduce((n, a) => n + a.charactersSet, 0);
+  const over = c.articles.reduce((n, a) => n + a.oversetCharacters, 0);
+  const blocking = c.findings.filter((f) => f.blocking).length;
+  return [`version ${version}: ${c.pages.length} page(s), ${c.articles.length} articles, ${set} characters set, ${over} overset, ${blocking} blocking finding(s)`];
+}
+
+const LOOPBACK = ['localhost', '127.0.0.1', '::1'];
+const WILDCARD = ['0.0.0.0', '::'];
+
+/**
+ * The names the preview answers to: the loopback's and the address it listens on; listening on
+ * every interface, the machine's own addresses and name as well.
+ */
+function allowedHosts(bound: string): Set<string> {
+  const names = new Set([...LOOPBACK, bound.toLowerCase()]);
+  if (WILDCARD.includes(bound)) {
+    names.add(hostname().toLowerCase());
+    for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) names.add(i.address.toLowerCase());
+  }
+  for (const w of WILDCARD) names.delete(w);
+  return names;
+}
+
+function hostAllowed(header: string | undefined, allowed: ReadonlySet<string>, port: number): boolean {
+  if (!header) return false;
+  let url: URL;
+  try {
+    url = new URL(`http://${header}`);
+  } catch {
+    return false;
+  }
+  const name = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return allowed.has(name) && (url.port === '' || Number(url.port) === port) && url.pathname === '/' && !url.username;
+}
+
+function listenError(e: NodeJS.ErrnoException, options: ServeOptions): Error {
+  const where = `${options.host} port ${options.port}`;
+  if (e.code === 'EADDRINUSE') return new ListenError(`${where} is in use (another preview?); stop it or give another --port (0 takes any free one)`);
+  if (e.code === 'EACCES') return new ListenError(`${where} may not be used by this user; give a --port above 1023`);
+  if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return new ListenError(`${options.host} is not an address of this machine; give --host 127.0.0.1 or one of its own`);
+  return e;
 }

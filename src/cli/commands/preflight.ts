@@ -9,7 +9,7 @@ export function preflightCommand(program: Command, exit: SetExit): void {
     .argument('<pdf...>', 'PDF files')
     .option('--json', 'one JSON report for the pipeline')
     .option('-l, --layout <name>', "the layout whose ink limit and picture resolution apply; naming it also checks every page's trim against it")
-    .addHelpText('after', '\nChecks: PDF/X identification and output intent, boxes, embedded fonts, no RGB or spot colours, total ink coverage, image resolution, overprinting black text, transparency in PDF/X-1a.\nExit codes: 0 every file passes, 1 findings, 2 a file cannot be read.')
+    .addHelpText('after', '\nChecks: PDF/X identification and output intent, boxes, embedded fonts, no RGB or spot colours, total ink coverage, image resolution, overprinting black text, transparency in PDF/X-1a.\nA file that cannot be checked in part (encrypted, a page-tree cycle, a corrupt stream) is a finding; each file gets its own report.\nExit codes: 0 every file passes, 1 findings, 2 a file cannot be read (not a PDF; a FIFO, folder or device is refused unread).')
     .action(async (files: string[], opts: { json?: boolean; layout?: string }) => {
       // pdf-lib takes a fifth of a second to load: only preflight pays for it.
       const { formatPreflight, preflightFiles, profileFromLayout } = await import('../preflight.js');
