@@ -29,7 +29,7 @@ export function issueYaml(layout: string, articles: FixtureArticle[], options: F
     lines.push(`      - id: ${a.id}`, `        place: ${a.place}`);
     if (a.headline) lines.push(`        headline: ${JSON.stringify(a.headline)}`);
     if (a.body.length) lines.push('        body:', ...a.body.map((p) => `          - ${JSON.stringify(p)}`));
-    lines.push(...(a.extra ?? []));
+    for (const l of a.extra ?? []) lines.push(l);
   }
   const text = lines.join('\n') + '\n';
   return options.reserve ? reserveFree(text) : text;

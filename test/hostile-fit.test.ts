@@ -106,6 +106,19 @@ test('a table row wider than its article is a blocking overset at the table, and
   assert.equal(c.articles.find((a) => a.id === 'narrow')!.oversetCharacters >= cells.join('').length, true, 'the table counts as overset');
 });
 
+// Limits bound work: a table of more rows (or cells in a row) than a call takes arguments is set,
+// or counted overset, without overflowing the stack or taking quadratic time over its columns.
+test('a table of 130,000 rows, and one of a row of 20,000 cells, are overset at the table, not a crash', async () => {
+  const cell = han(1);
+  for (const rows of [Array.from({ length: 130_000 }, () => `          - [${cell}]`), [`          - [${Array.from({ length: 20_000 }, () => cell).join(', ')}]`]]) {
+    const text = issueYaml('tabloid', [{ ...whole(), extra: ['        table:', ...rows] }]);
+    const { c } = await compose(text);
+    const story = c.articles.find((a) => a.id === 'story')!;
+    assert.ok(c.findings.some((f) => f.blocking && f.code === 'overset' && f.article === 'story'), 'a blocking overset');
+    assert.ok(story.oversetCharacters >= 20_000, `${story.oversetCharacters} characters overset`);
+  }
+});
+
 test('a caption longer than its picture slot is a blocking overset at the picture, and does not print over the body', async () => {
   const caption = COPY.slice(0, 300);
   const text = issueYaml('tabloid', [

@@ -176,8 +176,7 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
   // for want of text, so they are not reported as such.
   const headOverset = overset.length > 0;
   const flowed = headOverset ? undefined : balanceRows(rows, regions, lastPart, frames[lastPart].depth);
-  if (headOverset) overset.push(...rows);
-  else overset.push(...flowed!.overset);
+  for (const row of headOverset ? rows : flowed!.overset) overset.push(row);
   const filled = new Set(flowed?.placed.map((p) => p.region.part));
   const emptyParts = headOverset ? [] : frames.map((_, k) => k).filter((k) => k > 0 && !filled.has(k));
   const style = st.jump;
@@ -277,8 +276,11 @@ function tableRows(ctx: SetContext, table: Table, width: number): { rows: Row[] 
   const s = ctx.template.styles.table;
   const fontOf = (c: number) => (c === 0 ? (s.labelFont ?? s.font) : s.font);
   const cells = table.rows.map((r) => r.map((cell, c) => setNatural(ctx, cell, fontOf(c), s.size, 'table')));
-  const cols = Math.max(...table.rows.map((r) => r.length));
-  const widths = Array.from({ length: cols }, (_, c) => Math.max(...cells.map((r) => (r[c]?.width ?? 0) * s.size)));
+  // Loops, not spreads: a table may have more rows than a call has room for arguments.
+  let cols = 0;
+  for (const r of table.rows) cols = Math.max(cols, r.length);
+  const widths = new Array<number>(cols).fill(0);
+  for (const r of cells) r.forEach((cell, c) => (widths[c] = Math.max(widths[c], cell.width * s.size)));
   // Columns two 字 apart at the least; a wide article spreads them up to four, so the table spans
   // its width rather than standing in a pool of white.
   const content = widths.reduce((a, b) => a + b, 0);
@@ -289,7 +291,8 @@ function tableRows(ctx: SetContext, table: Table, width: number): { rows: Row[] 
   }
   const spare = cols > 1 ? (width - 2 * s.size - content) / (cols - 1) : 0;
   const gap = Math.min(TABLE_GAP.most * s.size, Math.max(TABLE_GAP.least * s.size, spare));
-  const xs = widths.map((_, c) => widths.slice(0, c).reduce((a, b) => a + b + gap, 0));
+  const xs: number[] = [];
+  for (let c = 0, x = 0; c < cols; x += widths[c] + gap, c++) xs.push(x);
   const dx = Math.max(0, (width - (xs[cols - 1] + widths[cols - 1])) / 2);
   return {
     rows: cells.map((r) => {
