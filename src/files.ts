@@ -64,12 +64,32 @@ export class FileRefused extends Error {
 // no controlling terminal from a tty named as a file.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
 
+interface Confinement {
+  maxBytes: number;
+  /** The folders the file must really lie in; none given, anywhere. */
+  within?: readonly string[];
+}
+
 /**
  * The bytes of a regular file, opened once and judged on its descriptor: its kind, its size and,
  * given `within`, its real place. Nothing is asked of the name after the open, so a link swapped
  * in meanwhile cannot bring in another file. Throws FileRefused, or the system's error otherwise.
  */
-export function readRegularFile(path: string, options: { maxBytes: number; within?: readonly string[] }): Buffer {
+export function readRegularFile(path: string, options: Confinement): Buffer {
+  return withRegularFile(path, options, (fd) => {
+    const bytes = readFileSync(fd);
+    // A file still growing is judged by what was read.
+    if (bytes.length > options.maxBytes) throw new FileRefused('too-large', bytes.length);
+    return bytes;
+  });
+}
+
+/** What `readRegularFile` would refuse, without reading the file. */
+export function checkRegularFile(path: string, options: Confinement): void {
+  withRegularFile(path, options, () => undefined);
+}
+
+function withRegularFile<T>(path: string, options: Confinement, use: (fd: number) => T): T {
   let fd: number;
   try {
     fd = openSync(path, OPEN_FLAGS);
@@ -90,10 +110,7 @@ export function readRegularFile(path: string, options: { maxBytes: number; withi
     if (stat.isDirectory()) throw new FileRefused('directory');
     if (!stat.isFile()) throw new FileRefused('special');
     if (stat.size > options.maxBytes) throw new FileRefused('too-large', stat.size);
-    const bytes = readFileSync(fd);
-    // A file still growing is judged by what was read.
-    if (bytes.length > options.maxBytes) throw new FileRefused('too-large', bytes.length);
-    return bytes;
+    return use(fd);
   } finally {
     closeSync(fd);
   }

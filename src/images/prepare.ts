@@ -6,7 +6,7 @@ import sharp, { type Metadata } from 'sharp';
 import { IssueError } from '../issue/errors.js';
 import type { Crop, SourcePos } from '../issue/types.js';
 import type { PictureSettings } from '../layout/template.js';
-import { FileRefused, readRegularFile, writeAtomically } from '../files.js';
+import { FileRefused, checkRegularFile, readRegularFile, writeAtomically } from '../files.js';
 import { LIMITS } from '../limits.js';
 import { cmykTiff, limitInk, maxInk } from './ink.js';
 
@@ -135,9 +135,22 @@ function readPictureFile(req: PictureRequest): Buffer {
   try {
     return readRegularFile(req.source, { maxBytes: LIMITS.pictureBytes, within: req.within });
   } catch (e) {
-    const code = e instanceof FileRefused && (e.why === 'outside' || e.why === 'too-large') ? e.why : 'bad-picture';
-    throw new IssueError(code, req.pos, pictureRefusal(req.source, e));
+    throw pictureError(req.source, req.pos, e);
   }
+}
+
+/** What preparing the picture would refuse of its file (missing, outside, not a regular file, too large), without reading it. */
+export function checkPictureFile(source: string, pos: SourcePos, within: readonly string[]): void {
+  try {
+    checkRegularFile(source, { maxBytes: LIMITS.pictureBytes, within });
+  } catch (e) {
+    throw pictureError(source, pos, e);
+  }
+}
+
+function pictureError(source: string, pos: SourcePos, e: unknown): IssueError {
+  const code = e instanceof FileRefused && (e.why === 'outside' || e.why === 'too-large') ? e.why : 'bad-picture';
+  return new IssueError(code, pos, pictureRefusal(source, e));
 }
 
 function pictureRefusal(source: string, e: unknown): string {
