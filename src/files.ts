@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { openedPath, realWithin } from './issue/confine.js';
 
-// Counts this thread's writes (each worker loads its own copy of this module), so that no two calls
+// Counts this thread's writes (each thread loads its own copy of this module), so that no two calls
 // share a partial file. A count, not random bytes: a test can then put a FIFO where a run will write.
 let writes = 0;
 
@@ -14,8 +14,8 @@ let writes = 0;
 export function writeAtomically(path: string, bytes: Uint8Array | string): void {
   mkdirSync(dirname(path), { recursive: true });
   removeStalePartials(path);
-  // The pid alone is not enough: a batch's workers are threads of one process, and two of them
-  // preparing the same new picture write the same cache file at once.
+  // The pid alone is not enough: threads of one process preparing the same new picture write the
+  // same cache file at once.
   const partial = `${path}.partial-${process.pid}-${threadId}-${++writes}`;
   try {
     writeFileSync(partial, bytes);
