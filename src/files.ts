@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { openedPath, realWithin } from './issue/confine.js';
 
-// Counts this thread's writes (each worker loads its own copy of this module), so that no two calls
+// Counts this thread's writes (each thread loads its own copy of this module), so that no two calls
 // share a partial file. A count, not random bytes: a test can then put a FIFO where a run will write.
 let writes = 0;
 
@@ -13,8 +14,8 @@ let writes = 0;
 export function writeAtomically(path: string, bytes: Uint8Array | string): void {
   mkdirSync(dirname(path), { recursive: true });
   removeStalePartials(path);
-  // The pid alone is not enough: a batch's workers are threads of one process, and two of them
-  // preparing the same new picture write the same cache file at once.
+  // The pid alone is not enough: threads of one process preparing the same new picture write the
+  // same cache file at once.
   const partial = `${path}.partial-${process.pid}-${threadId}-${++writes}`;
   try {
     writeFileSync(partial, bytes);
@@ -42,5 +43,96 @@ function alive(pid: number): boolean {
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Why a file was not read: each caller words it for its own kind of file. */
+export type Refusal = 'missing' | 'directory' | 'special' | 'outside' | 'too-large';
+
+export class FileRefused extends Error {
+  constructor(
+    readonly why: Refusal,
+    /** The file's size, for a refusal as too large. */
+    readonly size = 0,
+  ) {
+    super(why);
+    this.name = 'FileRefused';
+  }
+}
+
+// Non-blocking, so that opening a FIFO with no writer returns at once instead of waiting for one;
+// no controlling terminal from a tty named as a file.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
+
+interface Confinement {
+  maxBytes: number;
+  /** The folders the file must really lie in; none given, anywhere. */
+  within?: readonly string[];
+}
+
+/**
+ * The bytes of a regular file, opened once and judged on its descriptor: its kind, its size and,
+ * given `within`, its real place. Nothing is asked of the name after the open, so a link swapped
+ * in meanwhile cannot bring in another file. Throws FileRefused, or the system's error otherwise.
+ */
+export function readRegularFile(path: string, options: Confinement): Buffer {
+  return withRegularFile(path, options, (fd) => {
+    const bytes = readFileSync(fd);
+    // A file still growing is judged by what was read.
+    if (bytes.length > options.maxBytes) throw new FileRefused('too-large', bytes.length);
+    return bytes;
+  });
+}
+
+/** What `readRegularFile` would refuse, without reading the file. */
+export function checkRegularFile(path: string, options: Confinement): void {
+  withRegularFile(path, options, () => undefined);
+}
+
+function withRegularFile<T>(path: string, options: Confinement, use: (fd: number) => T): T {
+  let fd: number;
+  try {
+    fd = openSync(path, OPEN_FLAGS);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new FileRefused('missing');
+    // A socket cannot be opened at all.
+    if (code === 'ENXIO' || code === 'EOPNOTSUPP') throw new FileRefused('special');
+    if (code === 'EISDIR') throw new FileRefused('directory');
+    throw e;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (options.within) {
+      const real = openedPath(fd, path, stat);
+      if (real === undefined || !realWithin(real, options.within)) throw new FileRefused('outside');
+    }
+    if (stat.isDirectory()) throw new FileRefused('directory');
+    if (!stat.isFile()) throw new FileRefused('special');
+    if (stat.size > options.maxBytes) throw new FileRefused('too-large', stat.size);
+    return use(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Whether two paths name one file: the same inode where both exist (a link, another spelling),
+ * else the same real place, so an output not written yet is still matched against an input.
+ */
+export function sameFile(a: string, b: string): boolean {
+  const sa = statSync(a, { throwIfNoEntry: false });
+  const sb = statSync(b, { throwIfNoEntry: false });
+  if (sa && sb) return sa.dev === sb.dev && sa.ino === sb.ino;
+  return realPlace(a) === realPlace(b);
+}
+
+/** The real path of a file that may not exist yet: its folder's real path and its name. */
+function realPlace(path: string): string {
+  const folder = dirname(resolvePath(path));
+  try {
+    return join(realpathSync(folder), basename(path));
+  } catch {
+    return resolvePath(path);
   }
 }

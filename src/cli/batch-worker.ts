@@ -1,9 +1,8 @@
-import { parentPort } from 'node:worker_threads';
 import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
 import { composeFile } from '../pipeline/compose.js';
 import { EXIT } from './exit.js';
 
-/** One issue of a batch, composed in a worker thread; what comes back is plain data. */
+/** One issue of a batch, composed in a worker process; what comes back is plain data. */
 export interface BatchJob {
   file: string;
   outDir: string;
@@ -43,6 +42,12 @@ async function run(job: BatchJob): Promise<BatchOutcome> {
   }
 }
 
-parentPort?.on('message', (job: BatchJob) => {
-  void run(job).then((outcome) => parentPort!.postMessage(outcome));
+process.on('message', (job: BatchJob) => {
+  void run(job).then((outcome) => process.send?.(outcome));
 });
+// The batch ends its workers itself: a ^C at the terminal reaches the whole process group, and a
+// worker that died of it before the batch heard it would be reported as failed, not unfinished.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
+// An idle worker is let go by closing its channel, and one whose batch is gone has no one to answer.
+process.on('disconnect', () => process.exit(0));

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { pictureFolders } from '../issue/confine.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
 import type { Composition, Finding, PlacedFrame } from '../page/types.js';
 import { preparePicture, type PreparedPicture } from './prepare.js';
@@ -24,7 +25,7 @@ export async function preparePictures(c: Composition): Promise<Pictures> {
         if (!pic) return;
         const settings = page.template.pictures;
         try {
-          const prepared = await preparePicture({ source: pic.source, crop: pic.crop, width: frame.width, height: frame.height, pos: pic.pos }, settings);
+          const prepared = await preparePicture({ source: pic.source, crop: pic.crop, width: frame.width, height: frame.height, pos: pic.pos, within: pictureFolders(pic.pos.file, settings.allow) }, settings);
           images.set(frame, prepared);
           if (prepared.ppi < settings.ppi) {
             const blocking = prepared.ppi < settings.minPpi;

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
 import { IssueError } from '../issue/errors.js';
 import type { Crop, SourcePos } from '../issue/types.js';
 import type { PictureSettings } from '../layout/template.js';
-import { writeAtomically } from '../files.js';
+import { FileRefused, checkRegularFile, readRegularFile, writeAtomically } from '../files.js';
 import { LIMITS } from '../limits.js';
 import { cmykTiff, limitInk, maxInk } from './ink.js';
 
@@ -17,6 +17,8 @@ export interface PictureRequest {
   width: number;
   height: number;
   pos: SourcePos;
+  /** The folders the file must really lie in; the issue's pictures always name them. */
+  within?: readonly string[];
 }
 
 export interface PreparedPicture {
@@ -74,13 +76,9 @@ function cacheDir(): string {
  * that goes in, so recomposing after an edit elsewhere costs a file read.
  */
 export async function preparePicture(req: PictureRequest, settings: PictureSettings): Promise<PreparedPicture> {
-  if (!existsSync(req.source)) throw new IssueError('bad-picture', req.pos, `picture file ${req.source} not found; give a path relative to the issue file, or an absolute one`);
-  const size = statSync(req.source).size;
-  if (size > LIMITS.pictureBytes) throw new IssueError('too-large', req.pos, `picture file ${req.source} has ${size} bytes, more than the limit of ${LIMITS.pictureBytes}; give a smaller file, or raise BANMIAN_MAX_PICTURE_BYTES`);
-  let bytes: Buffer;
+  const bytes = readPictureFile(req);
   let meta: Metadata;
   try {
-    bytes = readFileSync(req.source);
     // The header alone, without sharp's own pixel limit, so the limit's message below is ours.
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
     if ((meta.width ?? 0) * (meta.height ?? 0) > LIMITS.picturePixels) {
@@ -112,7 +110,8 @@ export async function preparePicture(req: PictureRequest, settings: PictureSetti
     .digest('hex');
   const cached = join(cacheDir(), `${key}.jpg`);
   const result = { pixelWidth, pixelHeight, ppi: Math.min(ppi, settings.ppi), gray };
-  if (existsSync(cached)) return { jpeg: readFileSync(cached), ...result };
+  const hit = readCacheEntry(cached);
+  if (hit) return { jpeg: hit, ...result };
 
   let jpeg: Buffer;
   try {
@@ -126,8 +125,93 @@ export async function preparePicture(req: PictureRequest, settings: PictureSetti
     // A file whose header reads but whose pixels do not (a truncated JPEG) fails only here.
     throw new IssueError('bad-picture', req.pos, `picture file ${req.source} cannot be decoded (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); give a whole JPEG, PNG, WebP or TIFF`);
   }
+  jpeg = sealed(jpeg);
   writeAtomically(cached, jpeg);
   return { jpeg, ...result };
+}
+
+/** The picture's bytes, read once from a regular file inside the allowed folders; a refusal is bad input at the picture. */
+function readPictureFile(req: PictureRequest): Buffer {
+  try {
+    return readRegularFile(req.source, { maxBytes: LIMITS.pictureBytes, within: req.within });
+  } catch (e) {
+    throw pictureError(req.source, req.pos, e);
+  }
+}
+
+/** What preparing the picture would refuse of its file (missing, outside, not a regular file, too large), without reading it. */
+export function checkPictureFile(source: string, pos: SourcePos, within: readonly string[]): void {
+  try {
+    checkRegularFile(source, { maxBytes: LIMITS.pictureBytes, within });
+  } catch (e) {
+    throw pictureError(source, pos, e);
+  }
+}
+
+function pictureError(source: string, pos: SourcePos, e: unknown): IssueError {
+  const code = e instanceof FileRefused && (e.why === 'outside' || e.why === 'too-large') ? e.why : 'bad-picture';
+  return new IssueError(code, pos, pictureRefusal(source, e));
+}
+
+function pictureRefusal(source: string, e: unknown): string {
+  if (!(e instanceof FileRefused)) return `picture file ${source} cannot be read (${e instanceof Error ? e.message : String(e)}); check its permissions`;
+  switch (e.why) {
+    case 'missing':
+      return `picture file ${source} not found; give a path relative to the issue file, or an absolute one`;
+    case 'directory':
+      return `picture file ${source} is a directory; give a JPEG, PNG, WebP or TIFF file`;
+    case 'special':
+      return `picture file ${source} is not a regular file (a pipe, a socket or a device); give a JPEG, PNG, WebP or TIFF file`;
+    case 'outside':
+      return `picture ${source} is outside the issue's folder, the project and the layout's pictures.allow folders; move it in, or allow its folder in the layout`;
+    case 'too-large':
+      return `picture file ${source} has ${e.size} bytes, more than the limit of ${LIMITS.pictureBytes}; give a smaller file, or raise BANMIAN_MAX_PICTURE_BYTES`;
+  }
+}
+
+// A cache entry carries its own length and hash in a JPEG comment, so that one cut short by a
+// crash or a full disk, or emptied, is known for what it is and made again, never embedded.
+const SEAL = 'banmian-picture sha256=';
+const SEAL_BYTES = SEAL.length + 64 + ' length=0000000000'.length;
+
+/** The JPEG with a comment segment before its scan data holding the hash and length of the JPEG without it. */
+function sealed(jpeg: Buffer): Buffer {
+  const at = scanStart(jpeg);
+  const note = Buffer.from(`${SEAL}${sha256(jpeg)} length=${String(jpeg.length).padStart(10, '0')}`, 'latin1');
+  const head = Buffer.from([0xff, 0xfe, (note.length + 2) >> 8, (note.length + 2) & 0xff]);
+  return Buffer.concat([jpeg.subarray(0, at), head, note, jpeg.subarray(at)]);
+}
+
+/** A cache entry whose seal matches what it holds, else undefined: missing, short, foreign or not a file. */
+function readCacheEntry(path: string): Buffer | undefined {
+  let entry: Buffer;
+  try {
+    entry = readRegularFile(path, { maxBytes: LIMITS.pictureBytes });
+  } catch {
+    return undefined;
+  }
+  const at = scanStart(entry);
+  const end = at + 4 + SEAL_BYTES;
+  if (at < 0 || entry.length < end || entry[at] !== 0xff || entry[at + 1] !== 0xfe) return undefined;
+  const seal = /^banmian-picture sha256=([0-9a-f]{64}) length=(\d{10})$/.exec(entry.subarray(at + 4, end).toString('latin1'));
+  if (!seal) return undefined;
+  const jpeg = Buffer.concat([entry.subarray(0, at), entry.subarray(end)]);
+  return jpeg.length === Number(seal[2]) && sha256(jpeg) === seal[1] ? entry : undefined;
+}
+
+/**
+ * Offset of the segment after the markers that open a JPEG (SOI, then APPn and the tables): where
+ * the seal goes and is looked for. -1 for bytes that do not open as a JPEG.
+ */
+function scanStart(b: Buffer): number {
+  if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return -1;
+  let at = 2;
+  while (at + 4 <= b.length && b[at] === 0xff && b[at + 1] >= 0xe0 && b[at + 1] <= 0xef) at += 2 + ((b[at + 2] << 8) | b[at + 3]);
+  return at <= b.length ? at : -1;
+}
+
+function sha256(b: Uint8Array): string {
+  return createHash('sha256').update(b).digest('hex');
 }
 
 /**

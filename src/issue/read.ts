@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { FileRefused, readRegularFile } from '../files.js';
 import { LIMITS } from '../limits.js';
 import { IssueError } from './errors.js';
 import type { SourcePos } from './types.js';
@@ -14,28 +14,20 @@ export interface DeskFile {
   ext: string;
   /** What to do about an empty file. */
   empty: string;
+  /** The folders the file must really lie in, and what to say of one outside them. */
+  within?: { folders: readonly string[]; outside: string };
 }
 
 /**
  * The file's text, read as UTF-8 within the issue size limit. Throws an IssueError: a missing,
- * unreadable, oversized or empty file at `at`, bad UTF-8 at the first bad byte in the file itself.
+ * unreadable, outside, oversized or empty file at `at`, bad UTF-8 at the first bad byte in the file itself.
  */
 export function readDeskFile(f: DeskFile): string {
   let bytes: Buffer;
   try {
-    // Size and kind first: /dev/zero, a pipe or a huge file must not be read before they are refused.
-    const stat = statSync(f.path);
-    if (!stat.isFile() && !stat.isDirectory()) throw new IssueError('unreadable-file', f.at, `cannot read ${f.noun}: it is not a regular file (a pipe or a device); give a ${f.ext} file`);
-    if (stat.size > LIMITS.issueBytes) {
-      throw new IssueError('too-large', f.at, `${f.noun} has ${stat.size} bytes, more than the limit of ${LIMITS.issueBytes}; split it, or raise BANMIAN_MAX_ISSUE_BYTES`);
-    }
-    bytes = readFileSync(f.path);
+    bytes = readRegularFile(f.path, { maxBytes: LIMITS.issueBytes, within: f.within?.folders });
   } catch (err) {
-    if (err instanceof IssueError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new IssueError('missing-file', f.at, `${f.noun} not found; check the path`);
-    const why = code === 'EISDIR' ? `it is a directory, expected a ${f.ext} file` : (err as Error).message;
-    throw new IssueError('unreadable-file', f.at, `cannot read ${f.noun}: ${why}`);
+    throw deskFileError(f, err);
   }
   if (bytes.length === 0) throw new IssueError('no-content', f.at, `${f.noun} is empty; ${f.empty}`);
   try {
@@ -45,6 +37,24 @@ export function readDeskFile(f: DeskFile): string {
     const before = new TextDecoder('utf-8').decode(bytes.subarray(0, firstInvalidUtf8(bytes)));
     throw new IssueError('encoding', positionIn(before, before.length, f.path), `${f.noun} is not valid UTF-8 (saved as GBK/GB18030?); save it as UTF-8`);
   }
+}
+
+function deskFileError(f: DeskFile, err: unknown): IssueError {
+  if (err instanceof FileRefused) {
+    switch (err.why) {
+      case 'missing':
+        return new IssueError('missing-file', f.at, `${f.noun} not found; check the path`);
+      case 'directory':
+        return new IssueError('unreadable-file', f.at, `cannot read ${f.noun}: it is a directory, expected a ${f.ext} file`);
+      case 'special':
+        return new IssueError('unreadable-file', f.at, `cannot read ${f.noun}: it is not a regular file (a pipe or a device); give a ${f.ext} file`);
+      case 'outside':
+        return new IssueError('outside', f.at, f.within?.outside ?? `${f.noun} is outside the folders it may be read from`);
+      case 'too-large':
+        return new IssueError('too-large', f.at, `${f.noun} has ${err.size} bytes, more than the limit of ${LIMITS.issueBytes}; split it, or raise BANMIAN_MAX_ISSUE_BYTES`);
+    }
+  }
+  return new IssueError('unreadable-file', f.at, `cannot read ${f.noun}: ${(err as Error).message}`);
 }
 
 /** 1-based line and column of `offset` in `text`, for files read without a YAML document. */

@@ -3,7 +3,6 @@
 import { dirname, extname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { packageRoot } from '../paths.js';
-import { isWithin } from './confine.js';
 import { IssueError, IssueErrors } from './errors.js';
 import { jsonSyntaxError } from './json.js';
 import { positionIn, readDeskFile } from './read.js';
@@ -20,12 +19,10 @@ export type Story = Pick<Article, 'kicker' | 'headline' | 'subhead' | 'byline' |
  */
 export function loadStory(name: string, issueFile: string, at: SourcePos): { path: string; story: Story } {
   const path = isAbsolute(name) ? name : join(dirname(issueFile), name);
-  if (!isWithin(path, [dirname(resolvePath(issueFile)), packageRoot()])) {
-    throw new IssueErrors([new IssueError('outside', at, `story file ${path} is outside the issue's folder and the project; move it into the issue's folder`)]);
-  }
+  const within = { folders: [dirname(resolvePath(issueFile)), packageRoot()], outside: `story file ${path} is outside the issue's folder and the project; move it into the issue's folder` };
   let text: string;
   try {
-    text = readDeskFile({ path, at, noun: `story file ${path}`, ext: '.md or .json', empty: 'export the story again, or remove "story"' });
+    text = readDeskFile({ path, at, noun: `story file ${path}`, ext: '.md or .json', empty: 'export the story again, or remove "story"', within });
   } catch (e) {
     throw e instanceof IssueError ? new IssueErrors([e]) : e;
   }

@@ -1,9 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve as resolvePath } from 'node:path';
+import { join } from 'node:path';
 import { LIMITS } from '../limits.js';
-import { packageRoot } from '../paths.js';
 import type { FontRegistry } from '../fonts/registry.js';
-import { isWithin } from '../issue/confine.js';
+import { isWithin, pictureFolders } from '../issue/confine.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
 import type { Article, GridPlace, Issue, Page, PlaceSpec, SourcePos } from '../issue/types.js';
 import { geometryOf, loadHao, loadTemplate, type Geometry, type Template } from './template.js';
@@ -96,7 +95,6 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
   if (issue.pages.length > LIMITS.pages) {
     throw new IssueErrors([new IssueError('too-large', issue.pages[LIMITS.pages].pos, `the issue has ${issue.pages.length} pages, more than the limit of ${LIMITS.pages}; split it, or raise BANMIAN_MAX_PAGES`)]);
   }
-  const issueDir = dirname(resolvePath(issue.file));
   const planOf = new Map(pages.map((p) => [p.page.number, p]));
   const boxesOn = new Map<number, PlacedBox[]>();
   const threads: Thread[] = [];
@@ -134,7 +132,7 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
         if (p.source) {
           // Pictures come from the issue's folder, the project, or folders the layout allows: a
           // path that leaves them (../../etc/passwd, a symlink out) is refused, not read.
-          if (!isWithin(p.source, [issueDir, packageRoot(), ...plan.template.pictures.allow])) {
+          if (!isWithin(p.source, pictureFolders(issue.file, plan.template.pictures.allow))) {
             errors.push(new IssueError('outside', p.pos, `picture ${p.source} is outside the issue's folder, the project and the layout's pictures.allow folders; move it in, or allow its folder in the layout`));
           }
         }

@@ -17,7 +17,7 @@ export function composeCommand(program: Command, exit: SetExit): void {
     .addHelpText('after', '\nExit codes: 0 clean, 1 composed with blocking findings (overset, missing glyphs), 2 bad input, 3 internal or I/O error.')
     .action(async (issue: string, opts: { out: string; quiet?: boolean; report?: string; pdfx?: string }) => {
       if (opts.pdfx !== undefined && !PDFX_LEVELS.includes(opts.pdfx as PdfxLevel)) program.error(`--pdfx must be one of ${PDFX_LEVELS.join(', ')}`, { exitCode: EXIT.badInput });
-      const { pdf, composition } = await composeFile(issue, opts.out, { pdfx: opts.pdfx as PdfxLevel | undefined });
+      const { pdf, composition } = await composeFile(issue, opts.out, { pdfx: opts.pdfx as PdfxLevel | undefined, report: opts.report });
       for (const f of composition.findings) {
         const where = [f.page !== undefined ? `page ${f.page}` : '', f.article ? `article ${f.article}` : ''].filter(Boolean).join(', ');
         process.stderr.write(`${f.blocking ? 'error' : 'warning'}: ${f.code}${where ? ` (${where})` : ''}: ${printable(f.message)}\n`);

@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { checkPictureFile } from '../../images/prepare.js';
+import { pictureFolders } from '../../issue/confine.js';
 import { IssueError, IssueErrors, formatIssueError } from '../../issue/errors.js';
 import { loadIssue } from '../../issue/parse.js';
 import { resolveIssue } from '../../layout/resolve.js';
@@ -22,11 +23,15 @@ export function validateIssue(file: string): Validation {
   const problems: IssueError[] = [];
   try {
     const issue = loadIssue(file);
-    resolveIssue(issue, join(packageRoot(), 'layouts'), fontRegistry());
-    for (const page of issue.pages) {
-      for (const a of page.articles) {
-        for (const p of a.pictures) {
-          if (p.source && !existsSync(p.source)) problems.push(new IssueError('bad-picture', p.pos, `picture file ${p.source} not found; give a path relative to the issue file, or an absolute one`));
+    const plan = resolveIssue(issue, join(packageRoot(), 'layouts'), fontRegistry());
+    for (const { page, template } of plan.pages) {
+      for (const p of page.articles.flatMap((a) => a.pictures)) {
+        if (!p.source) continue;
+        try {
+          checkPictureFile(p.source, p.pos, pictureFolders(issue.file, template.pictures.allow));
+        } catch (e) {
+          if (!(e instanceof IssueError)) throw e;
+          problems.push(e);
         }
       }
     }
