@@ -1,7 +1,7 @@
-// A batch whose issues all place the same picture, new to the cache: the workers are threads of one
-// process, so they prepare it at the same moment and all write it into the cache together. Each
-// must get a partial file of its own (src/files.ts); with one name per process, one worker renames
-// the shared partial away and the next fails with ENOENT on its rename.
+// A batch whose issues all place the same picture, new to the cache: the workers prepare it at the
+// same moment and all write it into the cache together. Each must get a partial file of its own
+// (src/files.ts); with one name shared between writers, one worker renames the shared partial away
+// and the next fails with ENOENT on its rename.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
