@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { openedPath, realWithin } from './issue/confine.js';
@@ -54,11 +54,15 @@ export class FileRefused extends Error {
     readonly why: Refusal,
     /** The file's size, for a refusal as too large. */
     readonly size = 0,
+    /** What stands at the path, for a refusal as special: a FIFO, a socket, a device. */
+    readonly kind = '',
   ) {
     super(why);
     this.name = 'FileRefused';
   }
 }
+
+const kindOf = (stat: Stats) => (stat.isFIFO() ? 'a FIFO' : stat.isSocket() ? 'a socket' : 'a device');
 
 // Non-blocking, so that opening a FIFO with no writer returns at once instead of waiting for one;
 // no controlling terminal from a tty named as a file.
@@ -97,7 +101,7 @@ function withRegularFile<T>(path: string, options: Confinement, use: (fd: number
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new FileRefused('missing');
     // A socket cannot be opened at all.
-    if (code === 'ENXIO' || code === 'EOPNOTSUPP') throw new FileRefused('special');
+    if (code === 'ENXIO' || code === 'EOPNOTSUPP') throw new FileRefused('special', 0, 'a socket');
     if (code === 'EISDIR') throw new FileRefused('directory');
     throw e;
   }
@@ -108,7 +112,7 @@ function withRegularFile<T>(path: string, options: Confinement, use: (fd: number
       if (real === undefined || !realWithin(real, options.within)) throw new FileRefused('outside');
     }
     if (stat.isDirectory()) throw new FileRefused('directory');
-    if (!stat.isFile()) throw new FileRefused('special');
+    if (!stat.isFile()) throw new FileRefused('special', 0, kindOf(stat));
     if (stat.size > options.maxBytes) throw new FileRefused('too-large', stat.size);
     return use(fd);
   } finally {

@@ -67,18 +67,7 @@ const photo = (path: string) =>
 const mkfifo = (path: string) => spawnSync('mkfifo', [path]).status === 0;
 
 /** The command with a kill timeout: a run that hangs comes back with code null and says so. */
-function runUnlessHung(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...env, ...extraEnv } });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), HANG_MS);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stderr: code === null ? `hung: killed after ${HANG_MS} ms\n${stderr}` : stderr, stdout: '' });
-    });
-  });
-}
+const runUnlessHung = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runCompose(args, { ...env, ...extraEnv }, { timeout: HANG_MS });
 
 /** Exit 2 with exactly one line, at `pos` in `file`, saying `says`. */
 function badInputLine(run: Run, file: string, pos: string, says: string | RegExp): void {

@@ -4,15 +4,14 @@
 // its exit code and the finding's page, object and message.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { PreflightReport } from '../src/preflight/preflight.js';
-import { ROOT, escapeRegExp, type Run } from './spawn.js';
+import { escapeRegExp, runCompose, type Run } from './spawn.js';
 
-const BIN = join(ROOT, 'bin', 'compose.js');
 /** Far beyond any honest run, even on a busy machine: only a hang reaches it. */
 const HANG = 60_000;
 
@@ -22,17 +21,8 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** `compose preflight …`, killed if it has not finished within HANG. */
-function preflightRun(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run & { killed: boolean }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, 'preflight', ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: HANG, killSignal: 'SIGKILL' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('close', (code, signal) => done({ code, stdout, stderr, killed: signal === 'SIGKILL' }));
-  });
-}
+/** `compose preflight …`, killed (code null) if it has not finished within HANG. */
+const preflightRun = (args: string[], env: NodeJS.ProcessEnv = {}) => runCompose(['preflight', ...args], { ...process.env, ...env }, { timeout: HANG });
 
 /** A PDF written by hand: the objects numbered from 1, a classic xref table, the trailer's extra keys. */
 function pdfOf(objects: (string | Buffer)[], trailer = ''): Buffer {
@@ -80,8 +70,8 @@ function blockOf(stdout: string, file: string): string {
   return m[0];
 }
 
-function assertFinding(run: Run & { killed: boolean }, file: string, finding: RegExp): void {
-  assert.ok(!run.killed, `still running after ${HANG / 1000} s`);
+function assertFinding(run: Run, file: string, finding: RegExp): void {
+  assert.ok(run.code !== null, `still running after ${HANG / 1000} s`);
   assert.equal(run.code, 1, run.stdout + run.stderr);
   assert.equal(run.stderr, '');
   assert.match(blockOf(run.stdout, file), finding);
@@ -167,7 +157,7 @@ describe('hostile PDFs', { concurrency: 4 }, () => {
     mkdirSync(folder);
     const plain = write('plain-too.pdf', onePage());
     const run = await preflightRun([fifo, plain, folder]);
-    assert.ok(!run.killed, `still waiting on the FIFO after ${HANG / 1000} s`);
+    assert.ok(run.code !== null, `still waiting on the FIFO after ${HANG / 1000} s`);
     assert.equal(run.code, 2, run.stdout + run.stderr);
     assert.match(run.stdout, new RegExp(`^UNREADABLE {2}${escapeRegExp(fifo)}: not a regular file but a FIFO`, 'm'));
     assert.match(run.stdout, new RegExp(`^UNREADABLE {2}${escapeRegExp(folder)}: not a regular file but a folder`, 'm'));

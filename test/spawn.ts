@@ -20,15 +20,17 @@ export interface RunOptions {
   timeout?: number;
 }
 
+/** Runs `compose` with `args`; a run killed at its `timeout` comes back with code null and says so on its stderr. */
 export function runCompose(args: string[], env: NodeJS.ProcessEnv = process.env, { root = ROOT, timeout }: RunOptions = {}): Promise<Run> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'compose.js'), ...args], { cwd: root, env, timeout });
+    // SIGKILL: a run that waits on a pipe, or catches SIGTERM to write its report, must still end.
+    const child = spawn(process.execPath, [join(root, 'bin', 'compose.js'), ...args], { cwd: root, env, timeout, killSignal: 'SIGKILL' });
     let stderr = '';
     let stdout = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.on('error', (e) => done({ code: null, stderr: String(e), stdout }));
-    child.on('close', (code) => done({ code, stderr, stdout }));
+    child.on('close', (code, signal) => done({ code, stderr: code === null && signal === 'SIGKILL' ? `hung: killed after ${timeout} ms\n${stderr}` : stderr, stdout }));
   });
 }
 

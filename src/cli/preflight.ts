@@ -1,6 +1,6 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { geometryOf, loadHao, loadTemplate } from '../layout/template.js';
+import { FileRefused, readRegularFile } from '../files.js';
 import { packageRoot } from '../paths.js';
 import { preflight, UnreadablePdf, type PreflightProfile, type PreflightReport } from '../preflight/preflight.js';
 
@@ -41,26 +41,15 @@ export async function preflightFiles(files: string[], profile: PreflightProfile)
   return { reports, unreadable };
 }
 
-/**
- * The file's bytes, read from the one descriptor that was checked: opened without blocking (a FIFO
- * would wait for a writer for ever) and refused unless it is a regular file.
- */
+/** The file's bytes, read from the one descriptor that was checked: a FIFO, folder or device is refused unread. */
 function readPdf(file: string): Buffer {
-  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new Error(`not a regular file but ${kindOf(stat)}; give the PDF itself`);
-    return readFileSync(fd);
-  } finally {
-    closeSync(fd);
+    return readRegularFile(file, { maxBytes: Number.MAX_SAFE_INTEGER });
+  } catch (e) {
+    if (!(e instanceof FileRefused)) throw e;
+    if (e.why === 'missing') throw new Error('not there');
+    throw new Error(`not a regular file but ${e.why === 'directory' ? 'a folder' : e.kind}; give the PDF itself`);
   }
-}
-
-function kindOf(stat: Stats): string {
-  if (stat.isFIFO()) return 'a FIFO';
-  if (stat.isDirectory()) return 'a folder';
-  if (stat.isSocket()) return 'a socket';
-  return 'a device';
 }
 
 export function formatPreflight(run: PreflightRun): string {

@@ -3,7 +3,7 @@ import { dirname, join, resolve as resolvePath } from 'node:path';
 import * as fontkit from 'fontkit';
 import { IssueError } from '../issue/errors.js';
 import { describe, isObj, suggest, type Locator } from '../issue/schema.js';
-import { readConfig, readRegularFile, Refused } from '../layout/config.js';
+import { readConfig, readNamedFile, Refused } from '../layout/config.js';
 import type { Metrics, TextRun } from '../text/types.js';
 
 /** A font face as loaded: the role that names it and the file behind it. */
@@ -267,7 +267,7 @@ function packageFile(require: NodeJS.Require, role: string, entry: RoleEntry, lo
 /** The bytes of a role's font file, or undefined where it is missing and the role names a stand-in. */
 function fontBytes(file: string, role: string, entry: RoleEntry, at: ReturnType<Locator['value']>): Buffer | undefined {
   try {
-    return readRegularFile(file, FONT_BYTES);
+    return readNamedFile(file, FONT_BYTES);
   } catch (e) {
     if (!(e instanceof Refused)) throw e;
     if (e.missing && entry.otherwise) return undefined;

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { IssueError } from '../issue/errors.js';
 import type { SourcePos } from '../issue/types.js';
-import { Refused, readRegularFile } from '../layout/config.js';
+import { Refused, readNamedFile } from '../layout/config.js';
 
 /** The plant's output profile: what pictures are converted with and what the PDF declares. */
 export interface OutputProfile {
@@ -27,7 +27,7 @@ const HEADER = 132;
 export function loadProfileFile(path: string, at: SourcePos): Buffer {
   let icc: Buffer;
   try {
-    icc = readRegularFile(path, PROFILE_BYTES);
+    icc = readNamedFile(path, PROFILE_BYTES);
   } catch (e) {
     if (e instanceof Refused) throw new IssueError('bad-template', at, `pictures.profile: ${e.message}; give an ICC profile file or cmyk`);
     throw e;

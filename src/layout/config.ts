@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { FileRefused, readRegularFile } from '../files.js';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { IssueError } from '../issue/errors.js';
 import { readDeskFile } from '../issue/read.js';
@@ -50,23 +50,18 @@ export class Refused extends Error {
  * a pipe or a device is refused, never read, and the kind and size are checked on the opened
  * descriptor. Throws Refused for what the desk can mend; other faults are the machine's.
  */
-export function readRegularFile(path: string, maxBytes: number): Buffer {
-  let fd: number;
+export function readNamedFile(path: string, maxBytes: number): Buffer {
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    return readRegularFile(path, { maxBytes });
   } catch (e) {
+    if (e instanceof FileRefused) {
+      if (e.why === 'missing') throw new Refused(true, `${path} is not there`);
+      if (e.why === 'directory') throw new Refused(false, `${path} is a directory, not a file`);
+      if (e.why === 'too-large') throw new Refused(false, `${path} has ${e.size} bytes, more than the ${maxBytes} such a file may have`);
+      throw new Refused(false, `${path} is not a regular file but ${e.kind}`);
+    }
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new Refused(true, `${path} is not there`);
     if (code === 'EACCES' || code === 'EPERM') throw new Refused(false, `${path} cannot be read (no permission)`);
     throw e;
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw new Refused(false, `${path} is a directory, not a file`);
-    if (!stat.isFile()) throw new Refused(false, `${path} is not a regular file (a pipe or a device)`);
-    if (stat.size > maxBytes) throw new Refused(false, `${path} has ${stat.size} bytes, more than the ${maxBytes} such a file may have`);
-    return readFileSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
