@@ -36,7 +36,8 @@ export function validateIssue(file: string): Validation {
       }
     }
   } catch (e) {
-    if (e instanceof IssueErrors) problems.push(...e.errors);
+    // A loop, not a spread: a file of many bad values has more problems than a call takes arguments.
+    if (e instanceof IssueErrors) for (const p of e.errors) problems.push(p);
     else if (e instanceof IssueError) problems.push(e);
     else throw e;
   }
