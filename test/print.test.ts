@@ -41,15 +41,19 @@ test('PDF/X-1a:2001 identification: PDF 1.3, GTS keys, /Trapped as a name, dates
   assert.equal(trailer.get('ID').length, 2);
 });
 
-test('one output intent, /S /GTS_PDFX, with an embedded CMYK output-device profile', () => {
+test('one output intent, /S /GTS_PDFX: coldset newsprint, CGATS TR 002 registered at color.org, its CMYK output profile embedded', () => {
   const intents = pdf.getTrailer().get('Root').get('OutputIntents');
   assert.equal(intents.length, 1);
   const intent = intents.get(0);
   assert.equal(intent.get('S').asName(), 'GTS_PDFX');
-  assert.ok(intent.get('OutputConditionIdentifier').asString().length > 0);
+  assert.equal(intent.get('OutputConditionIdentifier').asString(), 'CGATS TR 002');
+  assert.equal(intent.get('RegistryName').asString(), 'http://www.color.org');
+  assert.match(intent.get('OutputCondition').asString(), /newsprint.*TR 002/i);
   const icc = Buffer.from(intent.get('DestOutputProfile').readStream().asUint8Array());
   assert.equal(icc.subarray(12, 16).toString('latin1'), 'prtr');
   assert.equal(icc.subarray(16, 20).toString('latin1'), 'CMYK');
+  // The profile the repository builds from TR 002's data, byte for byte.
+  assert.ok(icc.equals(readFileSync(join(ROOT, 'profiles', 'cgats-tr002-newsprint.icc'))), 'the embedded profile is profiles/cgats-tr002-newsprint.icc');
   assert.equal(intent.get('DestOutputProfile').get('N').asNumber(), 4);
 });
 

@@ -67,6 +67,8 @@ export interface PictureSettings {
   minPpi: number;
   /** The plant's CMYK output profile: a file, or sharp's built-in `cmyk`. */
   profile: string;
+  /** The output condition the PDF/X output intent names: a registered one (CGATS TR 002 at color.org), else the profile's description. */
+  condition?: { identifier: string; registry?: string };
   quality: number;
   /** Total area coverage a picture's pixel may reach, percent. */
   tac: number;
@@ -324,6 +326,7 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
       ppi: num(['pictures', 'ppi']),
       minPpi: num(['pictures', 'min-ppi']),
       profile: profileOf(str(['pictures', 'profile'])!),
+      ...(str(['pictures', 'condition'], true) !== undefined ? { condition: { identifier: str(['pictures', 'condition'])!, registry: str(['pictures', 'registry'], true) } } : {}),
       quality: num(['pictures', 'quality']),
       tac: num(['pictures', 'tac']),
       allow: allowOf(['pictures', 'allow']),

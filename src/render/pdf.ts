@@ -34,7 +34,7 @@ export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta,
     info: { Title: meta.title, Producer: 'Banmian', Creator: 'Banmian', CreationDate: when, ModDate: when, ...level.info },
   });
   (doc.info as Record<string, unknown>).Trapped = infoName(doc, 'False');
-  declareOutputIntent(doc, profile);
+  declareOutputIntent(doc, profile, c.pages[0]?.template.pictures.condition);
   const states = overprintStates(doc);
   const chunks: Buffer[] = [];
   doc.on('data', (b: Buffer) => chunks.push(b));

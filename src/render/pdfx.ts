@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { OutputProfile } from '../images/profile.js';
-import type { PdfxLevel } from '../layout/template.js';
+import type { PdfxLevel, PictureSettings } from '../layout/template.js';
 
 /**
  * The pieces of PDF/X-1a:2001 that pdfkit does not write by itself, each a small step on the
@@ -39,14 +39,26 @@ export function declareX4Metadata(pdf: PDFKit.PDFDocument, contentHash: string):
         </rdf:Description>`);
 }
 
-/** One /OutputIntents entry, /S /GTS_PDFX, with the plant's profile as /DestOutputProfile. */
-export function declareOutputIntent(pdf: PDFKit.PDFDocument, profile: OutputProfile): void {
+/**
+ * One /OutputIntents entry, /S /GTS_PDFX, with the plant's profile as /DestOutputProfile, naming the
+ * registered output condition where the layout gives one (a RIP matches CGATS TR 002 by its name)
+ * and the profile's own description as the condition's words.
+ */
+export function declareOutputIntent(pdf: PDFKit.PDFDocument, profile: OutputProfile, condition?: PictureSettings['condition']): void {
   const doc = pdf as Doc;
   const icc = doc.ref({ N: 4 });
   icc.write(profile.icc);
   icc.end();
-  const condition = new String(profile.description);
-  const intent = doc.ref({ Type: 'OutputIntent', S: 'GTS_PDFX', OutputConditionIdentifier: condition, Info: condition, DestOutputProfile: icc });
+  const described = new String(profile.description);
+  const intent = doc.ref({
+    Type: 'OutputIntent',
+    S: 'GTS_PDFX',
+    OutputConditionIdentifier: new String(condition?.identifier ?? profile.description),
+    ...(condition ? { OutputCondition: described } : {}),
+    ...(condition?.registry ? { RegistryName: new String(condition.registry) } : {}),
+    Info: described,
+    DestOutputProfile: icc,
+  });
   intent.end();
   doc._root.data.OutputIntents = [intent];
 }
