@@ -15,6 +15,32 @@ export interface Face {
   font: fontkit.Font;
 }
 
+/** The glyphs a character is drawn with in a face, and the text each stands for when copied. */
+export interface DrawnGlyphs {
+  ids: number[];
+  texts: string[];
+  /** Their advances together, em. */
+  advance: number;
+}
+
+/** The form a glyph is drawn in: its full-width (fwid) or half-width (hwid) form, or as typed. */
+export type GlyphForm = 'fwid' | 'hwid' | undefined;
+
+/** What a PDF font descriptor says of a face, in the face's own units. */
+export interface FaceDescription {
+  postscriptName: string;
+  unitsPerEm: number;
+  bbox: { minX: number; minY: number; maxX: number; maxY: number };
+  italicAngle: number;
+  ascent: number;
+  descent: number;
+  capHeight: number;
+  xHeight: number;
+  familyClass: number;
+  fixedPitch: boolean;
+  italic: boolean;
+}
+
 export interface FontWarning {
   code: 'font-substituted';
   role: string;
@@ -61,6 +87,8 @@ export class FontRegistry implements Metrics {
   private readonly advances = new Map<string, Map<number, number>>();
   /** Per face and character, the advance of its half-width form (hwid), or null where it has none. */
   private readonly halfAdvances = new Map<string, Map<number, number | null>>();
+  private readonly widths = new Map<string, HorizontalMetrics>();
+  private readonly drawn = new Map<string, Map<string, DrawnGlyphs>>();
   readonly warnings: FontWarning[] = [];
   readonly fallback: string[];
 
@@ -125,7 +153,7 @@ export class FontRegistry implements Metrics {
       const f = this.face(face).font;
       const plain = f.glyphForCodePoint(codePoint);
       const half = f.layout(String.fromCodePoint(codePoint), ['hwid']).glyphs[0];
-      a = half && half.id !== plain.id ? half.advanceWidth / f.unitsPerEm : null;
+      a = half && half.id !== plain.id ? this.glyphAdvance(face, half.id) : null;
       cache.set(codePoint, a);
     }
     return a ?? undefined;
@@ -136,11 +164,53 @@ export class FontRegistry implements Metrics {
     if (!cache) this.advances.set(face, (cache = new Map()));
     let a = cache.get(codePoint);
     if (a === undefined) {
-      const f = this.face(face).font;
-      a = f.glyphForCodePoint(codePoint).advanceWidth / f.unitsPerEm;
+      a = this.glyphAdvance(face, this.face(face).font.glyphForCodePoint(codePoint).id);
       cache.set(codePoint, a);
     }
     return a;
+  }
+
+  /** A glyph's advance, em, read from the face's hmtx table: fontkit's glyph objects decode outlines to answer. */
+  glyphAdvance(face: string, glyphId: number): number {
+    let m = this.widths.get(face);
+    if (!m) this.widths.set(face, (m = horizontalMetrics(this.face(face))));
+    return m.advance(glyphId) / m.unitsPerEm;
+  }
+
+  /**
+   * The glyphs a placed character is drawn with: one per code point from the character map, or,
+   * in a full- or half-width form, what the face substitutes for it, so rendering never shapes.
+   */
+  glyphsOf(face: string, ch: string, form: GlyphForm): DrawnGlyphs {
+    let cache = this.drawn.get(face);
+    if (!cache) this.drawn.set(face, (cache = new Map()));
+    const key = form ? `${form}:${ch}` : ch;
+    let d = cache.get(key);
+    if (!d) {
+      const f = this.face(face).font;
+      const glyphs = form ? f.layout(ch, [form]).glyphs.map((g) => ({ id: g.id, text: String.fromCodePoint(...g.codePoints) })) : [...ch].map((c) => ({ id: f.glyphForCodePoint(c.codePointAt(0)!).id, text: c }));
+      d = { ids: glyphs.map((g) => g.id), texts: glyphs.map((g) => g.text), advance: glyphs.reduce((w, g) => w + this.glyphAdvance(face, g.id), 0) };
+      cache.set(key, d);
+    }
+    return d;
+  }
+
+  /** What the PDF's font descriptor needs of a face. */
+  describe(face: string): FaceDescription {
+    const f = this.face(face).font;
+    return {
+      postscriptName: f.postscriptName,
+      unitsPerEm: f.unitsPerEm,
+      bbox: f.bbox,
+      italicAngle: f.italicAngle,
+      ascent: f.ascent,
+      descent: f.descent,
+      capHeight: f.capHeight,
+      xHeight: f.xHeight,
+      familyClass: (f['OS/2']?.sFamilyClass ?? 0) >> 8,
+      fixedPitch: Boolean(f.post.isFixedPitch),
+      italic: Boolean(f.head.macStyle.italic),
+    };
   }
 
   /**
@@ -192,6 +262,23 @@ export class FontRegistry implements Metrics {
     }
     return { face, set };
   }
+}
+
+interface HorizontalMetrics {
+  unitsPerEm: number;
+  advance(glyphId: number): number;
+}
+
+/**
+ * Advances straight from the hmtx table: numberOfHMetrics (hhea) pairs of advance and bearing,
+ * the glyphs after them sharing the last advance.
+ */
+function horizontalMetrics(face: Face): HorizontalMetrics {
+  const { bytes, font } = face;
+  const tables = font.directory!.tables;
+  const count = bytes.readUInt16BE(tables.hhea.offset + 34);
+  const at = tables.hmtx.offset;
+  return { unitsPerEm: font.unitsPerEm, advance: (id) => bytes.readUInt16BE(at + 4 * Math.min(id, count - 1)) };
 }
 
 const COMBINING = /^\p{M}$/u;
