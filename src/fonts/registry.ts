@@ -195,21 +195,31 @@ export class FontRegistry implements Metrics {
     return d;
   }
 
-  /** What the PDF's font descriptor needs of a face. */
+  /**
+   * What the PDF's font descriptor needs of a face, read from the head, hhea, post and OS/2 tables
+   * themselves: fontkit decodes the whole post table (every glyph's name) to give its italic angle.
+   */
   describe(face: string): FaceDescription {
-    const f = this.face(face).font;
+    const { bytes, font } = this.face(face);
+    const tables = font.directory!.tables;
+    const head = tables.head.offset;
+    const hhea = tables.hhea.offset;
+    const post = tables.post?.offset;
+    const os2 = tables['OS/2']?.offset;
+    const os2Version = os2 === undefined ? 0 : bytes.readUInt16BE(os2);
+    const ascent = bytes.readInt16BE(hhea + 4);
     return {
-      postscriptName: f.postscriptName,
-      unitsPerEm: f.unitsPerEm,
-      bbox: f.bbox,
-      italicAngle: f.italicAngle,
-      ascent: f.ascent,
-      descent: f.descent,
-      capHeight: f.capHeight,
-      xHeight: f.xHeight,
-      familyClass: (f['OS/2']?.sFamilyClass ?? 0) >> 8,
-      fixedPitch: Boolean(f.post.isFixedPitch),
-      italic: Boolean(f.head.macStyle.italic),
+      postscriptName: font.postscriptName,
+      unitsPerEm: bytes.readUInt16BE(head + 18),
+      bbox: { minX: bytes.readInt16BE(head + 36), minY: bytes.readInt16BE(head + 38), maxX: bytes.readInt16BE(head + 40), maxY: bytes.readInt16BE(head + 42) },
+      italicAngle: post === undefined ? 0 : bytes.readInt32BE(post + 4) / 65536,
+      ascent,
+      descent: bytes.readInt16BE(hhea + 6),
+      capHeight: os2 === undefined ? ascent : os2Version >= 2 ? bytes.readInt16BE(os2 + 88) : 0,
+      xHeight: os2 !== undefined && os2Version >= 2 ? bytes.readInt16BE(os2 + 86) : 0,
+      familyClass: os2 === undefined ? 0 : bytes.readInt16BE(os2 + 30) >> 8,
+      fixedPitch: post !== undefined && bytes.readUInt32BE(post + 12) !== 0,
+      italic: (bytes.readUInt16BE(head + 44) & 2) !== 0,
     };
   }
 

@@ -17,15 +17,6 @@ declare module 'fontkit' {
     /** The table directory: where each table lies in the file (`compLength` in a WOFF). */
     directory?: { tables: Record<string, { tag: string; offset: number; length: number; compLength?: number }> };
     characterSet: number[];
-    bbox: { minX: number; minY: number; maxX: number; maxY: number };
-    italicAngle: number;
-    ascent: number;
-    descent: number;
-    capHeight: number;
-    xHeight: number;
-    'OS/2'?: { sFamilyClass: number };
-    post: { isFixedPitch: number };
-    head: { macStyle: { italic: boolean } };
     getGlyph(id: number): Glyph;
     hasGlyphForCodePoint(codePoint: number): boolean;
     glyphForCodePoint(codePoint: number): Glyph;
