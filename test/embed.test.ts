@@ -47,6 +47,18 @@ test('a subset keeps each glyph at its own id, and the cmap, post and name table
   }
 });
 
+test('advances read from hmtx are fontkit\'s glyph advances', () => {
+  const fonts = fontRegistry();
+  for (const role of ['song', 'hei-bold']) {
+    const face = fonts.faceOf(role);
+    const font = fonts.face(face).font;
+    for (const ch of '重庆日报，“2024”年Ab') {
+      const glyph = font.glyphForCodePoint(ch.codePointAt(0)!);
+      assert.equal(fonts.advance(face, ch.codePointAt(0)!), glyph.advanceWidth / font.unitsPerEm, `${role} ${ch}`);
+    }
+  }
+});
+
 test('the PDF fonts: Type0 Identity-H over CIDFontType2 with widths, ToUnicode and the subset as FontFile2', () => {
   const pdf = mupdf.Document.openDocument(bytes, 'application/pdf') as mupdf.PDFDocument;
   const fonts = pdf.loadPage(0).getObject().get('Resources').get('Font');

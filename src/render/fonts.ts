@@ -1,5 +1,5 @@
 import { deflateSync } from 'node:zlib';
-import type { FontRegistry } from '../fonts/registry.js';
+import type { DrawnGlyphs, FontRegistry } from '../fonts/registry.js';
 import { kept, sha256 } from './store.js';
 import { subsetFont, subsetterVersion } from './subset.js';
 
@@ -19,12 +19,21 @@ interface Reference {
   end(b?: Buffer | string): void;
 }
 
-interface UsedFace {
-  /** The font's resource name on the pages: F1, F2 … in the order the faces are first drawn. */
-  id: string;
-  ref: Reference;
+/** A face drawn in the document: its resource name and reference, and the glyphs drawn with it. */
+export class UsedFace {
   /** Each glyph drawn, with the text it stands for (the first it was drawn for). */
-  glyphs: Map<number, string>;
+  readonly glyphs = new Map<number, string>();
+
+  constructor(
+    /** The font's resource name on the pages: F1, F2 … in the order the faces are first drawn. */
+    readonly id: string,
+    readonly ref: Reference,
+  ) {}
+
+  /** Notes the glyphs for the subset and the ToUnicode map. */
+  note(drawn: DrawnGlyphs): void {
+    for (let k = 0; k < drawn.ids.length; k++) if (!this.glyphs.has(drawn.ids[k])) this.glyphs.set(drawn.ids[k], drawn.texts[k]);
+  }
 }
 
 /** ToUnicode entries per bfchar block: the CMap format allows at most 100. */
@@ -38,11 +47,10 @@ export class DocumentFonts {
     private readonly fonts: FontRegistry,
   ) {}
 
-  /** The face's resource name, its glyphs noted for the subset. */
-  use(face: string, ids: readonly number[], texts: readonly string[]): UsedFace {
+  /** The face as a font of this document, named when it is first drawn. */
+  use(face: string): UsedFace {
     let u = this.used.get(face);
-    if (!u) this.used.set(face, (u = { id: `F${this.used.size + 1}`, ref: (this.doc as Doc).ref(), glyphs: new Map() }));
-    for (let k = 0; k < ids.length; k++) if (!u.glyphs.has(ids[k])) u.glyphs.set(ids[k], texts[k]);
+    if (!u) this.used.set(face, (u = new UsedFace(`F${this.used.size + 1}`, (this.doc as Doc).ref())));
     return u;
   }
 

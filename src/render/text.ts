@@ -35,19 +35,19 @@ export function drawGlyphs(pdf: PDFKit.PDFDocument, glyphs: readonly PlacedGlyph
     setState(first);
     const form = formOf(first);
     const scale = first.size / 1000;
-    let font: ReturnType<DocumentFonts['use']> | undefined;
+    const font = embedded.use(first.face);
+    if (doc.page.fonts[font.id] == null) doc.page.fonts[font.id] = font.ref;
     const parts: string[] = [];
     for (let k = i; k < j; k++) {
       const drawn = fonts.glyphsOf(first.face, glyphs[k].ch, form);
-      font = embedded.use(first.face, drawn.ids, drawn.texts);
+      font.note(drawn);
       parts.push(`<${drawn.ids.map(hex4).join('')}>`);
       if (k + 1 < j) {
         const gap = glyphs[k + 1].x - (glyphs[k].x + drawn.advance * first.size);
         if (Math.abs(gap) > 1e-4) parts.push(num(-gap / scale));
       }
     }
-    if (doc.page.fonts[font!.id] == null) doc.page.fonts[font!.id] = font!.ref;
-    const text = `q 1 0 0 -1 0 ${num(height)} cm BT /${font!.id} ${num(first.size)} Tf 1 0 0 1 ${num(first.x)} ${num(height - first.y)} Tm [${parts.join(' ')}] TJ ET Q`;
+    const text = `q 1 0 0 -1 0 ${num(height)} cm BT /${font.id} ${num(first.size)} Tf 1 0 0 1 ${num(first.x)} ${num(height - first.y)} Tm [${parts.join(' ')}] TJ ET Q`;
     doc.addContent(first.actualText === undefined ? text : `/Span <</ActualText ${utf16Hex(first.actualText)}>> BDC ${text} EMC`);
     i = j;
   }
