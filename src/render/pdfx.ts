@@ -41,12 +41,17 @@ export function declareX4Metadata(pdf: PDFKit.PDFDocument, contentHash: string):
         </rdf:Description>`);
 }
 
+/** Each profile's hash, its key among the kept entries: hashing its megabyte again would cost every document. */
+const profileKeys = new WeakMap<Buffer, string>();
+
 /** One /OutputIntents entry, /S /GTS_PDFX, with the plant's profile as /DestOutputProfile. */
 export function declareOutputIntent(pdf: PDFKit.PDFDocument, profile: OutputProfile): void {
   const doc = pdf as Doc;
   // Deflated once per profile and kept: pdfkit would deflate its megabyte on every document.
+  let key = profileKeys.get(profile.icc);
+  if (!key) profileKeys.set(profile.icc, (key = sha256(profile.icc)));
   const icc = doc.ref({ N: 4, Filter: 'FlateDecode' });
-  icc.end(kept(`${sha256(profile.icc)}.icc.z`, () => deflateSync(profile.icc)));
+  icc.end(kept(`${key}.icc.z`, () => deflateSync(profile.icc)));
   const condition = new String(profile.description);
   const intent = doc.ref({ Type: 'OutputIntent', S: 'GTS_PDFX', OutputConditionIdentifier: condition, Info: condition, DestOutputProfile: icc });
   intent.end();
