@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as fontkit from 'fontkit';
 import * as mupdf from 'mupdf';
+import { FontRegistry } from '../src/fonts/registry.js';
 import { composeFile, fontRegistry } from '../src/pipeline/compose.js';
 import { subsetFont } from '../src/render/subset.js';
 import { ROOT, runCompose } from './spawn.js';
@@ -100,4 +101,14 @@ test('a kept entry altered on disk is made again, never embedded', async () => {
   const run = await runCompose([SAMPLE, '-o', join(dir, 'altered'), '-q'], { ...process.env, BANMIAN_CACHE: cache });
   assert.equal(run.code, 0, run.stderr);
   assert.ok(readFileSync(join(dir, 'altered', 'cqrb-2024-12-25.pdf')).equals(bytes), 'altered entries changed the PDF');
+});
+
+test('a font without TrueType outlines is refused when it is loaded, not embedded wrongly', () => {
+  const face = fontRegistry().face(fontRegistry().faceOf('song'));
+  const bytes = Buffer.from(face.bytes);
+  const k = tablesOf(bytes).indexOf('glyf');
+  bytes.write('glyX', 12 + 16 * k, 'latin1');
+  writeFileSync(join(dir, 'outlines.ttf'), bytes);
+  writeFileSync(join(dir, 'fonts.yaml'), 'roles:\n  song:\n    path: outlines.ttf\n');
+  assert.throws(() => new FontRegistry(join(dir, 'fonts.yaml')), /has no TrueType \(glyf\) outlines, which the PDF does not embed; give a TrueType font file/);
 });

@@ -388,6 +388,11 @@ function openFont(bytes: Buffer, role: string, file: string, at: ReturnType<Loca
     return refuse(`is not a font (${e instanceof Error ? e.message : String(e)})`);
   }
   if (font.fonts) return refuse('is a font collection (.ttc), not one font');
+  // The renderer reads metrics from the file's own tables and embeds TrueType outlines (FontFile2):
+  // a web font's tables are compressed, and PostScript (CFF) outlines would need another font kind.
+  if (font.type !== 'TTF' || !font.directory?.tables.glyf) {
+    throw new IssueError('bad-template', at, `fonts.yaml: font role "${role}": ${file} ${font.type === 'TTF' ? 'has no TrueType (glyf) outlines' : `is a ${font.type} web font`}, which the PDF does not embed; give a TrueType font file (.ttf)`);
+  }
   const tables = Object.values(font.directory?.tables ?? {});
   const past = tables.find((t) => t.offset + (t.compLength ?? t.length) > bytes.length);
   if (past) return refuse(`is cut short: its ${past.tag} table runs past the end of the file`);
