@@ -23,7 +23,7 @@ export interface RenderMeta {
 
 /**
  * Writes the composed pages as PDF bytes. Decides nothing about layout: every glyph, rule and
- * frame is drawn where the page stage put it. The only module that knows pdfkit.
+ * frame is drawn where the page stage put it. Rendering is the only stage that knows pdfkit.
  */
 export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta, images: ReadonlyMap<PlacedFrame, PreparedPicture>, profile: OutputProfile): Promise<Buffer> {
   const when = new Date(`${meta.date}T00:00:00Z`);
