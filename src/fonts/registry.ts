@@ -15,6 +15,32 @@ export interface Face {
   font: fontkit.Font;
 }
 
+/** The glyphs a character is drawn with in a face, and the text each stands for when copied. */
+export interface DrawnGlyphs {
+  ids: number[];
+  texts: string[];
+  /** Their advances together, em. */
+  advance: number;
+}
+
+/** The form a glyph is drawn in: its full-width (fwid) or half-width (hwid) form, or as typed. */
+export type GlyphForm = 'fwid' | 'hwid' | undefined;
+
+/** What a PDF font descriptor says of a face, in the face's own units. */
+export interface FaceDescription {
+  postscriptName: string;
+  unitsPerEm: number;
+  bbox: { minX: number; minY: number; maxX: number; maxY: number };
+  italicAngle: number;
+  ascent: number;
+  descent: number;
+  capHeight: number;
+  xHeight: number;
+  familyClass: number;
+  fixedPitch: boolean;
+  italic: boolean;
+}
+
 export interface FontWarning {
   code: 'font-substituted';
   role: string;
@@ -61,6 +87,8 @@ export class FontRegistry implements Metrics {
   private readonly advances = new Map<string, Map<number, number>>();
   /** Per face and character, the advance of its half-width form (hwid), or null where it has none. */
   private readonly halfAdvances = new Map<string, Map<number, number | null>>();
+  private readonly widths = new Map<string, HorizontalMetrics>();
+  private readonly drawn = new Map<string, Map<string, DrawnGlyphs>>();
   readonly warnings: FontWarning[] = [];
   readonly fallback: string[];
 
@@ -125,7 +153,7 @@ export class FontRegistry implements Metrics {
       const f = this.face(face).font;
       const plain = f.glyphForCodePoint(codePoint);
       const half = f.layout(String.fromCodePoint(codePoint), ['hwid']).glyphs[0];
-      a = half && half.id !== plain.id ? half.advanceWidth / f.unitsPerEm : null;
+      a = half && half.id !== plain.id ? this.glyphAdvance(face, half.id) : null;
       cache.set(codePoint, a);
     }
     return a ?? undefined;
@@ -136,11 +164,63 @@ export class FontRegistry implements Metrics {
     if (!cache) this.advances.set(face, (cache = new Map()));
     let a = cache.get(codePoint);
     if (a === undefined) {
-      const f = this.face(face).font;
-      a = f.glyphForCodePoint(codePoint).advanceWidth / f.unitsPerEm;
+      a = this.glyphAdvance(face, this.face(face).font.glyphForCodePoint(codePoint).id);
       cache.set(codePoint, a);
     }
     return a;
+  }
+
+  /** A glyph's advance, em, read from the face's hmtx table: fontkit's glyph objects decode outlines to answer. */
+  glyphAdvance(face: string, glyphId: number): number {
+    let m = this.widths.get(face);
+    if (!m) this.widths.set(face, (m = horizontalMetrics(this.face(face))));
+    return m.advance(glyphId) / m.unitsPerEm;
+  }
+
+  /**
+   * The glyphs a placed character is drawn with: one per code point from the character map, or,
+   * in a full- or half-width form, what the face substitutes for it, so rendering never shapes.
+   */
+  glyphsOf(face: string, ch: string, form: GlyphForm): DrawnGlyphs {
+    let cache = this.drawn.get(face);
+    if (!cache) this.drawn.set(face, (cache = new Map()));
+    const key = form ? `${form}:${ch}` : ch;
+    let d = cache.get(key);
+    if (!d) {
+      const f = this.face(face).font;
+      const glyphs = form ? f.layout(ch, [form]).glyphs.map((g) => ({ id: g.id, text: String.fromCodePoint(...g.codePoints) })) : [...ch].map((c) => ({ id: f.glyphForCodePoint(c.codePointAt(0)!).id, text: c }));
+      d = { ids: glyphs.map((g) => g.id), texts: glyphs.map((g) => g.text), advance: glyphs.reduce((w, g) => w + this.glyphAdvance(face, g.id), 0) };
+      cache.set(key, d);
+    }
+    return d;
+  }
+
+  /**
+   * What the PDF's font descriptor needs of a face, read from the head, hhea, post and OS/2 tables
+   * themselves: fontkit decodes the whole post table (every glyph's name) to give its italic angle.
+   */
+  describe(face: string): FaceDescription {
+    const { bytes, font } = this.face(face);
+    const tables = font.directory!.tables;
+    const head = tables.head.offset;
+    const hhea = tables.hhea.offset;
+    const post = tables.post?.offset;
+    const os2 = tables['OS/2']?.offset;
+    const os2Version = os2 === undefined ? 0 : bytes.readUInt16BE(os2);
+    const ascent = bytes.readInt16BE(hhea + 4);
+    return {
+      postscriptName: font.postscriptName,
+      unitsPerEm: bytes.readUInt16BE(head + 18),
+      bbox: { minX: bytes.readInt16BE(head + 36), minY: bytes.readInt16BE(head + 38), maxX: bytes.readInt16BE(head + 40), maxY: bytes.readInt16BE(head + 42) },
+      italicAngle: post === undefined ? 0 : bytes.readInt32BE(post + 4) / 65536,
+      ascent,
+      descent: bytes.readInt16BE(hhea + 6),
+      capHeight: os2 === undefined ? ascent : os2Version >= 2 ? bytes.readInt16BE(os2 + 88) : 0,
+      xHeight: os2 !== undefined && os2Version >= 2 ? bytes.readInt16BE(os2 + 86) : 0,
+      familyClass: os2 === undefined ? 0 : bytes.readInt16BE(os2 + 30) >> 8,
+      fixedPitch: post !== undefined && bytes.readUInt32BE(post + 12) !== 0,
+      italic: (bytes.readUInt16BE(head + 44) & 2) !== 0,
+    };
   }
 
   /**
@@ -192,6 +272,23 @@ export class FontRegistry implements Metrics {
     }
     return { face, set };
   }
+}
+
+interface HorizontalMetrics {
+  unitsPerEm: number;
+  advance(glyphId: number): number;
+}
+
+/**
+ * Advances straight from the hmtx table: numberOfHMetrics (hhea) pairs of advance and bearing,
+ * the glyphs after them sharing the last advance.
+ */
+function horizontalMetrics(face: Face): HorizontalMetrics {
+  const { bytes, font } = face;
+  const tables = font.directory!.tables;
+  const count = bytes.readUInt16BE(tables.hhea.offset + 34);
+  const at = tables.hmtx.offset;
+  return { unitsPerEm: font.unitsPerEm, advance: (id) => bytes.readUInt16BE(at + 4 * Math.min(id, count - 1)) };
 }
 
 const COMBINING = /^\p{M}$/u;
@@ -291,6 +388,11 @@ function openFont(bytes: Buffer, role: string, file: string, at: ReturnType<Loca
     return refuse(`is not a font (${e instanceof Error ? e.message : String(e)})`);
   }
   if (font.fonts) return refuse('is a font collection (.ttc), not one font');
+  // The renderer reads metrics from the file's own tables and embeds TrueType outlines (FontFile2):
+  // a web font's tables are compressed, and PostScript (CFF) outlines would need another font kind.
+  if (font.type !== 'TTF' || !font.directory?.tables.glyf) {
+    throw new IssueError('bad-template', at, `fonts.yaml: font role "${role}": ${file} ${font.type === 'TTF' ? 'has no TrueType (glyf) outlines' : `is a ${font.type} web font`}, which the PDF does not embed; give a TrueType font file (.ttf)`);
+  }
   const tables = Object.values(font.directory?.tables ?? {});
   const past = tables.find((t) => t.offset + (t.compLength ?? t.length) > bytes.length);
   if (past) return refuse(`is cut short: its ${past.tag} table runs past the end of the file`);

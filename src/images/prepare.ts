@@ -66,7 +66,7 @@ const JPEG_MARGIN = 3;
 /** Saturated pictures can move further: encodings tried, each with the margin widened by what the last one overshot. */
 const INK_ATTEMPTS = 4;
 
-function cacheDir(): string {
+export function cacheDir(): string {
   return process.env.BANMIAN_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'banmian', 'pictures');
 }
 

@@ -4,8 +4,9 @@ import type { FontRegistry } from '../fonts/registry.js';
 import type { PreparedPicture } from '../images/prepare.js';
 import type { OutputProfile } from '../images/profile.js';
 import type { PdfxLevel } from '../layout/template.js';
+import { DocumentFonts } from './fonts.js';
 import { drawGlyphs } from './text.js';
-import { PDFX, contentId, declareOutputIntent, declareX4Metadata, infoName, overprintStates, useStates } from './pdfx.js';
+import { PDFX, contentId, pageContent, declareOutputIntent, declareX4Metadata, infoName, overprintStates, useStates } from './pdfx.js';
 import type { Composition, PlacedFrame, PlacedRule } from '../page/types.js';
 
 /** Process black: text, rules and frames are K only, never RGB. */
@@ -22,13 +23,15 @@ export interface RenderMeta {
 
 /**
  * Writes the composed pages as PDF bytes. Decides nothing about layout: every glyph, rule and
- * frame is drawn where the page stage put it. The only module that knows pdfkit.
+ * frame is drawn where the page stage put it. Rendering is the only stage that knows pdfkit.
  */
 export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta, images: ReadonlyMap<PlacedFrame, PreparedPicture>, profile: OutputProfile): Promise<Buffer> {
   const when = new Date(`${meta.date}T00:00:00Z`);
   const level = PDFX[meta.pdfx];
   const doc = new PDFDocument({
     autoFirstPage: false,
+    // No default Helvetica: every face drawn is one of ours, written by DocumentFonts.
+    font: null as unknown as string,
     compress: true,
     pdfVersion: level.pdfVersion,
     info: { Title: meta.title, Producer: 'Banmian', Creator: 'Banmian', CreationDate: when, ModDate: when, ...level.info },
@@ -42,8 +45,9 @@ export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta,
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  for (const f of fonts.loadedFaces()) doc.registerFont(f.role, f.bytes);
-
+  const embedded = new DocumentFonts(doc, fonts);
+  // The file's /ID: a hash of what is drawn (the content streams' bytes and the pictures'), and
+  // of the font subsets they draw with.
   const content = createHash('md5');
   for (const page of c.pages) {
     const { trimWidth: w, trimHeight: h } = page.geometry;
@@ -60,7 +64,7 @@ export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta,
     // Black text below 12 pt overprints, so misregistration never shows white round the letters;
     // colour (the masthead's red) always knocks out, or the black under it would show through.
     let ink: readonly number[] = BLACK;
-    drawGlyphs(doc, page.glyphs, (glyph) => {
+    drawGlyphs(doc, page.glyphs, fonts, embedded, (glyph) => {
       const wanted = glyph.ink ?? BLACK;
       if (wanted !== ink) doc.fillColor([...wanted] as [number, number, number, number]);
       ink = wanted;
@@ -80,8 +84,9 @@ export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta,
         doc.lineWidth(f.lineWidth).rect(f.x, f.y, f.width, f.height).stroke();
       }
     }
-    content.update(JSON.stringify([page.number, page.glyphs, page.rules, page.frames.map(({ x, y, width, height }) => [x, y, width, height])]));
+    for (const chunk of pageContent(doc)) content.update(chunk);
   }
+  for (const subset of embedded.embed()) content.update(subset);
   const hash = content.digest('hex');
   contentId(doc, hash);
   if (meta.pdfx === 'PDF/X-4') declareX4Metadata(doc, hash);

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
 import type { OutputProfile } from '../images/profile.js';
 import type { PdfxLevel, PictureSettings } from '../layout/template.js';
+import { kept, sha256 } from './store.js';
 
 /**
  * The pieces of PDF/X-1a:2001 that pdfkit does not write by itself, each a small step on the
@@ -9,10 +11,10 @@ import type { PdfxLevel, PictureSettings } from '../layout/template.js';
  */
 
 type Doc = PDFKit.PDFDocument & {
-  ref(data: unknown): { write(b: Buffer): void; end(): void };
+  ref(data: unknown): { write(b: Buffer): void; end(b?: Buffer): void };
   _root: { data: Record<string, unknown> };
   _id: Buffer;
-  page: PDFKit.PDFPage & { ext_gstates: Record<string, unknown> };
+  page: PDFKit.PDFPage & { ext_gstates: Record<string, unknown>; content: { buffer: Uint8Array[] } };
 };
 
 /** What each level writes: the PDF version it is bound to and its Info identification. */
@@ -39,6 +41,9 @@ export function declareX4Metadata(pdf: PDFKit.PDFDocument, contentHash: string):
         </rdf:Description>`);
 }
 
+/** Each profile's hash, its key among the kept entries: hashing its megabyte again would cost every document. */
+const profileKeys = new WeakMap<Buffer, string>();
+
 /**
  * One /OutputIntents entry, /S /GTS_PDFX, with the plant's profile as /DestOutputProfile, naming the
  * registered output condition where the layout gives one (a RIP matches CGATS TR 002 by its name)
@@ -46,9 +51,11 @@ export function declareX4Metadata(pdf: PDFKit.PDFDocument, contentHash: string):
  */
 export function declareOutputIntent(pdf: PDFKit.PDFDocument, profile: OutputProfile, condition?: PictureSettings['condition']): void {
   const doc = pdf as Doc;
-  const icc = doc.ref({ N: 4 });
-  icc.write(profile.icc);
-  icc.end();
+  // Deflated once per profile and kept: pdfkit would deflate its megabyte on every document.
+  let key = profileKeys.get(profile.icc);
+  if (!key) profileKeys.set(profile.icc, (key = sha256(profile.icc)));
+  const icc = doc.ref({ N: 4, Filter: 'FlateDecode' });
+  icc.end(kept(`${key}.icc.z`, () => deflateSync(profile.icc)));
   const described = new String(profile.description);
   const intent = doc.ref({
     Type: 'OutputIntent',
@@ -93,6 +100,11 @@ export function useStates(pdf: PDFKit.PDFDocument, states: { overprint: unknown;
   const doc = pdf as Doc;
   doc.page.ext_gstates.GSop = states.overprint;
   doc.page.ext_gstates.GSko = states.knockout;
+}
+
+/** What the current page's content stream holds so far, before pdfkit compresses it at the page's end. */
+export function pageContent(pdf: PDFKit.PDFDocument): readonly Uint8Array[] {
+  return (pdf as Doc).page.content.buffer;
 }
 
 /** The trailer /ID from what the pages hold, so equal issues give equal files on any machine. */

@@ -2,6 +2,7 @@
 declare module 'fontkit' {
   export interface Glyph {
     id: number;
+    codePoints: number[];
     advanceWidth: number;
     path: { toSVG(): string };
   }

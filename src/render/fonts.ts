@@ -1,0 +1,172 @@
+import { deflateSync } from 'node:zlib';
+import type { DrawnGlyphs, FontRegistry } from '../fonts/registry.js';
+import { kept, sha256 } from './store.js';
+import { subsetFont, subsetterVersion } from './subset.js';
+
+/**
+ * The faces a document draws with, written as PDF fonts by us rather than by pdfkit: Type0 /
+ * Identity-H over a CIDFontType2 whose CIDs are the face's own glyph ids, with its widths, a
+ * ToUnicode CMap and the subset as FontFile2. Nothing is shaped here: the glyphs come as the
+ * registry chose them.
+ */
+
+type Doc = PDFKit.PDFDocument & {
+  ref(data?: Record<string, unknown>): Reference;
+};
+interface Reference {
+  data: Record<string, unknown>;
+  write(b: Buffer | string): void;
+  end(b?: Buffer | string): void;
+}
+
+/** A face drawn in the document: its resource name and reference, and the glyphs drawn with it. */
+export class UsedFace {
+  /** Each glyph drawn, with the text it stands for (the first it was drawn for). */
+  readonly glyphs = new Map<number, string>();
+
+  constructor(
+    /** The font's resource name on the pages: F1, F2 … in the order the faces are first drawn. */
+    readonly id: string,
+    readonly ref: Reference,
+  ) {}
+
+  /** Notes the glyphs for the subset and the ToUnicode map. */
+  note(drawn: DrawnGlyphs): void {
+    for (let k = 0; k < drawn.ids.length; k++) if (!this.glyphs.has(drawn.ids[k])) this.glyphs.set(drawn.ids[k], drawn.texts[k]);
+  }
+}
+
+/** ToUnicode entries per bfchar block: the CMap format allows at most 100. */
+const BFCHAR_BLOCK = 100;
+
+export class DocumentFonts {
+  private readonly used = new Map<string, UsedFace>();
+
+  constructor(
+    private readonly doc: PDFKit.PDFDocument,
+    private readonly fonts: FontRegistry,
+  ) {}
+
+  /** The face as a font of this document, named when it is first drawn. */
+  use(face: string): UsedFace {
+    let u = this.used.get(face);
+    if (!u) this.used.set(face, (u = new UsedFace(`F${this.used.size + 1}`, (this.doc as Doc).ref())));
+    return u;
+  }
+
+  /**
+   * Writes every face used: its subset (kept per face and glyph set, so an unchanged face is not
+   * subset again), descriptor, widths and ToUnicode. Returns the subsets' hashes, which identify
+   * the fonts in the file's /ID.
+   */
+  embed(): string[] {
+    const doc = this.doc as Doc;
+    const hashes: string[] = [];
+    for (const [face, u] of this.used) {
+      const d = this.fonts.describe(face);
+      const bytes = this.fonts.face(face).bytes;
+      const glyphs = [...u.glyphs.keys()].sort((a, b) => a - b);
+      const key = sha256(faceIdentity(bytes), subsetterVersion(), glyphs.join(' '));
+      hashes.push(key);
+      const file = doc.ref({ Filter: 'FlateDecode' });
+      file.end(kept(`${key}.ttf.z`, () => deflateSync(subsetFont(bytes, glyphs))));
+      const scale = 1000 / d.unitsPerEm;
+      const flags = (d.fixedPitch ? 1 : 0) | (d.familyClass >= 1 && d.familyClass <= 7 ? 2 : 0) | 4 | (d.familyClass === 10 ? 8 : 0) | (d.italic ? 64 : 0);
+      // The subset tag from the glyph set: two subsets of a face in two files never share a name,
+      // so a RIP that keeps fonts by name never draws one page's glyphs from the other's.
+      const name = `${subsetTag(key)}+${d.postscriptName.replaceAll(' ', '_')}`;
+      const descriptor = doc.ref({
+        Type: 'FontDescriptor',
+        FontName: name,
+        Flags: flags,
+        FontBBox: [d.bbox.minX * scale, d.bbox.minY * scale, d.bbox.maxX * scale, d.bbox.maxY * scale],
+        ItalicAngle: d.italicAngle,
+        Ascent: d.ascent * scale,
+        Descent: d.descent * scale,
+        CapHeight: (d.capHeight || d.ascent) * scale,
+        XHeight: (d.xHeight || 0) * scale,
+        StemV: 0,
+        FontFile2: file,
+      });
+      descriptor.end();
+      const cidFont = doc.ref({
+        Type: 'Font',
+        Subtype: 'CIDFontType2',
+        BaseFont: name,
+        CIDSystemInfo: { Registry: new String('Adobe'), Ordering: new String('Identity'), Supplement: 0 },
+        FontDescriptor: descriptor,
+        W: widthsOf(glyphs, (g) => this.fonts.glyphAdvance(face, g) * 1000),
+        CIDToGIDMap: 'Identity',
+      });
+      cidFont.end();
+      const toUnicode = doc.ref();
+      toUnicode.end(toUnicodeCMap(glyphs, u.glyphs));
+      Object.assign(u.ref.data, { Type: 'Font', Subtype: 'Type0', BaseFont: name, Encoding: 'Identity-H', DescendantFonts: [cidFont], ToUnicode: toUnicode });
+      u.ref.end();
+    }
+    return hashes;
+  }
+}
+
+/**
+ * What identifies a face's file without hashing its megabytes: its table directory (each table's
+ * tag, checksum, place and length) and its size.
+ */
+function faceIdentity(bytes: Buffer): Buffer {
+  const tables = bytes.readUInt16BE(4);
+  return Buffer.concat([bytes.subarray(0, 12 + 16 * tables), Buffer.from(String(bytes.length))]);
+}
+
+function subsetTag(key: string): string {
+  let tag = '';
+  for (let k = 0; k < 6; k++) tag += String.fromCharCode(65 + (Number.parseInt(key.slice(2 * k, 2 * k + 2), 16) % 26));
+  return tag;
+}
+
+/** The W array: each run of consecutive glyph ids with its widths. */
+function widthsOf(glyphs: readonly number[], width: (g: number) => number): unknown[] {
+  const w: unknown[] = [];
+  let run: number[] = [];
+  glyphs.forEach((g, k) => {
+    if (k === 0 || g !== glyphs[k - 1] + 1) w.push(g, (run = []));
+    run.push(width(g));
+  });
+  return w;
+}
+
+const hex4 = (n: number) => n.toString(16).padStart(4, '0');
+
+/** Each glyph id to the UTF-16BE of its text, in bfchar blocks. */
+function toUnicodeCMap(glyphs: readonly number[], texts: ReadonlyMap<number, string>): string {
+  const blocks: string[] = [];
+  // A glyph that stands for no text (none is drawn so today) has nothing to map to.
+  const mapped = glyphs.filter((g) => texts.get(g));
+  for (let k = 0; k < mapped.length; k += BFCHAR_BLOCK) {
+    const part = mapped.slice(k, k + BFCHAR_BLOCK);
+    const lines = part.map((g) => {
+      const text = texts.get(g)!;
+      let utf16 = '';
+      for (let i = 0; i < text.length; i++) utf16 += hex4(text.charCodeAt(i));
+      return `<${hex4(g)}> <${utf16}>`;
+    });
+    blocks.push(`${part.length} beginbfchar\n${lines.join('\n')}\nendbfchar`);
+  }
+  return `/CIDInit /ProcSet findresource begin
+12 dict begin
+begincmap
+/CIDSystemInfo <<
+  /Registry (Adobe)
+  /Ordering (UCS)
+  /Supplement 0
+>> def
+/CMapName /Adobe-Identity-UCS def
+/CMapType 2 def
+1 begincodespacerange
+<0000><ffff>
+endcodespacerange
+${blocks.join('\n')}
+endcmap
+CMapName currentdict /CMap defineresource pop
+end
+end`;
+}

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { readRegularFile, writeAtomically } from '../files.js';
+import { cacheDir } from '../images/prepare.js';
+
+/**
+ * What rendering makes the same way every time (a deflated profile, a font subset), kept under a
+ * key of everything that goes into it: in memory while the process lives, and in the cache folder
+ * between runs. An entry on disk carries its own hash and length, so one cut short or altered is
+ * made again, never embedded.
+ */
+const memory = new Map<string, Buffer>();
+/** A desk's process composes many versions of an issue: the entries of the last few are enough. */
+const IN_MEMORY = 64;
+/** Kept entries are subsets and profiles: a few megabytes at most. */
+const ENTRY_BYTES = 64 * 2 ** 20;
+const SEAL = /^banmian-kept sha256=([0-9a-f]{64}) length=(\d{10})\n/;
+const SEAL_BYTES = 'banmian-kept sha256= length=0000000000\n'.length + 64;
+
+export const sha256 = (...parts: (string | Uint8Array)[]): string => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('hex');
+};
+
+/** The bytes kept under `name` (a key and a kind, "<hash>.icc.z"), made by `make` when none are. */
+export function kept(name: string, make: () => Buffer): Buffer {
+  let bytes = memory.get(name);
+  if (!bytes) {
+    const file = join(cacheDir(), name);
+    bytes = fromDisk(file);
+    if (!bytes) {
+      bytes = make();
+      writeAtomically(file, Buffer.concat([Buffer.from(`banmian-kept sha256=${sha256(bytes)} length=${String(bytes.length).padStart(10, '0')}\n`, 'latin1'), bytes]));
+    }
+  }
+  memory.delete(name);
+  memory.set(name, bytes);
+  if (memory.size > IN_MEMORY) memory.delete(memory.keys().next().value!);
+  return bytes;
+}
+
+function fromDisk(file: string): Buffer | undefined {
+  let entry: Buffer;
+  try {
+    entry = readRegularFile(file, { maxBytes: ENTRY_BYTES });
+  } catch {
+    return undefined;
+  }
+  const seal = SEAL.exec(entry.subarray(0, SEAL_BYTES).toString('latin1'));
+  if (!seal) return undefined;
+  const bytes = entry.subarray(SEAL_BYTES);
+  return bytes.length === Number(seal[2]) && sha256(bytes) === seal[1] ? bytes : undefined;
+}

@@ -1,0 +1,82 @@
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+/**
+ * Font subsets with harfbuzz's hb-subset (its WebAssembly build, loaded only when a subset is not
+ * kept already). Glyph ids are retained, so the content streams can use the face's own ids; the
+ * cmap, post and name tables stay in, as the plants' Illustrator needs them to open a page.
+ */
+interface HarfBuzz {
+  memory: WebAssembly.Memory;
+  _initialize(): void;
+  malloc(bytes: number): number;
+  hb_blob_create(data: number, length: number, mode: number, user: number, destroy: number): number;
+  hb_blob_destroy(blob: number): void;
+  hb_blob_get_data(blob: number, length: number): number;
+  hb_blob_get_length(blob: number): number;
+  hb_face_create(blob: number, index: number): number;
+  hb_face_destroy(face: number): void;
+  hb_face_reference_blob(face: number): number;
+  hb_set_add(set: number, value: number): void;
+  hb_subset_input_create_or_fail(): number;
+  hb_subset_input_destroy(input: number): void;
+  hb_subset_input_glyph_set(input: number): number;
+  hb_subset_input_set(input: number, kind: number): number;
+  hb_subset_input_set_flags(input: number, flags: number): void;
+  hb_subset_or_fail(face: number, input: number): number;
+}
+
+const WASM = createRequire(import.meta.url).resolve('harfbuzzjs/dist/harfbuzz-subset.wasm');
+const READONLY = 1;
+const RETAIN_GIDS = 0x2;
+const DROP_TABLES = 3;
+/** Shaping and vertical tables: a PDF places every glyph itself and sets this text horizontally. */
+const DROPPED = ['GSUB', 'GPOS', 'GDEF', 'vhea', 'vmtx'];
+const tagOf = (s: string) => [...s].reduce((t, c) => (t << 8) | c.charCodeAt(0), 0) >>> 0;
+
+/** What a subset depends on besides the face and its glyphs: the subsetter build and what it is asked. */
+export function subsetterVersion(): string {
+  const { size, mtimeMs } = statSync(WASM);
+  return `hb-subset ${size} ${mtimeMs} retain-gids drop ${DROPPED.join(' ')}`;
+}
+
+let hb: HarfBuzz | undefined;
+/** Each face copied into the subsetter's memory once per process, whatever number of documents it subsets. */
+const faces = new WeakMap<Buffer, number>();
+
+/** The TrueType subset of `font` holding `glyphs` (and .notdef), each at its own id. */
+export function subsetFont(font: Buffer, glyphs: Iterable<number>): Buffer {
+  hb ??= harfbuzz();
+  let face = faces.get(font);
+  if (face === undefined) {
+    const at = hb.malloc(font.length);
+    new Uint8Array(hb.memory.buffer, at, font.length).set(font);
+    face = hb.hb_face_create(hb.hb_blob_create(at, font.length, READONLY, 0, 0), 0);
+    faces.set(font, face);
+  }
+  const input = hb.hb_subset_input_create_or_fail();
+  if (!input) throw new Error('hb-subset: no memory for a subset input');
+  try {
+    const set = hb.hb_subset_input_glyph_set(input);
+    for (const g of glyphs) hb.hb_set_add(set, g);
+    const drop = hb.hb_subset_input_set(input, DROP_TABLES);
+    for (const t of DROPPED) hb.hb_set_add(drop, tagOf(t));
+    hb.hb_subset_input_set_flags(input, RETAIN_GIDS);
+    const subset = hb.hb_subset_or_fail(face, input);
+    if (!subset) throw new Error('hb-subset could not subset the font');
+    const blob = hb.hb_face_reference_blob(subset);
+    const bytes = Buffer.from(new Uint8Array(hb.memory.buffer, hb.hb_blob_get_data(blob, 0), hb.hb_blob_get_length(blob)));
+    hb.hb_blob_destroy(blob);
+    hb.hb_face_destroy(subset);
+    return bytes;
+  } finally {
+    hb.hb_subset_input_destroy(input);
+  }
+}
+
+function harfbuzz(): HarfBuzz {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(WASM)), {});
+  const exports = instance.exports as unknown as HarfBuzz;
+  exports._initialize();
+  return exports;
+}
