@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { FontRegistry } from '../fonts/registry.js';
 import { preparePictures, type Pictures } from '../images/pictures.js';
@@ -6,9 +8,10 @@ import { IssueError, IssueErrors } from '../issue/errors.js';
 import { loadIssue } from '../issue/parse.js';
 import type { Issue, SourcePos } from '../issue/types.js';
 import { resolveIssue, type IssuePlan } from '../layout/resolve.js';
-import type { PdfxLevel } from '../layout/template.js';
+import type { PdfxLevel, Template } from '../layout/template.js';
+import { setArticle, type ArticleSetter, type ArticleSetting } from '../page/article.js';
 import { composeIssue } from '../page/compose.js';
-import type { Composition } from '../page/types.js';
+import type { Composition, PlacedFrame } from '../page/types.js';
 import { packageRoot } from '../paths.js';
 import { renderPdf } from '../render/pdf.js';
 import { sameFile, writeAtomically } from '../files.js';
@@ -40,18 +43,9 @@ export interface ComposedIssue {
   pictures: Pictures;
 }
 
-/** parse → resolve → compose → pictures. */
+/** parse → resolve → compose → pictures, once. */
 export function buildIssue(issuePath: string): Promise<ComposedIssue> {
-  return buildLoaded(loadIssue(issuePath));
-}
-
-async function buildLoaded(issue: Issue): Promise<ComposedIssue> {
-  const fonts = fontRegistry();
-  const plan = resolveIssue(issue, join(packageRoot(), 'layouts'), fonts);
-  const composition = composeIssue(issue, plan, fonts);
-  const pictures = await preparePictures(composition);
-  composition.findings.push(...pictures.findings);
-  return { issue, plan, composition, pictures };
+  return composeSession().build(issuePath);
 }
 
 /** Where the PDF of an issue file goes: its name, in the output folder. */
@@ -59,19 +53,147 @@ export function pdfPathOf(issuePath: string, outDir: string): string {
   return join(outDir, `${basename(issuePath, extname(issuePath))}.pdf`);
 }
 
-/** The whole pipeline for one issue file: parse → check the outputs → build → render → write. */
-export async function composeFile(issuePath: string, outDir: string, options: ComposeOptions = {}): Promise<ComposeResult> {
-  const issue = loadIssue(issuePath);
-  const pdf = pdfPathOf(issuePath, outDir);
-  checkOutputs(issue, pdf, options.report);
-  const { plan, composition, pictures } = await buildLoaded(issue);
-  // One output intent per file: the plant's profile as the first page's layout names it.
-  const profile = await outputProfile(plan.pages[0].template.pictures.profile);
-  const pdfx = options.pdfx ?? plan.pages[0].template.pdfx;
-  const bytes = await renderPdf(composition, fontRegistry(), { title: `${issue.paper} ${issue.date}`, date: issue.date, pdfx }, pictures.images, profile);
-  writeAtomically(pdf, bytes);
-  return { pdf, composition };
+/** The whole pipeline for one issue file, once: parse → check the outputs → build → render → write. */
+export function composeFile(issuePath: string, outDir: string, options: ComposeOptions = {}): Promise<ComposeResult> {
+  return composeSession().compose(issuePath, outDir, options);
 }
+
+/** What the last build of a session did with its articles. */
+export interface BuildCounts {
+  /** Articles set afresh: new, edited, or in boxes of another size. */
+  set: number;
+  /** Articles whose setting was the one an earlier build made. */
+  kept: number;
+}
+
+/**
+ * A desk's warm process (the preview, `compose --watch`): builds the same issue again and again
+ * after edits, keeping what the last build made for what did not change: each article's setting
+ * and the prepared pictures. Fonts and output profiles are kept for the whole process anyway.
+ * Whatever it keeps gives the bytes a cold run gives.
+ */
+export interface ComposeSession {
+  build(issuePath: string): Promise<ComposedIssue>;
+  compose(issuePath: string, outDir: string, options?: ComposeOptions): Promise<ComposeResult>;
+  /** The last build's counts; zero before the first. */
+  counts(): BuildCounts;
+}
+
+export function composeSession(set: ArticleSetter = setArticle): ComposeSession {
+  const articles = rememberedArticles(set);
+  const pictures = rememberedPictures();
+  const build = async (issue: Issue): Promise<ComposedIssue> => {
+    const fonts = fontRegistry();
+    const plan = resolveIssue(issue, join(packageRoot(), 'layouts'), fonts);
+    const setting = articles.build();
+    const composition = composeIssue(issue, plan, fonts, setting.set);
+    const prepared = await pictures.prepare(composition);
+    composition.findings.push(...prepared.findings);
+    setting.settle();
+    return { issue, plan, composition, pictures: prepared };
+  };
+  return {
+    build: (issuePath) => build(loadIssue(issuePath)),
+    compose: async (issuePath, outDir, options = {}) => {
+      const issue = loadIssue(issuePath);
+      const pdf = pdfPathOf(issuePath, outDir);
+      checkOutputs(issue, pdf, options.report);
+      const { plan, composition, pictures: prepared } = await build(issue);
+      // One output intent per file: the plant's profile as the first page's layout names it.
+      const profile = await outputProfile(plan.pages[0].template.pictures.profile);
+      const pdfx = options.pdfx ?? plan.pages[0].template.pdfx;
+      const bytes = await renderPdf(composition, fontRegistry(), { title: `${issue.paper} ${issue.date}`, date: issue.date, pdfx }, prepared.images, profile);
+      writeAtomically(pdf, bytes);
+      return { pdf, composition };
+    },
+    counts: () => articles.counts(),
+  };
+}
+
+/**
+ * Article settings by a key of all that `setArticle` reads: the article as parsed (its text,
+ * furniture and positions), its layout's content, its boxes' sizes and its headline sizes. Only
+ * the settings the last build used are kept, so memory follows the issue, not its history; a build
+ * that fails keeps the previous one's.
+ */
+function rememberedArticles(set: ArticleSetter) {
+  let kept = new Map<string, ArticleSetting>();
+  let counts: BuildCounts = { set: 0, kept: 0 };
+  const layouts = new WeakMap<Template, string>();
+  const layoutKey = (t: Template) => {
+    let key = layouts.get(t);
+    if (key === undefined) layouts.set(t, (key = digest(JSON.stringify(t))));
+    return key;
+  };
+  return {
+    /** A setter for one build, and what to call once the build has succeeded. */
+    build() {
+      const used = new Map<string, ArticleSetting>();
+      const building: BuildCounts = { set: 0, kept: 0 };
+      const remembering: ArticleSetter = (ctx, a, g, frames, sizes) => {
+        const key = digest(JSON.stringify([layoutKey(ctx.template), ctx.pitch, a, g, frames, sizes]));
+        let setting = used.get(key) ?? kept.get(key);
+        if (setting) building.kept++;
+        else {
+          setting = set(ctx, a, g, frames, sizes);
+          building.set++;
+        }
+        used.set(key, setting);
+        return setting;
+      };
+      const settle = () => {
+        kept = used;
+        counts = building;
+      };
+      return { set: remembering, settle };
+    },
+    counts: () => counts,
+  };
+}
+
+/**
+ * The prepared pictures of the last build, kept while every picture slot asks for the same thing
+ * of the same file: sources, crops, slot sizes, positions and picture settings as before, and each
+ * file (and profile file) as it stood, by its identity, size and times.
+ */
+function rememberedPictures() {
+  let last: { key: string; frames: PlacedFrame[]; pictures: Pictures } | undefined;
+  return {
+    async prepare(c: Composition): Promise<Pictures> {
+      const slots = c.pages.flatMap((page) => page.frames.filter((f) => f.picture).map((f) => ({ page, frame: f })));
+      const key = digest(
+        JSON.stringify(
+          slots.map(({ page, frame }) => {
+            const settings = page.template.pictures;
+            return [page.number, frame.width, frame.height, frame.picture, settings, fileState(frame.picture!.source), settings.profile === 'cmyk' ? '' : fileState(settings.profile)];
+          }),
+        ),
+      );
+      const frames = slots.map((s) => s.frame);
+      if (last?.key === key) {
+        const before = last.frames;
+        const images = new Map(frames.flatMap((f, k) => {
+          const image = last!.pictures.images.get(before[k]);
+          return image ? [[f, image] as const] : [];
+        }));
+        last = { key, frames, pictures: { images, findings: last.pictures.findings } };
+      } else last = { key, frames, pictures: await preparePictures(c) };
+      return last.pictures;
+    },
+  };
+}
+
+/** A file as it stands: changed by any write or by another file put in its place. */
+function fileState(path: string): string {
+  try {
+    const s = statSync(path, { bigint: true });
+    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  } catch {
+    return 'unreadable';
+  }
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest('hex');
 
 interface RunFile {
   path: string;
