@@ -18,6 +18,7 @@ import { sameFile, writeAtomically } from '../files.js';
 
 export interface ComposeResult {
   pdf: string;
+  issue: Issue;
   composition: Composition;
 }
 
@@ -104,7 +105,7 @@ export function composeSession(set: ArticleSetter = setArticle): ComposeSession 
       const pdfx = options.pdfx ?? plan.pages[0].template.pdfx;
       const bytes = await renderPdf(composition, fontRegistry(), { title: `${issue.paper} ${issue.date}`, date: issue.date, pdfx }, prepared.images, profile);
       writeAtomically(pdf, bytes);
-      return { pdf, composition };
+      return { pdf, issue, composition };
     },
     counts: () => articles.counts(),
   };
@@ -201,6 +202,11 @@ interface RunFile {
   pos: SourcePos;
   /** "the issue file", "story file x.md", "the PDF". */
   noun: string;
+}
+
+/** The files of the desk a build of the issue reads: the issue file, its story files and its pictures. */
+export function inputPaths(issue: Issue): string[] {
+  return inputsOf(issue).map((f) => f.path);
 }
 
 /** Everything the run reads from the desk: the issue file, its story files and its pictures. */
