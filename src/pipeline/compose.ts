@@ -94,7 +94,7 @@ export function composeSession(set: ArticleSetter = setArticle): ComposeSession 
     return { issue, plan, composition, pictures: prepared };
   };
   return {
-    build: (issuePath) => build(loadIssue(issuePath)),
+    build: async (issuePath) => build(loadIssue(issuePath)),
     compose: async (issuePath, outDir, options = {}) => {
       const issue = loadIssue(issuePath);
       const pdf = pdfPathOf(issuePath, outDir);
