@@ -7,8 +7,8 @@ import { outputProfile } from '../images/profile.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
 import { loadIssue } from '../issue/parse.js';
 import type { Issue, SourcePos } from '../issue/types.js';
-import { resolveIssue, type IssuePlan } from '../layout/resolve.js';
-import type { PdfxLevel, Template } from '../layout/template.js';
+import { resolveIssue, type IssuePlan, type TemplateLoader } from '../layout/resolve.js';
+import { loadTemplate, type PdfxLevel, type Template } from '../layout/template.js';
 import { setArticle, type ArticleSetter, type ArticleSetting } from '../page/article.js';
 import { composeIssue } from '../page/compose.js';
 import type { Composition, PlacedFrame } from '../page/types.js';
@@ -70,7 +70,8 @@ export interface BuildCounts {
 /**
  * A desk's warm process (the preview, `compose --watch`): builds the same issue again and again
  * after edits, keeping what the last build made for what did not change: each article's setting
- * and the prepared pictures. Fonts and output profiles are kept for the whole process anyway.
+ * its layouts as read and the prepared pictures. Fonts and output profiles are kept for the whole
+ * process anyway.
  * Whatever it keeps gives the bytes a cold run gives.
  */
 export interface ComposeSession {
@@ -83,9 +84,10 @@ export interface ComposeSession {
 export function composeSession(set: ArticleSetter = setArticle): ComposeSession {
   const articles = rememberedArticles(set);
   const pictures = rememberedPictures();
+  const templates = rememberedTemplates();
   const build = async (issue: Issue): Promise<ComposedIssue> => {
     const fonts = fontRegistry();
-    const plan = resolveIssue(issue, join(packageRoot(), 'layouts'), fonts);
+    const plan = resolveIssue(issue, join(packageRoot(), 'layouts'), fonts, templates);
     const setting = articles.build();
     const composition = composeIssue(issue, plan, fonts, setting.set);
     const prepared = await pictures.prepare(composition);
@@ -149,6 +151,26 @@ function rememberedArticles(set: ArticleSetter) {
       return { set: remembering, settle };
     },
     counts: () => counts,
+  };
+}
+
+/**
+ * Layouts as read, kept while the layout file, the 号 sizes and the layout's profile file stand as
+ * they stood when it was read: a layout saved over is read again and checked anew. The same
+ * template object comes back, so the article keys of its pages are not worked out again either.
+ */
+function rememberedTemplates(): TemplateLoader {
+  const read = new Map<string, { state: string; template: Template }>();
+  // The layout file's state is taken before it is read: a save while it is read is seen next time.
+  const stateOf = (layout: string, hao: Record<string, number>, profile: string) => JSON.stringify([layout, hao, profile === 'cmyk' ? '' : fileState(profile)]);
+  return (layoutsDir, name, hao) => {
+    const file = join(layoutsDir, `${name}.yaml`);
+    const layout = fileState(file);
+    const known = read.get(file);
+    if (known && known.state === stateOf(layout, hao, known.template.pictures.profile)) return known.template;
+    const template = loadTemplate(layoutsDir, name, hao);
+    read.set(file, { state: stateOf(layout, hao, template.pictures.profile), template });
+    return template;
   };
 }
 
