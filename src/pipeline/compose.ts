@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { FontRegistry } from '../fonts/registry.js';
 import { preparePictures, type Pictures } from '../images/pictures.js';
+import type { PreparedPicture } from '../images/prepare.js';
 import { outputProfile } from '../images/profile.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
 import { loadIssue } from '../issue/parse.js';
@@ -69,10 +70,9 @@ export interface BuildCounts {
 
 /**
  * A desk's warm process (the preview, `compose --watch`): builds the same issue again and again
- * after edits, keeping what the last build made for what did not change: each article's setting
- * its layouts as read and the prepared pictures. Fonts and output profiles are kept for the whole
- * process anyway.
- * Whatever it keeps gives the bytes a cold run gives.
+ * after edits, keeping what the last build made for what did not change: each article's setting,
+ * the layouts as read and the prepared pictures (fonts and output profiles are kept for the whole
+ * process anyway). Whatever it keeps gives the bytes a cold run gives.
  */
 export interface ComposeSession {
   build(issuePath: string): Promise<ComposedIssue>;
@@ -194,11 +194,12 @@ function rememberedPictures() {
       );
       const frames = slots.map((s) => s.frame);
       if (last?.key === key) {
-        const before = last.frames;
-        const images = new Map(frames.flatMap((f, k) => {
-          const image = last!.pictures.images.get(before[k]);
-          return image ? [[f, image] as const] : [];
-        }));
+        // The same slots in the same order: each new frame takes the picture of the one it replaces.
+        const images = new Map<PlacedFrame, PreparedPicture>();
+        frames.forEach((f, k) => {
+          const image = last!.pictures.images.get(last!.frames[k]);
+          if (image) images.set(f, image);
+        });
         last = { key, frames, pictures: { images, findings: last.pictures.findings } };
       } else last = { key, frames, pictures: await preparePictures(c) };
       return last.pictures;
