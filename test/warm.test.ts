@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setArticle, type ArticleSetter } from '../src/page/article.js';
 import { composeFile, composeSession } from '../src/pipeline/compose.js';
 import { composeOnSave, type SaveOutcome } from '../src/pipeline/watch.js';
+import { startPreview } from '../src/serve/server.js';
 import { ROOT } from './spawn.js';
 
 const SAMPLE = readFileSync(join(ROOT, 'issues', 'cqrb-2024-12-25.yaml'), 'utf8');
@@ -124,5 +125,30 @@ test('compose --watch writes the PDF again after a save and tells each result on
     assert.ok(readFileSync(told.result.pdf).equals(cold), 'the watched PDF differs from a cold one');
   } finally {
     watching.close();
+  }
+});
+
+test('the preview tells a page an edit did not reach by its unchanged look, so its image is kept', async () => {
+  const file = join(dir, 'previewed.yaml');
+  writeFileSync(file, FRONT);
+  const preview = await startPreview(file, { host: '127.0.0.1', port: 0, dpi: 10 });
+  type State = { version: number; pages: { number: number; look: string }[] };
+  const state = async () => (await (await fetch(`${preview.url}state.json`)).json()) as State;
+  try {
+    await preview.ready;
+    const before = await state();
+    assert.equal(before.pages.length, 2);
+    writeFileSync(file, FRONT.replace('12月24日，中央广播电视总台', '12月23日，中央广播电视总台'));
+    let after = await state();
+    while (after.version === before.version) {
+      await new Promise((r) => setTimeout(r, 50));
+      after = await state();
+    }
+    const looks = (s: State) => new Map(s.pages.map((p) => [p.number, p.look]));
+    // spring-gala stands on page 2 of the front issue: page 1 keeps its look.
+    assert.equal(looks(after).get(1), looks(before).get(1));
+    assert.notEqual(looks(after).get(2), looks(before).get(2));
+  } finally {
+    await preview.close();
   }
 });
