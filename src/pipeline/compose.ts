@@ -12,7 +12,7 @@ import { resolveIssue, type IssuePlan, type TemplateLoader } from '../layout/res
 import { loadTemplate, type PdfxLevel, type Template } from '../layout/template.js';
 import { setArticle, type ArticleSetter, type ArticleSetting } from '../page/article.js';
 import { composeIssue } from '../page/compose.js';
-import type { Composition, PlacedFrame } from '../page/types.js';
+import type { ComposedPage, Composition, PlacedFrame } from '../page/types.js';
 import { packageRoot } from '../paths.js';
 import { renderPdf } from '../render/pdf.js';
 import { sameFile, writeAtomically } from '../files.js';
@@ -48,6 +48,25 @@ export interface ComposedIssue {
 /** parse → resolve → compose → pictures, once. */
 export function buildIssue(issuePath: string): Promise<ComposedIssue> {
   return composeSession().build(issuePath);
+}
+
+const jpegDigests = new WeakMap<PreparedPicture, string>();
+
+/**
+ * A digest of everything a page is drawn from, in the PDF and in its proof: the page, its
+ * pictures' bytes and which of its articles are overset (a proof marks them). Two builds that give
+ * a page the same look draw it the same, so a warm process need not draw it again.
+ */
+export function pageLook(page: ComposedPage, built: ComposedIssue): string {
+  const pictures = page.frames.map((f) => {
+    const prepared = built.pictures.images.get(f);
+    if (!prepared) return '';
+    let d = jpegDigests.get(prepared);
+    if (d === undefined) jpegDigests.set(prepared, (d = digest(prepared.jpeg)));
+    return d;
+  });
+  const overset = built.composition.findings.filter((f) => f.code === 'overset' && f.page === page.number).map((f) => f.article);
+  return digest(JSON.stringify([page, pictures, overset])).slice(0, 16);
 }
 
 /** Where the PDF of an issue file goes: its name, in the output folder. */
@@ -217,7 +236,7 @@ function fileState(path: string): string {
   }
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest('hex');
+const digest = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 interface RunFile {
   path: string;

@@ -1,11 +1,8 @@
-import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
-import type { PreparedPicture } from '../images/prepare.js';
-import type { ComposedPage } from '../page/types.js';
-import { composeSession, fontRegistry, type ComposedIssue } from '../pipeline/compose.js';
+import { composeSession, fontRegistry, pageLook, type ComposedIssue } from '../pipeline/compose.js';
 import { watchIssue } from '../pipeline/watch.js';
 import { proofPng } from '../proof/png.js';
 import { OVERLAYS, type Overlay } from '../proof/svg.js';
@@ -166,25 +163,6 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
       });
     });
   });
-}
-
-const jpegDigests = new WeakMap<PreparedPicture, string>();
-const digest = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
-
-/**
- * A digest of everything a page's image is drawn from: the page, its pictures' bytes and which of
- * its articles are overset (the overset overlay marks them).
- */
-function pageLook(page: ComposedPage, built: ComposedIssue): string {
-  const pictures = page.frames.map((f) => {
-    const prepared = built.pictures.images.get(f);
-    if (!prepared) return '';
-    let d = jpegDigests.get(prepared);
-    if (d === undefined) jpegDigests.set(prepared, (d = digest(prepared.jpeg)));
-    return d;
-  });
-  const overset = built.composition.findings.filter((f) => f.code === 'overset' && f.page === page.number).map((f) => f.article);
-  return digest(JSON.stringify([page, pictures, overset])).slice(0, 16);
 }
 
 /** One line per build for the terminal: what was composed, or where the file is wrong. */
