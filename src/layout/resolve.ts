@@ -65,13 +65,16 @@ export function boxLines(g: Geometry, place: GridPlace): { top: number; bottom: 
   return { top, bottom: place.lines === 'bottom' ? g.lines : top + place.lines };
 }
 
+/** Whatever reads a layout as `loadTemplate` does: it, or a warm process's memory of what it read. */
+export type TemplateLoader = typeof loadTemplate;
+
 /**
  * Resolves each page's layout and checks every placement against its grid: boxes inside the grid,
  * apart from one another and from the masthead; pictures inside their article; threads whose
  * parts stand on pages that exist, in page order, with columns of one measure. All problems are
  * collected and thrown together.
  */
-export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegistry): IssuePlan {
+export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegistry, load: TemplateLoader = loadTemplate): IssuePlan {
   const hao = loadHao(layoutsDir);
   const templates = new Map<string, Template>();
   const errors: IssueError[] = [];
@@ -84,7 +87,7 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
         errors.push(new IssueError('unknown-layout', page.pos, `page ${page.number}: unknown layout "${page.layout}"; expected one of: ${known().join(', ')}`));
         continue;
       }
-      template = loadTemplate(layoutsDir, page.layout, hao);
+      template = load(layoutsDir, page.layout, hao);
       errors.push(...unknownRoles(template, fonts));
       templates.set(page.layout, template);
     }

@@ -61,6 +61,9 @@ export interface ArticleSetting {
   found: Found;
 }
 
+/** Whatever sets an article as `setArticle` does: it or a memory of its results. */
+export type ArticleSetter = (ctx: SetContext, a: Article, g: Geometry, frames: PartFrame[], sizes: HeadSizes) => ArticleSetting;
+
 /** A row set across the article's width, or a blank grid line (with a rule through it, for tables). */
 interface AcrossItem {
   row?: Row;

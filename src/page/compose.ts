@@ -3,7 +3,7 @@ import { IssueError, IssueErrors } from '../issue/errors.js';
 import type { GridPlace, Issue, Page } from '../issue/types.js';
 import { boxLines, checkBox, mastheadBox, type GridBox, type IssuePlan, type PagePlan, type PlacedBox, type Thread } from '../layout/resolve.js';
 import { columnX, lineTop, spanWidth } from '../layout/template.js';
-import { setArticle, type ArticleSetting, type PartFrame } from './article.js';
+import { setArticle, type ArticleSetter, type ArticleSetting, type PartFrame } from './article.js';
 import { pageCoverage, findHoles } from './coverage.js';
 import { unfitFinding } from './fit.js';
 import { composeFolio } from './folio.js';
@@ -44,9 +44,10 @@ function foundFindings(found: Found, page: number, article?: string): Finding[] 
  * sets each article into its boxes, places the results on their pages, and reports what the desk
  * must hear: overset, underset, holes, missing glyphs, loose lines. A continuation the text never
  * reaches, and a settled box off the grid or over another, are bad input and thrown with their
- * positions.
+ * positions. `set` is how an article is set: a warm process passes one that remembers settings
+ * it has made, which must give what `setArticle` gives for the same arguments.
  */
-export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry): Composition {
+export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry, set: ArticleSetter = setArticle): Composition {
   const findings: Finding[] = fonts.warnings.map((w) => ({ code: w.code, blocking: false, message: w.message }));
   const pages = new Map<number, ComposedPage>();
   for (const p of plan.pages) {
@@ -63,7 +64,7 @@ export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry)
   }
 
   const sizes = headSizes(plan, fonts);
-  const settled = settleAndSet(plan, fonts, sizes);
+  const settled = settleAndSet(plan, fonts, sizes, set);
   const grids = new Map<number, GridBox[]>(plan.pages.map((p) => [p.page.number, []]));
   const coverage = new Map(plan.pages.map((p) => [p.page.number, pageCoverage(p, mastheadBox(p))]));
   const articles: ArticleReport[] = [];
@@ -130,7 +131,7 @@ export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry)
  * once the boxes of all its parts are known: a box under another waits for that one, and an
  * `auto` box grows at most to the next box below it or the foot of the type area.
  */
-function settleAndSet(plan: IssuePlan, fonts: FontRegistry, sizes: ReturnType<typeof headSizes>): Map<Thread, { setting: ArticleSetting; places: GridPlace[] }> {
+function settleAndSet(plan: IssuePlan, fonts: FontRegistry, sizes: ReturnType<typeof headSizes>, set: ArticleSetter): Map<Thread, { setting: ArticleSetting; places: GridPlace[] }> {
   const done = new Map<Thread, { setting: ArticleSetting; places: GridPlace[] }>();
   const boxes = new Map<number, PlacedBox[]>([...plan.boxes].map(([page, list]) => [page, [...list]]));
   // Where each article's part on a page ends once set: what `below` refers to.
@@ -156,7 +157,7 @@ function settleAndSet(plan: IssuePlan, fonts: FontRegistry, sizes: ReturnType<ty
         return { page: p.plan.page.number, span: p.spec.span, depth: Math.max(1, depth), auto, jumpHeadline };
       });
       const first = t.parts[0].plan;
-      const setting = setArticle(setContext(fonts, first.template, first.geometry.pitch), t.article, first.geometry, frames, sizes.get(t.article)!);
+      const setting = set(setContext(fonts, first.template, first.geometry.pitch), t.article, first.geometry, frames, sizes.get(t.article)!);
       const places = t.parts.map((p, k): GridPlace => ({ column: p.spec.column, span: p.spec.span, line: tops[k] + 1, lines: p.place?.lines === 'bottom' ? 'bottom' : setting.parts[k].depth }));
       t.parts.forEach((p, k) => {
         if (!p.place) checkBox(p.plan, places[k], `article "${t.article.id}"`, p.pos, boxes, errors);

@@ -1,20 +1,25 @@
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { FontRegistry } from '../fonts/registry.js';
 import { preparePictures, type Pictures } from '../images/pictures.js';
+import type { PreparedPicture } from '../images/prepare.js';
 import { outputProfile } from '../images/profile.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
 import { loadIssue } from '../issue/parse.js';
 import type { Issue, SourcePos } from '../issue/types.js';
-import { resolveIssue, type IssuePlan } from '../layout/resolve.js';
-import type { PdfxLevel } from '../layout/template.js';
+import { resolveIssue, type IssuePlan, type TemplateLoader } from '../layout/resolve.js';
+import { loadTemplate, type PdfxLevel, type Template } from '../layout/template.js';
+import { setArticle, type ArticleSetter, type ArticleSetting } from '../page/article.js';
 import { composeIssue } from '../page/compose.js';
-import type { Composition } from '../page/types.js';
+import type { ComposedPage, Composition, PlacedFrame } from '../page/types.js';
 import { packageRoot } from '../paths.js';
 import { renderPdf } from '../render/pdf.js';
 import { sameFile, writeAtomically } from '../files.js';
 
 export interface ComposeResult {
   pdf: string;
+  issue: Issue;
   composition: Composition;
 }
 
@@ -40,18 +45,28 @@ export interface ComposedIssue {
   pictures: Pictures;
 }
 
-/** parse → resolve → compose → pictures. */
+/** parse → resolve → compose → pictures, once. */
 export function buildIssue(issuePath: string): Promise<ComposedIssue> {
-  return buildLoaded(loadIssue(issuePath));
+  return composeSession().build(issuePath);
 }
 
-async function buildLoaded(issue: Issue): Promise<ComposedIssue> {
-  const fonts = fontRegistry();
-  const plan = resolveIssue(issue, join(packageRoot(), 'layouts'), fonts);
-  const composition = composeIssue(issue, plan, fonts);
-  const pictures = await preparePictures(composition);
-  composition.findings.push(...pictures.findings);
-  return { issue, plan, composition, pictures };
+const jpegDigests = new WeakMap<PreparedPicture, string>();
+
+/**
+ * A digest of everything a page is drawn from, in the PDF and in its proof: the page, its
+ * pictures' bytes and which of its articles are overset (a proof marks them). Two builds that give
+ * a page the same look draw it the same, so a warm process need not draw it again.
+ */
+export function pageLook(page: ComposedPage, built: ComposedIssue): string {
+  const pictures = page.frames.map((f) => {
+    const prepared = built.pictures.images.get(f);
+    if (!prepared) return '';
+    let d = jpegDigests.get(prepared);
+    if (d === undefined) jpegDigests.set(prepared, (d = digest(prepared.jpeg)));
+    return d;
+  });
+  const overset = built.composition.findings.filter((f) => f.code === 'overset' && f.page === page.number).map((f) => f.article);
+  return digest(JSON.stringify([page, pictures, overset])).slice(0, 16);
 }
 
 /** Where the PDF of an issue file goes: its name, in the output folder. */
@@ -59,19 +74,169 @@ export function pdfPathOf(issuePath: string, outDir: string): string {
   return join(outDir, `${basename(issuePath, extname(issuePath))}.pdf`);
 }
 
-/** The whole pipeline for one issue file: parse → check the outputs → build → render → write. */
-export async function composeFile(issuePath: string, outDir: string, options: ComposeOptions = {}): Promise<ComposeResult> {
-  const issue = loadIssue(issuePath);
-  const pdf = pdfPathOf(issuePath, outDir);
-  checkOutputs(issue, pdf, options.report);
-  const { plan, composition, pictures } = await buildLoaded(issue);
-  // One output intent per file: the plant's profile as the first page's layout names it.
-  const profile = await outputProfile(plan.pages[0].template.pictures.profile);
-  const pdfx = options.pdfx ?? plan.pages[0].template.pdfx;
-  const bytes = await renderPdf(composition, fontRegistry(), { title: `${issue.paper} ${issue.date}`, date: issue.date, pdfx }, pictures.images, profile);
-  writeAtomically(pdf, bytes);
-  return { pdf, composition };
+/** The whole pipeline for one issue file, once: parse → check the outputs → build → render → write. */
+export function composeFile(issuePath: string, outDir: string, options: ComposeOptions = {}): Promise<ComposeResult> {
+  return composeSession().compose(issuePath, outDir, options);
 }
+
+/** What the last build of a session did with its articles. */
+export interface BuildCounts {
+  /** Articles set afresh: new, edited, or in boxes of another size. */
+  set: number;
+  /** Articles whose setting was the one an earlier build made. */
+  kept: number;
+}
+
+/**
+ * A desk's warm process (the preview, `compose --watch`): builds the same issue again and again
+ * after edits, keeping what the last build made for what did not change: each article's setting,
+ * the layouts as read and the prepared pictures (fonts and output profiles are kept for the whole
+ * process anyway). Whatever it keeps gives the bytes a cold run gives.
+ */
+export interface ComposeSession {
+  build(issuePath: string): Promise<ComposedIssue>;
+  compose(issuePath: string, outDir: string, options?: ComposeOptions): Promise<ComposeResult>;
+  /** The last build's counts; zero before the first. */
+  counts(): BuildCounts;
+}
+
+export function composeSession(set: ArticleSetter = setArticle): ComposeSession {
+  const articles = rememberedArticles(set);
+  const pictures = rememberedPictures();
+  const templates = rememberedTemplates();
+  const build = async (issue: Issue): Promise<ComposedIssue> => {
+    const fonts = fontRegistry();
+    const plan = resolveIssue(issue, join(packageRoot(), 'layouts'), fonts, templates);
+    const setting = articles.build();
+    const composition = composeIssue(issue, plan, fonts, setting.set);
+    const prepared = await pictures.prepare(composition);
+    composition.findings.push(...prepared.findings);
+    setting.settle();
+    return { issue, plan, composition, pictures: prepared };
+  };
+  return {
+    build: async (issuePath) => build(loadIssue(issuePath)),
+    compose: async (issuePath, outDir, options = {}) => {
+      const issue = loadIssue(issuePath);
+      const pdf = pdfPathOf(issuePath, outDir);
+      checkOutputs(issue, pdf, options.report);
+      const { plan, composition, pictures: prepared } = await build(issue);
+      // One output intent per file: the plant's profile as the first page's layout names it.
+      const profile = await outputProfile(plan.pages[0].template.pictures.profile);
+      const pdfx = options.pdfx ?? plan.pages[0].template.pdfx;
+      const bytes = await renderPdf(composition, fontRegistry(), { title: `${issue.paper} ${issue.date}`, date: issue.date, pdfx }, prepared.images, profile);
+      writeAtomically(pdf, bytes);
+      return { pdf, issue, composition };
+    },
+    counts: () => articles.counts(),
+  };
+}
+
+/**
+ * Article settings by a key of all that `setArticle` reads: the article as parsed (its text,
+ * furniture and positions), its layout's content, its boxes' sizes and its headline sizes. Only
+ * the settings the last build used are kept, so memory follows the issue, not its history; a build
+ * that fails keeps the previous one's.
+ */
+function rememberedArticles(set: ArticleSetter) {
+  let kept = new Map<string, ArticleSetting>();
+  let counts: BuildCounts = { set: 0, kept: 0 };
+  const layouts = new WeakMap<Template, string>();
+  const layoutKey = (t: Template) => {
+    let key = layouts.get(t);
+    if (key === undefined) layouts.set(t, (key = digest(JSON.stringify(t))));
+    return key;
+  };
+  return {
+    /** A setter for one build, and what to call once the build has succeeded. */
+    build() {
+      const used = new Map<string, ArticleSetting>();
+      const building: BuildCounts = { set: 0, kept: 0 };
+      const remembering: ArticleSetter = (ctx, a, g, frames, sizes) => {
+        const key = digest(JSON.stringify([layoutKey(ctx.template), ctx.pitch, a, g, frames, sizes]));
+        let setting = used.get(key) ?? kept.get(key);
+        if (setting) building.kept++;
+        else {
+          setting = set(ctx, a, g, frames, sizes);
+          building.set++;
+        }
+        used.set(key, setting);
+        return setting;
+      };
+      const settle = () => {
+        kept = used;
+        counts = building;
+      };
+      return { set: remembering, settle };
+    },
+    counts: () => counts,
+  };
+}
+
+/**
+ * Layouts as read, kept while the layout file, the 号 sizes and the layout's profile file stand as
+ * they stood when it was read: a layout saved over is read again and checked anew. The same
+ * template object comes back, so the article keys of its pages are not worked out again either.
+ */
+function rememberedTemplates(): TemplateLoader {
+  const read = new Map<string, { state: string; template: Template }>();
+  // The layout file's state is taken before it is read: a save while it is read is seen next time.
+  const stateOf = (layout: string, hao: Record<string, number>, profile: string) => JSON.stringify([layout, hao, profile === 'cmyk' ? '' : fileState(profile)]);
+  return (layoutsDir, name, hao) => {
+    const file = join(layoutsDir, `${name}.yaml`);
+    const layout = fileState(file);
+    const known = read.get(file);
+    if (known && known.state === stateOf(layout, hao, known.template.pictures.profile)) return known.template;
+    const template = loadTemplate(layoutsDir, name, hao);
+    read.set(file, { state: stateOf(layout, hao, template.pictures.profile), template });
+    return template;
+  };
+}
+
+/**
+ * The prepared pictures of the last build, kept while every picture slot asks for the same thing
+ * of the same file: sources, crops, slot sizes, positions and picture settings as before, and each
+ * file (and profile file) as it stood, by its identity, size and times.
+ */
+function rememberedPictures() {
+  let last: { key: string; frames: PlacedFrame[]; pictures: Pictures } | undefined;
+  return {
+    async prepare(c: Composition): Promise<Pictures> {
+      const slots = c.pages.flatMap((page) => page.frames.filter((f) => f.picture).map((f) => ({ page, frame: f })));
+      const key = digest(
+        JSON.stringify(
+          slots.map(({ page, frame }) => {
+            const settings = page.template.pictures;
+            return [page.number, frame.width, frame.height, frame.picture, settings, fileState(frame.picture!.source), settings.profile === 'cmyk' ? '' : fileState(settings.profile)];
+          }),
+        ),
+      );
+      const frames = slots.map((s) => s.frame);
+      if (last?.key === key) {
+        // The same slots in the same order: each new frame takes the picture of the one it replaces.
+        const images = new Map<PlacedFrame, PreparedPicture>();
+        frames.forEach((f, k) => {
+          const image = last!.pictures.images.get(last!.frames[k]);
+          if (image) images.set(f, image);
+        });
+        last = { key, frames, pictures: { images, findings: last.pictures.findings } };
+      } else last = { key, frames, pictures: await preparePictures(c) };
+      return last.pictures;
+    },
+  };
+}
+
+/** A file as it stands: changed by any write or by another file put in its place. */
+function fileState(path: string): string {
+  try {
+    const s = statSync(path, { bigint: true });
+    return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  } catch {
+    return 'unreadable';
+  }
+}
+
+const digest = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 interface RunFile {
   path: string;
@@ -79,6 +244,11 @@ interface RunFile {
   pos: SourcePos;
   /** "the issue file", "story file x.md", "the PDF". */
   noun: string;
+}
+
+/** The files of the desk a build of the issue reads: the issue file, its story files and its pictures. */
+export function inputPaths(issue: Issue): string[] {
+  return inputsOf(issue).map((f) => f.path);
 }
 
 /** Everything the run reads from the desk: the issue file, its story files and its pictures. */

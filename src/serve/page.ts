@@ -48,13 +48,15 @@ export const PAGE_HTML = `<!doctype html>
     $('errors').textContent = state.errors.join('\\n');
     $('errors').classList.toggle('shown', state.errors.length > 0);
     const pages = $('pages');
-    const wanted = state.pages.map((p) => '/page/' + p.number + '.png?overlay=' + overlays() + '&v=' + state.version);
+    // A page's look changes only when an edit reached it: the others keep their images, unfetched.
+    const wanted = state.pages.map((p) => '/page/' + p.number + '.png?overlay=' + overlays() + '&v=' + p.look);
     if (state.pages.length) {
+      const shown = new Map([...pages.children].map((img) => [img.getAttribute('src'), img]));
       pages.replaceChildren(...state.pages.map((p, i) => {
-        const img = document.createElement('img');
+        const img = shown.get(wanted[i]) ?? document.createElement('img');
         img.dataset.page = p.number;
         img.alt = '第' + p.number + '版 ' + p.name;
-        img.src = wanted[i];
+        if (img.getAttribute('src') !== wanted[i]) img.src = wanted[i];
         return img;
       }));
     }

@@ -1,10 +1,9 @@
-import { watch, type FSWatcher } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { hostname, networkInterfaces } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
-import { buildIssue, fontRegistry, type ComposedIssue } from '../pipeline/compose.js';
-import { packageRoot } from '../paths.js';
+import { composeSession, fontRegistry, pageLook, type ComposedIssue } from '../pipeline/compose.js';
+import { watchIssue } from '../pipeline/watch.js';
 import { proofPng } from '../proof/png.js';
 import { OVERLAYS, type Overlay } from '../proof/svg.js';
 import { PAGE_HTML } from './page.js';
@@ -47,62 +46,38 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
   const images = new Map<string, Promise<Buffer>>();
   const listeners = new Set<ServerResponse>();
   let building = Promise.resolve();
-  let watchers: FSWatcher[] = [];
   // The port actually listened on (port 0 picks one): a Host header must name it.
   let port = options.port;
+
+  const session = composeSession();
+  // What each page of the last good build looks like: an image is drawn again only when its page changed.
+  let looks = new Map<number, string>();
 
   const rebuild = () => {
     building = building.then(async () => {
       try {
-        good = await buildIssue(file);
+        good = await session.build(file);
         errors = [];
-        images.clear();
+        looks = new Map(good.composition.pages.map((p) => [p.number, pageLook(p, good!)]));
       } catch (e) {
         if (e instanceof IssueErrors || e instanceof IssueError) errors = formatIssueError(e).split('\n');
         else errors = [`internal error: ${e instanceof Error ? e.message : String(e)}`];
       }
       version++;
-      rewatch();
+      watching.follow(good?.issue ?? null);
       for (const res of listeners) res.write(`data: ${version}\n\n`);
       // Told once the watchers stand: an edit made on reading the line is seen.
       for (const line of outcome(version, errors, good)) options.log?.(line);
     });
     return building;
   };
-
-  let timer: NodeJS.Timeout | undefined;
-  const changed = () => {
-    clearTimeout(timer);
-    // Editors save in several steps (write, rename): one rebuild for the lot.
-    timer = setTimeout(() => void rebuild(), 120);
-  };
-  const rewatch = () => {
-    for (const w of watchers) w.close();
-    const folders = new Map<string, Set<string>>();
-    const add = (path: string) => {
-      const names = folders.get(dirname(path)) ?? new Set<string>();
-      names.add(basename(path));
-      folders.set(dirname(path), names);
-    };
-    add(file);
-    for (const p of good?.composition.pages ?? []) for (const f of p.frames) if (f.picture) add(f.picture.source);
-    for (const pg of good?.issue.pages ?? []) for (const a of pg.articles) if (a.story) add(a.story);
-    const layouts = join(packageRoot(), 'layouts');
-    watchers = [...folders].flatMap(([folder, names]) => {
-      try {
-        return [watch(folder, (_event, name) => name && names.has(name.toString()) && changed())];
-      } catch {
-        return [];
-      }
-    });
-    watchers.push(watch(layouts, changed));
-  };
+  const watching = watchIssue(file, () => void rebuild());
 
   const state = () => ({
     version,
     file: issuePath,
     errors,
-    pages: good?.composition.pages.map((p) => ({ number: p.number, name: p.name })) ?? [],
+    pages: good?.composition.pages.map((p) => ({ number: p.number, name: p.name, look: looks.get(p.number) })) ?? [],
     articles: good?.composition.articles ?? [],
     findings: good?.composition.findings ?? [],
   });
@@ -111,8 +86,8 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
     const composed = good;
     const target = composed?.composition.pages.find((p) => p.number === number);
     if (!composed || !target) return null;
-    // The cache holds the last good build's images only (a rebuild clears it), so the key needs no version.
-    const key = `${number}:${overlays.join(',')}`;
+    // Keyed by the page's look, not the build: a page an edit left alone keeps its image.
+    const key = `${looks.get(number)}:${overlays.join(',')}`;
     let png = images.get(key);
     if (png) {
       images.delete(key);
@@ -181,8 +156,7 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
         ready: rebuild(),
         cachedImages: () => images.size,
         close: async () => {
-          clearTimeout(timer);
-          for (const w of watchers) w.close();
+          watching.close();
           for (const res of listeners) res.end();
           await new Promise<void>((r) => server.close(() => r()));
         },

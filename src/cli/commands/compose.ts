@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { writeAtomically } from '../../files.js';
 import { PDFX_LEVELS, type PdfxLevel } from '../../layout/template.js';
-import { printable } from '../../issue/errors.js';
-import { composeFile } from '../../pipeline/compose.js';
+import { IssueError, IssueErrors, formatIssueError, printable } from '../../issue/errors.js';
+import { composeFile, type ComposeOptions } from '../../pipeline/compose.js';
+import { composeOnSave, type SaveOutcome } from '../../pipeline/watch.js';
 import { EXIT, type SetExit } from '../exit.js';
 import { articleLine, buildReport } from '../report.js';
 
@@ -14,9 +15,15 @@ export function composeCommand(program: Command, exit: SetExit): void {
     .option('-q, --quiet', 'print findings only, not the summary')
     .option('-r, --report <file>', 'also write the run report as JSON: per article its pages, characters set, overset and warnings')
     .option('--pdfx <level>', `the PDF/X level to write instead of the layout's (${PDFX_LEVELS.join(', ')})`)
+    .option('-w, --watch', 'keep running: compose again on every save of the issue, its stories, its pictures or a layout, one line per result (Ctrl-C to stop)')
     .addHelpText('after', '\nExit codes: 0 clean, 1 composed with blocking findings (overset, missing glyphs), 2 bad input, 3 internal or I/O error.')
-    .action(async (issue: string, opts: { out: string; quiet?: boolean; report?: string; pdfx?: string }) => {
+    .action(async (issue: string, opts: { out: string; quiet?: boolean; report?: string; pdfx?: string; watch?: boolean }) => {
       if (opts.pdfx !== undefined && !PDFX_LEVELS.includes(opts.pdfx as PdfxLevel)) program.error(`--pdfx must be one of ${PDFX_LEVELS.join(', ')}`, { exitCode: EXIT.badInput });
+      if (opts.watch) {
+        await composeWhileWatching(issue, opts.out, { pdfx: opts.pdfx as PdfxLevel | undefined, report: opts.report });
+        exit(EXIT.clean);
+        return;
+      }
       const { pdf, composition } = await composeFile(issue, opts.out, { pdfx: opts.pdfx as PdfxLevel | undefined, report: opts.report });
       for (const f of composition.findings) {
         const where = [f.page !== undefined ? `page ${f.page}` : '', f.article ? `article ${f.article}` : ''].filter(Boolean).join(', ');
@@ -33,4 +40,38 @@ export function composeCommand(program: Command, exit: SetExit): void {
       exit(code);
       if (opts.report) writeAtomically(opts.report, `${JSON.stringify(buildReport(issue, pdf, composition, code), null, 2)}\n`);
     });
+}
+
+/** `compose --watch`: one line per compose on stderr (and the report, with -r), until interrupted. */
+async function composeWhileWatching(issue: string, out: string, options: ComposeOptions): Promise<void> {
+  const told = (o: SaveOutcome) => {
+    for (const line of watchLines(o)) process.stderr.write(`${line}\n`);
+    if ('result' in o && options.report) {
+      const code = o.result.composition.findings.some((f) => f.blocking) ? EXIT.findings : EXIT.clean;
+      writeAtomically(options.report, `${JSON.stringify(buildReport(issue, o.result.pdf, o.result.composition, code), null, 2)}\n`);
+    }
+  };
+  const watching = composeOnSave(issue, out, options, told);
+  process.stderr.write(`watching ${printable(issue)} (Ctrl-C to stop)\n`);
+  await watching.ready;
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      watching.close();
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+function watchLines(o: SaveOutcome): string[] {
+  if ('error' in o) {
+    if (o.error instanceof IssueErrors || o.error instanceof IssueError) return ['not composed, the last PDF stands:', ...formatIssueError(o.error).split('\n').map((e) => `  ${e}`)];
+    return [`not composed, the last PDF stands: ${printable(o.error instanceof Error ? o.error.message : String(o.error))}`];
+  }
+  const c = o.result.composition;
+  const set = c.articles.reduce((n, a) => n + a.charactersSet, 0);
+  const over = c.articles.reduce((n, a) => n + a.oversetCharacters, 0);
+  const blocking = c.findings.filter((f) => f.blocking).length;
+  return [`${o.result.pdf}: ${c.pages.length} page(s), ${c.articles.length} articles, ${set} characters set, ${over} overset, ${blocking} blocking finding(s); ${o.counts.set} article(s) set, ${o.counts.kept} kept; ${Math.round(o.ms)} ms`];
 }

@@ -1,0 +1,94 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { packageRoot } from '../paths.js';
+import type { Issue } from '../issue/types.js';
+import { composeSession, inputPaths, type BuildCounts, type ComposeOptions, type ComposeResult } from './compose.js';
+
+/** Editors save in several steps (write, rename): changes this close together are one edit. */
+const SETTLE_MS = 120;
+
+export interface IssueWatch {
+  /** Watches what the last good build read (the issue file alone before one): call after every build. */
+  follow(issue: Issue | null): void;
+  close(): void;
+}
+
+/**
+ * Calls `changed` once per burst of saves to the issue file, its story files, its pictures or a
+ * layout. Folders are watched, not files: an editor that saves by renaming a new file into place
+ * leaves a watch on the old file looking at nothing.
+ */
+export function watchIssue(issueFile: string, changed: () => void): IssueWatch {
+  let watchers: FSWatcher[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const edited = () => {
+    clearTimeout(timer);
+    timer = setTimeout(changed, SETTLE_MS);
+  };
+  const stop = () => {
+    for (const w of watchers) w.close();
+    watchers = [];
+  };
+  return {
+    follow(issue) {
+      stop();
+      const folders = new Map<string, Set<string>>();
+      const add = (path: string) => {
+        const names = folders.get(dirname(path)) ?? new Set<string>();
+        names.add(basename(path));
+        folders.set(dirname(path), names);
+      };
+      for (const path of issue ? inputPaths(issue) : [issueFile]) add(path);
+      watchers = [...folders].flatMap(([folder, names]) => {
+        try {
+          return [watch(folder, (_event, name) => name && names.has(name.toString()) && edited())];
+        } catch {
+          return [];
+        }
+      });
+      watchers.push(watch(join(packageRoot(), 'layouts'), edited));
+    },
+    close() {
+      clearTimeout(timer);
+      stop();
+    },
+  };
+}
+
+/** What one compose of `compose --watch` came to: the PDF written, or why not. */
+export type SaveOutcome = { result: ComposeResult; counts: BuildCounts; ms: number } | { error: unknown };
+
+export interface ComposingOnSave {
+  /** Resolves once the first compose is told. */
+  ready: Promise<void>;
+  close(): void;
+}
+
+/**
+ * `compose --watch`: composes the issue into its PDF, then again after every save of what it
+ * reads, in one session, so an edit sets only the articles it touched. Each outcome is told once
+ * the watch on the files stands, so a save made on reading it is seen.
+ */
+export function composeOnSave(issueFile: string, outDir: string, options: ComposeOptions, told: (outcome: SaveOutcome) => void): ComposingOnSave {
+  const session = composeSession();
+  let good: Issue | null = null;
+  let composing = Promise.resolve();
+  const compose = () => {
+    composing = composing.then(async () => {
+      const start = performance.now();
+      let outcome: SaveOutcome;
+      try {
+        const result = await session.compose(issueFile, outDir, options);
+        good = result.issue;
+        outcome = { result, counts: session.counts(), ms: performance.now() - start };
+      } catch (error) {
+        outcome = { error };
+      }
+      watching.follow(good);
+      told(outcome);
+    });
+    return composing;
+  };
+  const watching = watchIssue(issueFile, () => void compose());
+  return { ready: compose(), close: () => watching.close() };
+}
