@@ -25,6 +25,7 @@ const PAGE_COUNTS = [8, 24, 48, 96];
 const EDIT: Edit = { from: '满屏新意', to: '满屏新颖' };
 const work = mkdtempSync(join(tmpdir(), 'banmian-bench-'));
 const out = join(work, 'out');
+const typstPdf = join(work, 'typst-warm.pdf');
 const env = { ...process.env, BANMIAN_CACHE: join(work, 'cache') };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -176,8 +177,10 @@ async function main(): Promise<void> {
 
   // 1. Cold: a new process composes the sample issue / Typst compiles the same text on as many pages.
   banmianCold(SAMPLE); // fills the picture cache, as a desk's machine has it
-  const cold = await repeat(RUNS, () => banmianCold(SAMPLE));
-  const typstColdRuns = await repeat(RUNS, () => typstCold(ROOT, work, sampleDoc));
+  // Each side's runs alternate with the other's, so that both meet the machine in the same state.
+  const coldPairs = await repeat(RUNS, () => ({ banmian: banmianCold(SAMPLE), typst: typstCold(ROOT, work, sampleDoc) }));
+  const cold = coldPairs.map((p) => p.banmian);
+  const typstColdRuns = coldPairs.map((p) => p.typst);
   const coldB = median(cold.map((c) => c.ms));
   const coldT = median(typstColdRuns.map((c) => c.ms));
   rows.push({ what: `cold: sample issue (${pagesWord}), whole process`, banmian: ms(coldB), typst: ms(coldT), ratio: ratio(coldB, coldT) });
@@ -189,26 +192,24 @@ async function main(): Promise<void> {
     banmianCharactersSet: sampleTotals.set, banmianCharactersOverset: sampleTotals.overset, typstCharacters: typstCharacters(samplePages),
   };
 
-  // 2. Warm: the same edit to one article on both sides, until the PDF is written (Banmian) or made (Typst).
+  // 2. Warm: the same edit to one article on both sides, until the PDF is written.
   const edited = join(work, 'edited.yaml');
   writeFileSync(edited, sample);
   await composeFile(edited, out);
-  const warm = await repeat(RUNS, (i) => {
+  typstCompile(typst, sampleDoc, typstPdf);
+  // Round by round: Banmian, then Typst with its cache kept, then Typst from nothing on the same text.
+  const warmRounds = await repeat(RUNS, async (i) => {
     writeFileSync(edited, editRound(sample, EDIT, i));
-    return time(() => composeFile(edited, out));
-  });
-  typstCompile(typst, sampleDoc);
-  const typstIncremental = await repeat(RUNS, (i) => {
+    const banmian = await time(() => composeFile(edited, out));
+    const doc = editRound(sampleDoc, EDIT, i);
     typst.evictCache(WATCH_EVICTION_AGE);
-    return typstCompile(typst, editRound(sampleDoc, EDIT, i)).ms;
-  });
-  const typstFull = await repeat(RUNS, (i) => {
+    const incremental = typstCompile(typst, doc, typstPdf).ms;
     typst.evictCache(0);
-    return typstCompile(typst, editRound(sampleDoc, EDIT, i)).ms;
+    return { banmian, incremental, full: typstCompile(typst, doc, typstPdf).ms };
   });
-  const [warmB, incT, fullT] = [median(warm), median(typstIncremental), median(typstFull)];
-  rows.push({ what: `warm: one article edited, Banmian recompose vs Typst incremental`, banmian: ms(warmB), typst: ms(incT), ratio: ratio(warmB, incT) });
-  rows.push({ what: `warm: the same edit, Typst full recompile (evictCache(0))`, banmian: ms(warmB), typst: ms(fullT), ratio: ratio(warmB, fullT) });
+  const [warmB, incT, fullT] = (['banmian', 'incremental', 'full'] as const).map((k) => median(warmRounds.map((r) => r[k])));
+  rows.push({ what: 'warm: one article edited, Banmian recompose vs Typst incremental', banmian: ms(warmB), typst: ms(incT), ratio: ratio(warmB, incT) });
+  rows.push({ what: 'warm: the same edit, Typst full recompile (evictCache(0))', banmian: ms(warmB), typst: ms(fullT), ratio: ratio(warmB, fullT) });
   results.warm = { edit: EDIT, banmianMs: warmB, typstIncrementalMs: incT, typstFullMs: fullT, typstEvictionAge: WATCH_EVICTION_AGE, banmianPath: 'composeFile again in the same process' };
 
   // 3. Composition alone: paragraphs into 13-em lines, total fit (what the page uses) and first fit, the same text.
@@ -238,11 +239,13 @@ async function main(): Promise<void> {
     const issue = await sameTextIssue(n);
     const pages = issue.pages.map((p) => p.flatMap(plainBlocks));
     const doc = typstDocument(pages);
-    const banmian = await repeat(RUNS, () => banmianLarge(issue.file));
-    const typstRuns = await repeat(RUNS, () => {
+    const pairs = await repeat(RUNS, () => {
+      const banmian = banmianLarge(issue.file);
       typst.evictCache(0);
-      return typstCompile(typst, doc);
+      return { banmian, typst: typstCompile(typst, doc, typstPdf) };
     });
+    const banmian = pairs.map((p) => p.banmian);
+    const typstRuns = pairs.map((p) => p.typst);
     const [b, t] = [median(banmian.map((r) => r.ms)), median(typstRuns.map((r) => r.ms))];
     const rss = median(banmian.map((r) => r.rssMiB));
     rows.push({ what: `${n} pages, warm, per page (peak ${rss.toFixed(0)} MiB)`, banmian: ms(b / n), typst: ms(t / n), ratio: ratio(b, t) });

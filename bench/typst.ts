@@ -41,8 +41,8 @@ export function typstDocument(pages: TextBlock[][]): string {
 
 export const typstCharacters = (pages: TextBlock[][]) => pages.flat().reduce((n, b) => n + charactersOf(b.text), 0);
 
-/** A compile to PDF in this process; the cache is the caller's to keep or evict. */
-export function typstCompile(compiler: NodeCompiler, doc: string): TypstRun {
+/** A compile in this process until its PDF is written, as ours is; the cache is the caller's to keep or evict. */
+export function typstCompile(compiler: NodeCompiler, doc: string, pdfPath: string): TypstRun {
   const t = performance.now();
   const compiled = compiler.compile({ mainFileContent: doc });
   const result = compiled.result;
@@ -51,6 +51,7 @@ export function typstCompile(compiler: NodeCompiler, doc: string): TypstRun {
     throw new Error('typst: the document did not compile');
   }
   const pdf = compiler.pdf(result);
+  writeFileSync(pdfPath, pdf);
   return { ms: performance.now() - t, pages: result.numOfPages, bytes: pdf.length };
 }
 
