@@ -12,6 +12,7 @@ import { writeAtomically } from '../src/files.js';
 import type { Composition } from '../src/page/types.js';
 import { startPreview } from '../src/serve/server.js';
 import { composeParagraph } from '../src/text/paragraph.js';
+import { cpuSince, figure, reportLine } from './child.js';
 import type { ParallelFigures } from './parallel.js';
 import { articleBlocks, editRound, plainBlocks, setPart, type Edit, type PlainArticle, type TextBlock } from './text.js';
 import { typstCharacters, typstCold, typstCompile, typstDocument, typstFonts, WATCH_EVICTION_AGE } from './typst.js';
@@ -49,31 +50,41 @@ const corpus: PlainArticle[] = existsSync(CORPUS)
   ? readFileSync(CORPUS, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as PlainArticle).filter((a) => a.headline && a.paragraphs.length)
   : [];
 
+/** One run of Banmian: wall and CPU time, peak memory, the PDF's size. */
+interface BanmianRun {
+  ms: number;
+  cpuMs: number;
+  rssMiB: number;
+  bytes: number;
+}
+
 /** A new process composes an issue file to PDF, pictures from the cache, as `compose` does. */
-function banmianCold(issue: string): { ms: number; rssMiB: number; bytes: number } {
+function banmianCold(issue: string): BanmianRun {
   const script = `
     import { main } from ${JSON.stringify(join(ROOT, 'dist', 'src', 'cli', 'main.js'))};
     const code = await main(['node', 'compose', ${JSON.stringify(issue)}, '-o', ${JSON.stringify(out)}, '-q']);
-    process.stderr.write('RSS ' + process.resourceUsage().maxRSS + '\\n');
+    ${reportLine()}
     process.exitCode = code > 1 ? code : 0;`;
   const t = performance.now();
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env, cwd: ROOT });
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`banmian: ${r.stderr}`);
-  return { ms, rssMiB: Number(r.stderr.match(/RSS (\d+)/)?.[1] ?? 0) / 1024, bytes: statSync(pdfPathOf(issue, out)).size };
+  return { ms, cpuMs: figure(r.stderr, 'CPU'), rssMiB: figure(r.stderr, 'RSS') / 1024, bytes: statSync(pdfPathOf(issue, out)).size };
 }
 
 /** A process warmed on the sample composes a large issue: its time and its peak memory. */
-function banmianLarge(issue: string): { ms: number; rssMiB: number; bytes: number } {
+function banmianLarge(issue: string): BanmianRun {
   const script = `
     import { composeFile } from ${JSON.stringify(join(ROOT, 'dist', 'src', 'pipeline', 'compose.js'))};
     await composeFile(${JSON.stringify(SAMPLE)}, ${JSON.stringify(out)});
     const t = performance.now();
+    const cpu = process.cpuUsage();
     await composeFile(${JSON.stringify(issue)}, ${JSON.stringify(out)});
-    process.stderr.write('MS ' + (performance.now() - t) + ' RSS ' + process.resourceUsage().maxRSS + '\\n');`;
+    const used = process.cpuUsage(cpu);
+    ${reportLine('MS: performance.now() - t, TIMED: (used.user + used.system) / 1000,')}`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env, cwd: ROOT, maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`banmian ${issue}: ${r.stderr}`);
-  return { ms: Number(r.stderr.match(/MS ([\d.]+)/)?.[1]), rssMiB: Number(r.stderr.match(/RSS (\d+)/)?.[1]) / 1024, bytes: statSync(pdfPathOf(issue, out)).size };
+  return { ms: figure(r.stderr, 'MS'), cpuMs: figure(r.stderr, 'TIMED'), rssMiB: figure(r.stderr, 'RSS') / 1024, bytes: statSync(pdfPathOf(issue, out)).size };
 }
 
 type Pages = PlainArticle[][];
@@ -149,6 +160,8 @@ interface Row {
   banmian: string;
   typst: string;
   ratio: string;
+  /** Banmian's CPU time over Typst's: the comparison other work on the machine disturbs least. */
+  cpuRatio?: string;
 }
 
 async function main(): Promise<void> {
@@ -183,10 +196,11 @@ async function main(): Promise<void> {
   const typstColdRuns = coldPairs.map((p) => p.typst);
   const coldB = median(cold.map((c) => c.ms));
   const coldT = median(typstColdRuns.map((c) => c.ms));
-  rows.push({ what: `cold: sample issue (${pagesWord}), whole process`, banmian: ms(coldB), typst: ms(coldT), ratio: ratio(coldB, coldT) });
+  const [coldCpuB, coldCpuT] = [median(cold.map((c) => c.cpuMs)), median(typstColdRuns.map((c) => c.cpuMs))];
+  rows.push({ what: `cold: sample issue (${pagesWord}), whole process`, banmian: ms(coldB), typst: ms(coldT), ratio: ratio(coldB, coldT), cpuRatio: ratio(coldCpuB, coldCpuT) });
   notes.push(`sample PDF: Banmian ${kb(cold[0].bytes)} (PDF/X, embedded profile), Typst ${kb(typstColdRuns[0].bytes)} on ${typstColdRuns[0].pages} page(s)`);
   results.cold = {
-    banmianMs: coldB, typstMs: coldT,
+    banmianMs: coldB, typstMs: coldT, banmianCpuMs: coldCpuB, typstCpuMs: coldCpuT,
     banmianRssMiB: median(cold.map((c) => c.rssMiB)), typstRssMiB: median(typstColdRuns.map((c) => c.rssMiB)),
     banmianBytes: cold[0].bytes, typstBytes: typstColdRuns[0].bytes, typstPages: typstColdRuns[0].pages,
     banmianCharactersSet: sampleTotals.set, banmianCharactersOverset: sampleTotals.overset, typstCharacters: typstCharacters(samplePages),
@@ -200,17 +214,22 @@ async function main(): Promise<void> {
   // Round by round: Banmian, then Typst with its cache kept, then Typst from nothing on the same text.
   const warmRounds = await repeat(RUNS, async (i) => {
     writeFileSync(edited, editRound(sample, EDIT, i));
-    const banmian = await time(() => composeFile(edited, out));
+    const t = performance.now();
+    const cpu = process.cpuUsage();
+    await composeFile(edited, out);
+    const banmian = { ms: performance.now() - t, cpuMs: cpuSince(cpu) };
     const doc = editRound(sampleDoc, EDIT, i);
     typst.evictCache(WATCH_EVICTION_AGE);
-    const incremental = typstCompile(typst, doc, typstPdf).ms;
+    const incremental = typstCompile(typst, doc, typstPdf);
     typst.evictCache(0);
-    return { banmian, incremental, full: typstCompile(typst, doc, typstPdf).ms };
+    return { banmian, incremental, full: typstCompile(typst, doc, typstPdf) };
   });
-  const [warmB, incT, fullT] = (['banmian', 'incremental', 'full'] as const).map((k) => median(warmRounds.map((r) => r[k])));
-  rows.push({ what: 'warm: one article edited, Banmian recompose vs Typst incremental', banmian: ms(warmB), typst: ms(incT), ratio: ratio(warmB, incT) });
-  rows.push({ what: 'warm: the same edit, Typst full recompile (evictCache(0))', banmian: ms(warmB), typst: ms(fullT), ratio: ratio(warmB, fullT) });
-  results.warm = { edit: EDIT, banmianMs: warmB, typstIncrementalMs: incT, typstFullMs: fullT, typstEvictionAge: WATCH_EVICTION_AGE, banmianPath: 'composeFile again in the same process' };
+  const warmMedian = (k: 'banmian' | 'incremental' | 'full', of: 'ms' | 'cpuMs') => median(warmRounds.map((r) => r[k][of]));
+  const [warmB, incT, fullT] = [warmMedian('banmian', 'ms'), warmMedian('incremental', 'ms'), warmMedian('full', 'ms')];
+  const [warmCpuB, incCpuT, fullCpuT] = [warmMedian('banmian', 'cpuMs'), warmMedian('incremental', 'cpuMs'), warmMedian('full', 'cpuMs')];
+  rows.push({ what: 'warm: one article edited, Banmian recompose vs Typst incremental', banmian: ms(warmB), typst: ms(incT), ratio: ratio(warmB, incT), cpuRatio: ratio(warmCpuB, incCpuT) });
+  rows.push({ what: 'warm: the same edit, Typst full recompile (evictCache(0))', banmian: ms(warmB), typst: ms(fullT), ratio: ratio(warmB, fullT), cpuRatio: ratio(warmCpuB, fullCpuT) });
+  results.warm = { edit: EDIT, banmianMs: warmB, typstIncrementalMs: incT, typstFullMs: fullT, banmianCpuMs: warmCpuB, typstIncrementalCpuMs: incCpuT, typstFullCpuMs: fullCpuT, typstEvictionAge: WATCH_EVICTION_AGE, banmianPath: 'composeFile again in the same process' };
 
   // 3. Composition alone: paragraphs into 13-em lines, total fit (what the page uses) and first fit, the same text.
   const fonts = fontRegistry();
@@ -247,11 +266,12 @@ async function main(): Promise<void> {
     const banmian = pairs.map((p) => p.banmian);
     const typstRuns = pairs.map((p) => p.typst);
     const [b, t] = [median(banmian.map((r) => r.ms)), median(typstRuns.map((r) => r.ms))];
+    const [cpuB, cpuT] = [median(banmian.map((r) => r.cpuMs)), median(typstRuns.map((r) => r.cpuMs))];
     const rss = median(banmian.map((r) => r.rssMiB));
-    rows.push({ what: `${n} pages, warm, per page (peak ${rss.toFixed(0)} MiB)`, banmian: ms(b / n), typst: ms(t / n), ratio: ratio(b, t) });
+    rows.push({ what: `${n} pages, warm, per page (peak ${rss.toFixed(0)} MiB)`, banmian: ms(b / n), typst: ms(t / n), ratio: ratio(b, t), cpuRatio: ratio(cpuB, cpuT) });
     notes.push(`${n} pages: Banmian sets ${count(issue.set)} characters (${count(issue.overset)} overset), ${kb(banmian[0].bytes)}; Typst is handed ${count(typstCharacters(pages))} and sets them on ${typstRuns[0].pages} pages, ${kb(typstRuns[0].bytes)}`);
     large.push({
-      pages: n, banmianMsPerPage: b / n, typstMsPerPage: t / n, banmianPeakRssMiB: rss,
+      pages: n, banmianMsPerPage: b / n, typstMsPerPage: t / n, banmianCpuMsPerPage: cpuB / n, typstCpuMsPerPage: cpuT / n, banmianPeakRssMiB: rss,
       banmianCharactersSet: issue.set, banmianCharactersOverset: issue.overset, typstCharacters: typstCharacters(pages), typstPages: typstRuns[0].pages,
       banmianBytes: banmian[0].bytes, typstBytes: typstRuns[0].bytes,
     });
@@ -269,8 +289,9 @@ async function main(): Promise<void> {
     const [whole, split, composition] = [median(f.wholeMs), median(f.splitMs), median(f.composeMs)];
     const n = biggest.pages.length;
     rows.push({ what: `${n} pages, ${f.workers} warm worker threads against one, per page (no join)`, banmian: `${ms(split / n)} vs ${ms(whole / n)}`, typst: '–', ratio: `${(whole / split).toFixed(2)}× speed-up` });
-    notes.push(`${n} pages in one thread: ${ms(whole)}, of which composition ${ms(composition)} (${((composition / whole) * 100).toFixed(0)} %); over ${f.workers} threads ${ms(split)}; pool start ${ms(f.poolStartMs)}; peak ${f.peakRssMiB.toFixed(0)} MiB`);
-    results.parallel = { pages: n, workers: f.workers, wholeMs: whole, splitMs: split, compositionMs: composition, speedUp: whole / split, poolStartMs: f.poolStartMs, peakRssMiB: f.peakRssMiB };
+    const [wholeCpu, splitCpu] = [median(f.wholeCpuMs), median(f.splitCpuMs)];
+    notes.push(`${n} pages in one thread: ${ms(whole)} (CPU ${ms(wholeCpu)}), of which composition ${ms(composition)} (${((composition / whole) * 100).toFixed(0)} %); over ${f.workers} threads ${ms(split)} (CPU ${ms(splitCpu)}); pool start ${ms(f.poolStartMs)}; peak ${f.peakRssMiB.toFixed(0)} MiB`);
+    results.parallel = { pages: n, workers: f.workers, wholeMs: whole, splitMs: split, wholeCpuMs: wholeCpu, splitCpuMs: splitCpu, compositionMs: composition, speedUp: whole / split, poolStartMs: f.poolStartMs, peakRssMiB: f.peakRssMiB };
   }
 
   // 6. The preview: a save until the changed page's image has arrived (over HTTP; the browser's drawing not counted).
@@ -279,8 +300,9 @@ async function main(): Promise<void> {
   results.preview = { saveToImageMs: preview, dpi: 60 };
 
   const width = Math.max(...rows.map((r) => r.what.length));
-  process.stdout.write(`${'measure'.padEnd(width)}  ${'Banmian'.padStart(16)}  ${'Typst'.padStart(9)}  ratio\n`);
-  for (const r of rows) process.stdout.write(`${r.what.padEnd(width)}  ${r.banmian.padStart(16)}  ${r.typst.padStart(9)}  ${r.ratio}\n`);
+  const ratioWidth = Math.max(...rows.map((r) => r.ratio.length), 'ratio'.length);
+  process.stdout.write(`${'measure'.padEnd(width)}  ${'Banmian'.padStart(16)}  ${'Typst'.padStart(9)}  ${'ratio'.padEnd(ratioWidth)}  CPU ratio\n`);
+  for (const r of rows) process.stdout.write(`${r.what.padEnd(width)}  ${r.banmian.padStart(16)}  ${r.typst.padStart(9)}  ${r.ratio.padEnd(ratioWidth)}  ${r.cpuRatio ?? ''}\n`);
   for (const n of notes) process.stdout.write(`  ${n}\n`);
   results.table = rows;
   writeAtomically(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

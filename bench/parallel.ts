@@ -6,6 +6,7 @@
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { buildIssue, composeFile } from '../src/pipeline/compose.js';
+import { cpuSince } from './child.js';
 
 interface Job {
   warmup: string;
@@ -22,6 +23,9 @@ export interface ParallelFigures {
   composeMs: number[];
   wholeMs: number[];
   splitMs: number[];
+  /** CPU time of every thread of the process over the round's whole and split runs. */
+  wholeCpuMs: number[];
+  splitCpuMs: number[];
   peakRssMiB: number;
 }
 
@@ -46,19 +50,23 @@ async function main(args: string[]): Promise<void> {
   const t0 = performance.now();
   const pool = parts.map((part, i) => new Worker(fileURLToPath(import.meta.url), { workerData: { warmup, part, out: `${outDir}/part-${i + 1}` } satisfies Job }));
   await Promise.all(pool.map(next));
-  const figures: ParallelFigures = { workers: pool.length, poolStartMs: performance.now() - t0, composeMs: [], wholeMs: [], splitMs: [], peakRssMiB: 0 };
+  const figures: ParallelFigures = { workers: pool.length, poolStartMs: performance.now() - t0, composeMs: [], wholeMs: [], splitMs: [], wholeCpuMs: [], splitCpuMs: [], peakRssMiB: 0 };
   for (let r = 0; r < Number(runs); r++) {
     let t = performance.now();
     await buildIssue(whole);
     figures.composeMs.push(performance.now() - t);
     t = performance.now();
+    let cpu = process.cpuUsage();
     await composeFile(whole, outDir);
     figures.wholeMs.push(performance.now() - t);
+    figures.wholeCpuMs.push(cpuSince(cpu));
     t = performance.now();
+    cpu = process.cpuUsage();
     const finished = pool.map(next);
     for (const w of pool) w.postMessage('go');
     await Promise.all(finished);
     figures.splitMs.push(performance.now() - t);
+    figures.splitCpuMs.push(cpuSince(cpu));
   }
   for (const w of pool) w.postMessage('stop');
   figures.peakRssMiB = process.resourceUsage().maxRSS / 1024;

@@ -4,11 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeCompiler } from '@myriaddreamin/typst-ts-node-compiler';
+import { cpuSince, figure, reportLine } from './child.js';
 import { charactersOf, type TextBlock } from './text.js';
 
 /** What one Typst compile gave: its time, pages, PDF bytes and the characters it was handed. */
 export interface TypstRun {
   ms: number;
+  cpuMs: number;
   pages: number;
   bytes: number;
 }
@@ -44,6 +46,7 @@ export const typstCharacters = (pages: TextBlock[][]) => pages.flat().reduce((n,
 /** A compile in this process until its PDF is written, as ours is; the cache is the caller's to keep or evict. */
 export function typstCompile(compiler: NodeCompiler, doc: string, pdfPath: string): TypstRun {
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const compiled = compiler.compile({ mainFileContent: doc });
   const result = compiled.result;
   if (!result) {
@@ -52,7 +55,7 @@ export function typstCompile(compiler: NodeCompiler, doc: string, pdfPath: strin
   }
   const pdf = compiler.pdf(result);
   writeFileSync(pdfPath, pdf);
-  return { ms: performance.now() - t, pages: result.numOfPages, bytes: pdf.length };
+  return { ms: performance.now() - t, cpuMs: cpuSince(cpu), pages: result.numOfPages, bytes: pdf.length };
 }
 
 /** A new process that loads the compiler and its fonts, compiles the file and writes the PDF. */
@@ -67,11 +70,10 @@ export function typstCold(root: string, work: string, doc: string): TypstRun & {
     const doc = c.compile({ mainFilePath: ${JSON.stringify(main)} }).result;
     const pdf = c.pdf(doc);
     writeFileSync(${JSON.stringify(out)}, pdf);
-    process.stderr.write('PAGES ' + doc.numOfPages + ' BYTES ' + pdf.length + ' RSS ' + process.resourceUsage().maxRSS + '\\n');`;
+    ${reportLine('PAGES: doc.numOfPages, BYTES: pdf.length,')}`;
   const t = performance.now();
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`typst: ${r.stderr}`);
-  const figure = (name: string) => Number(r.stderr.match(new RegExp(`${name} (\\d+)`))?.[1] ?? 0);
-  return { ms, pages: figure('PAGES'), bytes: figure('BYTES'), rssMiB: figure('RSS') / 1024 };
+  return { ms, cpuMs: figure(r.stderr, 'CPU'), pages: figure(r.stderr, 'PAGES'), bytes: figure(r.stderr, 'BYTES'), rssMiB: figure(r.stderr, 'RSS') / 1024 };
 }
