@@ -113,7 +113,7 @@ function writeIssue(name: string, pages: Pages, first = 1): string {
  */
 async function sameTextIssue(count: number): Promise<{ file: string; pages: Pages; set: number; overset: number }> {
   let pages: Pages = Array.from({ length: count }, (_, p) => [0, 1, 2, 3].map((k) => corpus[(p * 4 + k) % corpus.length]));
-  // A cut article may break its last lines otherwise: cut again by what the shorter text set.
+  // A cut paragraph is broken anew and may end otherwise: cut again by what the shorter text set.
   for (let round = 0; ; round++) {
     const file = writeIssue(`pages-${count}`, pages);
     const { composition } = await buildIssue(file);
