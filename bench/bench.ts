@@ -1,207 +1,321 @@
-// npm run bench: Banmian's speed and memory, and Typst's on the same content in the same run.
-// Medians of several runs; nothing here is a test, and no test times anything.
+// npm run bench: Banmian's speed and memory, and Typst's on the same text in the same run.
+// Medians of several runs; ratios from this run's medians; nothing here is a test, and no test times anything.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
-import { composeFile, fontRegistry } from '../src/pipeline/compose.js';
+import { stringify } from 'yaml';
+import { NodeCompiler } from '@myriaddreamin/typst-ts-node-compiler';
+import { buildIssue, composeFile, fontRegistry, pdfPathOf } from '../src/pipeline/compose.js';
 import { writeAtomically } from '../src/files.js';
+import type { Composition } from '../src/page/types.js';
+import { startPreview } from '../src/serve/server.js';
 import { composeParagraph } from '../src/text/paragraph.js';
+import { cpuSince, figure, reportLine } from './child.js';
+import type { ParallelFigures } from './parallel.js';
+import { articleBlocks, editRound, plainBlocks, setPart, type Edit, type PlainArticle, type TextBlock } from './text.js';
+import { typstCharacters, typstCold, typstCompile, typstDocument, typstFonts, WATCH_EVICTION_AGE } from './typst.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SAMPLE = join(ROOT, 'issues', 'cqrb-2024-12-25.yaml');
 const CORPUS = resolve(ROOT, '..', 'shared', 'corpus', 'articles.jsonl');
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
+const PAGE_COUNTS = [8, 24, 48, 96];
+/** The desk's edit for the warm figures: a word of the 春晚 story, changed back and forth. */
+const EDIT: Edit = { from: '满屏新意', to: '满屏新颖' };
 const work = mkdtempSync(join(tmpdir(), 'banmian-bench-'));
+const out = join(work, 'out');
+const typstPdf = join(work, 'typst-warm.pdf');
 const env = { ...process.env, BANMIAN_CACHE: join(work, 'cache') };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const time = async (f: () => unknown | Promise<unknown>) => {
+const time = async (f: () => unknown) => {
   const t = performance.now();
   await f();
   return performance.now() - t;
 };
+const repeat = async <T>(n: number, f: (i: number) => T | Promise<T>): Promise<T[]> => {
+  const xs: T[] = [];
+  for (let i = 0; i < n; i++) xs.push(await f(i));
+  return xs;
+};
+const setTotals = (c: Composition) => ({
+  set: c.articles.reduce((n, a) => n + a.charactersSet, 0),
+  overset: c.articles.reduce((n, a) => n + a.oversetCharacters, 0),
+});
 
-/** Real text: the sample's paragraphs, and the corpus articles where the corpus is beside the project. */
-type Article = { headline: string; paragraphs: string[] };
-const sampleIssue = parse(readFileSync(SAMPLE, 'utf8')) as { pages: { articles: { id: string; headline?: string | string[]; body?: unknown[] }[] }[] };
-const sampleArticles: Article[] = sampleIssue.pages.flatMap((p) => p.articles).map((a) => ({
-  headline: Array.isArray(a.headline) ? a.headline.join(' ') : (a.headline ?? ''),
-  paragraphs: (a.body ?? []).map((b) => (typeof b === 'string' ? b : ((b as { text?: string }).text ?? ''))).filter(Boolean),
-}));
-const corpus: Article[] = existsSync(CORPUS)
-  ? readFileSync(CORPUS, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Article).filter((a) => a.headline && a.paragraphs.length)
+/** Real text: the corpus articles where the corpus is beside the project, else none (the sample alone). */
+const corpus: PlainArticle[] = existsSync(CORPUS)
+  ? readFileSync(CORPUS, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as PlainArticle).filter((a) => a.headline && a.paragraphs.length)
   : [];
-const articles = corpus.length ? corpus : sampleArticles;
 
-// ---------------------------------------------------------------------------
-// Typst, in-process through its npm compiler, fed the same text on the same page.
+const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
+/**
+ * The corpus read with a stride prime to its length: it opens with a run of short reports, and an
+ * issue of a few pages taken from its start would be mostly empty pages, unlike a large one.
+ */
+const mixed: PlainArticle[] = (() => {
+  let stride = Math.max(1, Math.floor(corpus.length / 3));
+  while (gcd(stride, corpus.length) !== 1) stride++;
+  return corpus.map((_, i) => corpus[(i * stride) % corpus.length]);
+})();
 
-const typstFonts = [
-  join(ROOT, 'node_modules', '@expo-google-fonts', 'noto-serif-sc', '400Regular'),
-  join(ROOT, 'node_modules', '@expo-google-fonts', 'noto-sans-sc', '700Bold'),
-];
-const typstString = (s: string) => `#"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-/** One broadsheet page per `pages`, 8 columns of 9 pt Noto Serif SC, justified, 2-em indents. */
-function typstDocument(list: Article[], pages: number): string {
-  const head = `#set page(width: 390mm, height: 545mm, margin: (x: 18.8mm, y: 27.3mm), columns: 8)
-#set columns(gutter: 9pt)
-#set text(font: "Noto Serif SC", size: 9pt, lang: "zh", region: "cn")
-#set par(justify: true, first-line-indent: (amount: 2em, all: true), leading: 4.5pt, spacing: 4.5pt)
-#show heading: set text(font: "Noto Sans SC", size: 16pt)
-`;
-  const body: string[] = [];
-  for (let p = 0; p < pages; p++) {
-    if (p) body.push('#pagebreak()');
-    for (const a of list.slice((p * 4) % list.length).concat(list).slice(0, 4)) {
-      body.push(...(a.headline ? [`= ${typstString(a.headline)}`] : []), ...a.paragraphs.map(typstString));
-    }
-  }
-  return head + body.join('\n\n');
+/** One run of Banmian: wall and CPU time, peak memory, the PDF's size. */
+interface BanmianRun {
+  ms: number;
+  cpuMs: number;
+  rssMiB: number;
+  bytes: number;
 }
 
-function typstCold(doc: string): { ms: number; rssMiB: number } {
-  const main = join(work, 'typst-main.typ');
-  writeFileSync(main, doc);
-  const script = `
-    import { NodeCompiler } from ${JSON.stringify(join(ROOT, 'node_modules', '@myriaddreamin', 'typst-ts-node-compiler', 'index.js'))};
-    import { writeFileSync } from 'node:fs';
-    const c = NodeCompiler.create({ workspace: ${JSON.stringify(work)}, fontArgs: [{ fontPaths: ${JSON.stringify(typstFonts)} }] });
-    writeFileSync(${JSON.stringify(join(work, 'typst.pdf'))}, c.pdf({ mainFilePath: ${JSON.stringify(main)} }));
-    process.stderr.write('RSS ' + process.resourceUsage().maxRSS + '\\n');`;
-  const t = performance.now();
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
-  const ms = performance.now() - t;
-  if (r.status !== 0) throw new Error(`typst: ${r.stderr}`);
-  return { ms, rssMiB: Number(r.stderr.match(/RSS (\d+)/)?.[1] ?? 0) / 1024 };
-}
-
-// ---------------------------------------------------------------------------
-// Banmian
-
-function banmianCold(issue: string): { ms: number; rssMiB: number } {
+/** A new process composes an issue file to PDF, pictures from the cache, as `compose` does. */
+function banmianCold(issue: string): BanmianRun {
   const script = `
     import { main } from ${JSON.stringify(join(ROOT, 'dist', 'src', 'cli', 'main.js'))};
-    const code = await main(['node', 'compose', ${JSON.stringify(issue)}, '-o', ${JSON.stringify(join(work, 'out'))}, '-q']);
-    process.stderr.write('RSS ' + process.resourceUsage().maxRSS + '\\n');
+    const code = await main(['node', 'compose', ${JSON.stringify(issue)}, '-o', ${JSON.stringify(out)}, '-q']);
+    ${reportLine()}
     process.exitCode = code > 1 ? code : 0;`;
   const t = performance.now();
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env, cwd: ROOT });
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`banmian: ${r.stderr}`);
-  return { ms, rssMiB: Number(r.stderr.match(/RSS (\d+)/)?.[1] ?? 0) / 1024 };
+  return { ms, cpuMs: figure(r.stderr, 'CPU'), rssMiB: figure(r.stderr, 'RSS') / 1024, bytes: statSync(pdfPathOf(issue, out)).size };
 }
 
-/** An issue of `pages` broadsheet pages, four articles of two columns each, from real text. */
-function manyPages(pages: number): string {
+/** A process warmed on the sample composes a large issue: its time and its peak memory. */
+function banmianLarge(issue: string): BanmianRun {
+  const script = `
+    import { composeFile } from ${JSON.stringify(join(ROOT, 'dist', 'src', 'pipeline', 'compose.js'))};
+    await composeFile(${JSON.stringify(SAMPLE)}, ${JSON.stringify(out)});
+    const t = performance.now();
+    const cpu = process.cpuUsage();
+    await composeFile(${JSON.stringify(issue)}, ${JSON.stringify(out)});
+    const used = process.cpuUsage(cpu);
+    ${reportLine('MS: performance.now() - t, TIMED: (used.user + used.system) / 1000,')}`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env, cwd: ROOT, maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`banmian ${issue}: ${r.stderr}`);
+  return { ms: figure(r.stderr, 'MS'), cpuMs: figure(r.stderr, 'TIMED'), rssMiB: figure(r.stderr, 'RSS') / 1024, bytes: statSync(pdfPathOf(issue, out)).size };
+}
+
+type Pages = PlainArticle[][];
+
+/** An issue of broadsheet pages, four articles of two columns each down the whole page. */
+function writeIssue(name: string, pages: Pages, first = 1): string {
   const issue = {
     format: 1,
     paper: '重庆日报',
     date: '2024-12-25',
-    pages: Array.from({ length: pages }, (_, p) => ({
-      number: p + 1,
+    pages: pages.map((articles, p) => ({
+      number: first + p,
       name: '要闻',
       layout: 'broadsheet',
-      articles: [0, 1, 2, 3].map((k) => {
-        const a = articles[(p * 4 + k) % articles.length];
-        return { id: `a${p + 1}-${k + 1}`, place: { column: 1 + 2 * k, span: 2, line: 1, lines: 'bottom' }, ...(a.headline ? { headline: a.headline } : {}), body: a.paragraphs };
-      }),
+      articles: articles.map((a, k) => ({ id: `a${first + p}-${k + 1}`, place: { column: 1 + 2 * k, span: 2, line: 1, lines: 'bottom' }, headline: a.headline, body: a.paragraphs })),
     })),
   };
-  const file = join(work, `pages-${pages}.yaml`);
+  const file = join(work, `${name}.yaml`);
   writeFileSync(file, stringify(issue));
   return file;
 }
 
+/**
+ * `count` pages of corpus text, each article cut to what its box sets, so that Banmian sets the
+ * whole of it and Typst is handed the same characters: neither side sets text the other drops.
+ */
+async function sameTextIssue(count: number): Promise<{ file: string; pages: Pages; set: number; overset: number }> {
+  let pages: Pages = Array.from({ length: count }, (_, p) => [0, 1, 2, 3].map((k) => mixed[(p * 4 + k) % mixed.length]));
+  // A cut paragraph is broken anew and may end otherwise: cut again by what the shorter text set.
+  for (let round = 0; ; round++) {
+    const file = writeIssue(`pages-${count}`, pages);
+    const { composition } = await buildIssue(file);
+    const totals = setTotals(composition);
+    if (!totals.overset || round === 3) return { file, pages, ...totals };
+    const reports = new Map(composition.articles.map((a) => [a.id, a]));
+    pages = pages.map((articles, p) => articles.map((a, k) => setPart(a, reports.get(`a${p + 1}-${k + 1}`)!)));
+  }
+}
+
+/** The preview composes after a save and serves the changed page: from the save to the image's last byte. */
+async function previewSaveToImage(sample: string, page: number): Promise<number[]> {
+  const file = join(work, 'preview.yaml');
+  writeFileSync(file, sample);
+  const preview = await startPreview(file, { host: '127.0.0.1', port: 0, dpi: 60 });
+  try {
+    await preview.ready;
+    const image = async () => (await fetch(`${preview.url}page/${page}.png`)).arrayBuffer();
+    await image();
+    return await repeat(RUNS, async (i) => {
+      const events = new AbortController();
+      const stream = (await fetch(`${preview.url}events`, { signal: events.signal })).body!.getReader();
+      const versions = (async function* () {
+        for (let chunk = await stream.read(); !chunk.done; chunk = await stream.read()) {
+          for (const m of new TextDecoder().decode(chunk.value).matchAll(/data: (\d+)/g)) yield Number(m[1]);
+        }
+      })();
+      const current = (await versions.next()).value as number;
+      const t = performance.now();
+      writeFileSync(file, editRound(sample, EDIT, i));
+      for await (const v of versions) if (v > current) break;
+      await image();
+      const ms = performance.now() - t;
+      events.abort();
+      return ms;
+    });
+  } finally {
+    await preview.close();
+  }
+}
+
+interface Row {
+  what: string;
+  banmian: string;
+  typst: string;
+  ratio: string;
+  /** Banmian's CPU time over Typst's: the comparison other work on the machine disturbs least. */
+  cpuRatio?: string;
+}
+
 async function main(): Promise<void> {
-  const rows: { what: string; banmian: string; typst: string; ratio: string }[] = [];
-  const results: Record<string, unknown> = { date: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, runs: RUNS, corpusArticles: corpus.length };
-  const ms = (x: number) => `${x.toFixed(0)} ms`;
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    runs: RUNS,
+    corpusArticles: corpus.length,
+  };
+  const ms = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  const count = (n: number) => n.toLocaleString('en');
+  const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
+  const typst = NodeCompiler.create({ workspace: work, fontArgs: [{ fontPaths: typstFonts(ROOT) }] });
+
+  // The sample as Banmian sets it, and the same articles page by page for Typst.
+  const sample = readFileSync(SAMPLE, 'utf8');
+  const built = await buildIssue(SAMPLE);
+  const sampleTotals = setTotals(built.composition);
+  const samplePages: TextBlock[][] = built.issue.pages.map((p, i) => p.articles.flatMap((a) => articleBlocks(a, built.plan.pages[i].template.styles)));
+  const sampleDoc = typstDocument(samplePages);
+  const pagesWord = `${samplePages.length} page${samplePages.length === 1 ? '' : 's'}`;
+  notes.push(`sample: Banmian sets ${count(sampleTotals.set)} characters (${count(sampleTotals.overset)} overset), Typst is handed ${count(typstCharacters(samplePages))}`);
 
   // 1. Cold: a new process composes the sample issue / Typst compiles the same text on as many pages.
   banmianCold(SAMPLE); // fills the picture cache, as a desk's machine has it
-  const cold = Array.from({ length: RUNS }, () => banmianCold(SAMPLE));
-  const samplePages = sampleIssue.pages.length;
-  const sampleText = typstDocument(sampleArticles, samplePages);
-  const typstColdRuns = Array.from({ length: RUNS }, () => typstCold(sampleText));
+  // Each side's runs alternate with the other's, so that both meet the machine in the same state.
+  const coldPairs = await repeat(RUNS, () => ({ banmian: banmianCold(SAMPLE), typst: typstCold(ROOT, work, sampleDoc) }));
+  const cold = coldPairs.map((p) => p.banmian);
+  const typstColdRuns = coldPairs.map((p) => p.typst);
   const coldB = median(cold.map((c) => c.ms));
   const coldT = median(typstColdRuns.map((c) => c.ms));
-  rows.push({ what: `cold: sample issue (${samplePages} page${samplePages === 1 ? '' : 's'}), whole process`, banmian: ms(coldB), typst: ms(coldT), ratio: ratio(coldB, coldT) });
-  results.cold = { banmianMs: coldB, typstMs: coldT, banmianRssMiB: median(cold.map((c) => c.rssMiB)), typstRssMiB: median(typstColdRuns.map((c) => c.rssMiB)) };
+  const [coldCpuB, coldCpuT] = [median(cold.map((c) => c.cpuMs)), median(typstColdRuns.map((c) => c.cpuMs))];
+  rows.push({ what: `cold: sample issue (${pagesWord}), whole process`, banmian: ms(coldB), typst: ms(coldT), ratio: ratio(coldB, coldT), cpuRatio: ratio(coldCpuB, coldCpuT) });
+  notes.push(`sample PDF: Banmian ${kb(cold[0].bytes)} (PDF/X, embedded profile), Typst ${kb(typstColdRuns[0].bytes)} on ${typstColdRuns[0].pages} page(s)`);
+  results.cold = {
+    banmianMs: coldB, typstMs: coldT, banmianCpuMs: coldCpuB, typstCpuMs: coldCpuT,
+    banmianRssMiB: median(cold.map((c) => c.rssMiB)), typstRssMiB: median(typstColdRuns.map((c) => c.rssMiB)),
+    banmianBytes: cold[0].bytes, typstBytes: typstColdRuns[0].bytes, typstPages: typstColdRuns[0].pages,
+    banmianCharactersSet: sampleTotals.set, banmianCharactersOverset: sampleTotals.overset, typstCharacters: typstCharacters(samplePages),
+  };
 
-  // 2. Warm: the desk edits the issue and composes again in the same process.
+  // 2. Warm: the same edit to one article on both sides, until the PDF is written.
   const edited = join(work, 'edited.yaml');
-  const sample = readFileSync(SAMPLE, 'utf8');
-  await composeFile(SAMPLE, join(work, 'out'));
-  const warm: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    writeFileSync(edited, sample.replace(/(number: 2\n\s+name: )要闻/, i % 2 ? '$1综合' : '$1要闻'));
-    warm.push(await time(() => composeFile(edited, join(work, 'out'))));
-  }
-  const { NodeCompiler } = (await import('@myriaddreamin/typst-ts-node-compiler')) as typeof import('@myriaddreamin/typst-ts-node-compiler');
-  const compiler = NodeCompiler.create({ workspace: work, fontArgs: [{ fontPaths: typstFonts }] });
-  compiler.pdf({ mainFileContent: sampleText });
-  const typstWarm: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    compiler.evictCache(0);
-    typstWarm.push(await time(() => compiler.pdf({ mainFileContent: sampleText.replace('= ', i % 2 ? '= #"综合" ' : '= ') })));
-  }
-  const warmB = median(warm);
-  const warmT = median(typstWarm);
-  rows.push({ what: `warm: recompose after an edit (${samplePages} page${samplePages === 1 ? '' : 's'})`, banmian: ms(warmB), typst: ms(warmT), ratio: ratio(warmB, warmT) });
-  results.warm = { banmianMs: warmB, typstMs: warmT };
+  writeFileSync(edited, sample);
+  await composeFile(edited, out);
+  typstCompile(typst, sampleDoc, typstPdf);
+  // Round by round: Banmian, then Typst with its cache kept, then Typst from nothing on the same text.
+  const warmRounds = await repeat(RUNS, async (i) => {
+    writeFileSync(edited, editRound(sample, EDIT, i));
+    const t = performance.now();
+    const cpu = process.cpuUsage();
+    await composeFile(edited, out);
+    const banmian = { ms: performance.now() - t, cpuMs: cpuSince(cpu) };
+    const doc = editRound(sampleDoc, EDIT, i);
+    typst.evictCache(WATCH_EVICTION_AGE);
+    const incremental = typstCompile(typst, doc, typstPdf);
+    typst.evictCache(0);
+    return { banmian, incremental, full: typstCompile(typst, doc, typstPdf) };
+  });
+  const warmMedian = (k: 'banmian' | 'incremental' | 'full', of: 'ms' | 'cpuMs') => median(warmRounds.map((r) => r[k][of]));
+  const [warmB, incT, fullT] = [warmMedian('banmian', 'ms'), warmMedian('incremental', 'ms'), warmMedian('full', 'ms')];
+  const [warmCpuB, incCpuT, fullCpuT] = [warmMedian('banmian', 'cpuMs'), warmMedian('incremental', 'cpuMs'), warmMedian('full', 'cpuMs')];
+  rows.push({ what: 'warm: one article edited, Banmian recompose vs Typst incremental', banmian: ms(warmB), typst: ms(incT), ratio: ratio(warmB, incT), cpuRatio: ratio(warmCpuB, incCpuT) });
+  rows.push({ what: 'warm: the same edit, Typst full recompile (evictCache(0))', banmian: ms(warmB), typst: ms(fullT), ratio: ratio(warmB, fullT), cpuRatio: ratio(warmCpuB, fullCpuT) });
+  results.warm = { edit: EDIT, banmianMs: warmB, typstIncrementalMs: incT, typstFullMs: fullT, banmianCpuMs: warmCpuB, typstIncrementalCpuMs: incCpuT, typstFullCpuMs: fullCpuT, typstEvictionAge: WATCH_EVICTION_AGE, banmianPath: 'composeFile again in the same process' };
 
-  // 3. Composition alone: paragraphs into 13-em lines, characters per second.
+  // 3. Composition alone: paragraphs into 13-em lines, total fit (what the page uses) and first fit, the same text.
   const fonts = fontRegistry();
   const face = fonts.faceOf('song');
-  const paragraphs = articles.flatMap((a) => a.paragraphs);
+  const paragraphs = (corpus.length ? corpus.map(plainBlocks) : samplePages).flat().filter((b) => !b.heading).map((b) => b.text);
   const characters = paragraphs.reduce((n, p) => n + [...p].length, 0);
-  // Total fit (what the page uses) and first fit (the greedy breaker it replaced), on the same text in the same run.
   const compose = (firstFit: boolean) => () => {
     for (const p of paragraphs)
       composeParagraph({ runs: [{ text: p, face, latin: { min: 1 / 8, max: 1 / 4 } }], measure: 13, firstIndent: 2, hangIndent: 0, align: 'justify', kinsoku: 'strict', numeralUnits: '亿万元年月日版', firstFit }, fonts);
   };
   const rate = async (firstFit: boolean) => {
     compose(firstFit)();
-    const runs: number[] = [];
-    for (let r = 0; r < RUNS; r++) runs.push(characters / ((await time(compose(firstFit))) / 1000));
-    return median(runs);
+    return median(await repeat(RUNS, async () => characters / ((await time(compose(firstFit))) / 1000)));
   };
   const perSecond = await rate(false);
-  const greedyPerSecond = await rate(true);
-  const chars = (v: number) => `${Math.round(v).toLocaleString('en')} chars/s`;
-  rows.push({ what: `composition alone, total fit (${characters.toLocaleString('en')} characters)`, banmian: chars(perSecond), typst: '–', ratio: '' });
-  rows.push({ what: `composition alone, first fit (same text)`, banmian: chars(greedyPerSecond), typst: '–', ratio: '' });
-  results.composition = { characters, charactersPerSecond: perSecond, firstFitCharactersPerSecond: greedyPerSecond };
+  const firstFitPerSecond = await rate(true);
+  const chars = (v: number) => `${(v / 1e6).toFixed(2)} M chars/s`;
+  rows.push({ what: `composition alone, total fit (${count(characters)} characters)`, banmian: chars(perSecond), typst: '–', ratio: '' });
+  rows.push({ what: 'composition alone, first fit (the same text)', banmian: chars(firstFitPerSecond), typst: '–', ratio: '' });
+  results.composition = { characters, charactersPerSecond: perSecond, firstFitCharactersPerSecond: firstFitPerSecond };
 
-  // 4. Cost per page: issues of 8, 24, 48 and 96 pages, warm, in one process each (for their peak memory).
-  results.pages = [];
-  for (const n of [8, 24, 48, 96]) {
-    const file = manyPages(n);
-    const script = `
-      import { composeFile } from ${JSON.stringify(join(ROOT, 'dist', 'src', 'pipeline', 'compose.js'))};
-      const out = ${JSON.stringify(join(work, 'out'))};
-      await composeFile(${JSON.stringify(SAMPLE)}, out);
-      const t = performance.now();
-      await composeFile(${JSON.stringify(file)}, out);
-      process.stderr.write('MS ' + (performance.now() - t) + ' RSS ' + process.resourceUsage().maxRSS + '\\n');`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env, cwd: ROOT, maxBuffer: 1 << 26 });
-    if (r.status !== 0) throw new Error(`banmian ${n} pages: ${r.stderr}`);
-    const total = Number(r.stderr.match(/MS ([\d.]+)/)?.[1]);
-    const rss = Number(r.stderr.match(/RSS (\d+)/)?.[1]) / 1024;
-    const doc = typstDocument(articles, n);
-    compiler.evictCache(0);
-    const typstMs = await time(() => compiler.pdf({ mainFileContent: doc }));
-    rows.push({ what: `${n} pages, warm, per page (peak ${rss.toFixed(0)} MiB)`, banmian: ms(total / n), typst: ms(typstMs / n), ratio: ratio(total, typstMs) });
-    (results.pages as unknown[]).push({ pages: n, banmianMsPerPage: total / n, typstMsPerPage: typstMs / n, banmianPeakRssMiB: rss });
+  // 4. Per page: issues of 8 to 96 pages, each a new process warmed on the sample (for its peak memory).
+  const large: Record<string, unknown>[] = [];
+  let biggest: { file: string; pages: Pages } | undefined;
+  for (const n of corpus.length ? PAGE_COUNTS : []) {
+    const issue = await sameTextIssue(n);
+    const pages = issue.pages.map((p) => p.flatMap(plainBlocks));
+    const doc = typstDocument(pages);
+    const pairs = await repeat(RUNS, () => {
+      const banmian = banmianLarge(issue.file);
+      typst.evictCache(0);
+      return { banmian, typst: typstCompile(typst, doc, typstPdf) };
+    });
+    const banmian = pairs.map((p) => p.banmian);
+    const typstRuns = pairs.map((p) => p.typst);
+    const [b, t] = [median(banmian.map((r) => r.ms)), median(typstRuns.map((r) => r.ms))];
+    const [cpuB, cpuT] = [median(banmian.map((r) => r.cpuMs)), median(typstRuns.map((r) => r.cpuMs))];
+    const rss = median(banmian.map((r) => r.rssMiB));
+    rows.push({ what: `${n} pages, warm, per page (peak ${rss.toFixed(0)} MiB)`, banmian: ms(b / n), typst: ms(t / n), ratio: ratio(b, t), cpuRatio: ratio(cpuB, cpuT) });
+    notes.push(`${n} pages: Banmian sets ${count(issue.set)} characters (${count(issue.overset)} overset), ${kb(banmian[0].bytes)}; Typst is handed ${count(typstCharacters(pages))} and sets them on ${typstRuns[0].pages} pages, ${kb(typstRuns[0].bytes)}`);
+    large.push({
+      pages: n, banmianMsPerPage: b / n, typstMsPerPage: t / n, banmianCpuMsPerPage: cpuB / n, typstCpuMsPerPage: cpuT / n, banmianPeakRssMiB: rss,
+      banmianCharactersSet: issue.set, banmianCharactersOverset: issue.overset, typstCharacters: typstCharacters(pages), typstPages: typstRuns[0].pages,
+      banmianBytes: banmian[0].bytes, typstBytes: typstRuns[0].bytes,
+    });
+    biggest = issue;
+  }
+  results.pages = large;
+
+  // 5. The largest issue split over two warm worker threads against the main thread alone, round by round.
+  if (biggest) {
+    const half = Math.ceil(biggest.pages.length / 2);
+    const parts = [writeIssue('part-1', biggest.pages.slice(0, half)), writeIssue('part-2', biggest.pages.slice(half), half + 1)];
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'bench', 'parallel.js'), SAMPLE, biggest.file, out, String(RUNS), ...parts], { encoding: 'utf8', env, cwd: ROOT });
+    if (r.status !== 0) throw new Error(`parallel: ${r.stderr}`);
+    const f = JSON.parse(r.stdout) as ParallelFigures;
+    const [whole, split, composition] = [median(f.wholeMs), median(f.splitMs), median(f.composeMs)];
+    const n = biggest.pages.length;
+    rows.push({ what: `${n} pages, ${f.workers} warm worker threads against one, per page (no join)`, banmian: `${ms(split / n)} vs ${ms(whole / n)}`, typst: '–', ratio: `${(whole / split).toFixed(2)}× speed-up` });
+    const [wholeCpu, splitCpu] = [median(f.wholeCpuMs), median(f.splitCpuMs)];
+    notes.push(`${n} pages in one thread: ${ms(whole)} (CPU ${ms(wholeCpu)}), of which composition ${ms(composition)} (${((composition / whole) * 100).toFixed(0)} %); over ${f.workers} threads ${ms(split)} (CPU ${ms(splitCpu)}); pool start ${ms(f.poolStartMs)}; peak ${f.peakRssMiB.toFixed(0)} MiB`);
+    results.parallel = { pages: n, workers: f.workers, wholeMs: whole, splitMs: split, wholeCpuMs: wholeCpu, splitCpuMs: splitCpu, compositionMs: composition, speedUp: whole / split, poolStartMs: f.poolStartMs, peakRssMiB: f.peakRssMiB };
   }
 
+  // 6. The preview: a save until the changed page's image has arrived (over HTTP; the browser's drawing not counted).
+  const preview = median(await previewSaveToImage(sample, built.composition.pages[0].number));
+  rows.push({ what: 'preview: save to updated page image (HTTP, 120 ms debounce included)', banmian: ms(preview), typst: '–', ratio: '' });
+  results.preview = { saveToImageMs: preview, dpi: 60 };
+
   const width = Math.max(...rows.map((r) => r.what.length));
-  process.stdout.write(`${'measure'.padEnd(width)}  ${'Banmian'.padStart(18)}  ${'Typst'.padStart(10)}  ratio\n`);
-  for (const r of rows) process.stdout.write(`${r.what.padEnd(width)}  ${r.banmian.padStart(18)}  ${r.typst.padStart(10)}  ${r.ratio}\n`);
+  const ratioWidth = Math.max(...rows.map((r) => r.ratio.length), 'ratio'.length);
+  process.stdout.write(`${'measure'.padEnd(width)}  ${'Banmian'.padStart(16)}  ${'Typst'.padStart(9)}  ${'ratio'.padEnd(ratioWidth)}  CPU ratio\n`);
+  for (const r of rows) process.stdout.write(`${r.what.padEnd(width)}  ${r.banmian.padStart(16)}  ${r.typst.padStart(9)}  ${r.ratio.padEnd(ratioWidth)}  ${r.cpuRatio ?? ''}\n`);
+  for (const n of notes) process.stdout.write(`  ${n}\n`);
+  results.table = rows;
   writeAtomically(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`bench/results.json written (${RUNS} runs each, medians; ${corpus.length ? `${corpus.length} corpus articles` : 'the sample only'})\n`);
 }
