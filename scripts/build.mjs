@@ -65,7 +65,7 @@ const pdfkitFiles = {
 
 const out = join(root, 'dist', 'compose');
 rmSync(out, { recursive: true, force: true });
-await build({
+const bundle = await build({
   entryPoints: { compose: join(root, 'dist', 'src', 'cli', 'main.js'), 'batch-worker': join(root, 'dist', 'src', 'cli', 'batch-worker.js') },
   outdir: out,
   bundle: true,
@@ -81,4 +81,7 @@ await build({
   chunkNames: '[name]-[hash]',
   plugins: [pdfkitFiles],
   logLevel: 'warning',
+  metafile: true,
 });
+// Which sources each file of the bundle holds: the tests check from it what a command loads.
+writeFileSync(join(out, 'meta.json'), JSON.stringify(bundle.metafile));
