@@ -63,6 +63,26 @@ const pdfkitFiles = {
   },
 };
 
+/**
+ * fontkit's brotli decoder (1.4 MB of code) is only for WOFF2 fonts: it is loaded from the
+ * installed package when a WOFF2 font is first decoded, not parsed on every run.
+ */
+const brotliWhenNeeded = {
+  name: 'brotli-when-needed',
+  setup(build) {
+    build.onResolve({ filter: /^brotli\/decompress(\.js)?$/ }, () => ({ path: 'brotli/decompress.js', namespace: 'brotli-when-needed' }));
+    build.onLoad({ filter: /.*/, namespace: 'brotli-when-needed' }, () => ({
+      // Found from fontkit's own place, wherever the installer put either of them.
+      contents:
+        "import { createRequire } from 'node:module';\n" +
+        'let decompress;\n' +
+        "const load = () => createRequire(createRequire(import.meta.url).resolve('fontkit'))('brotli/decompress.js');\n" +
+        'export default (buffer, size) => (decompress ??= load())(buffer, size);\n',
+      loader: 'js',
+    }));
+  },
+};
+
 const out = join(root, 'dist', 'compose');
 rmSync(out, { recursive: true, force: true });
 const bundle = await build({
@@ -79,7 +99,7 @@ const bundle = await build({
   banner: { js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);" },
   // Beside the entry points, so that the batch finds its worker next to the chunk that forks it.
   chunkNames: '[name]-[hash]',
-  plugins: [pdfkitFiles],
+  plugins: [pdfkitFiles, brotliWhenNeeded],
   logLevel: 'warning',
   metafile: true,
 });
