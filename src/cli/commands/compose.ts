@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { writeAtomically } from '../../files.js';
 import { printable } from '../../issue/errors.js';
 import { PDFX_LEVELS, type PdfxLevel } from '../../layout/pdfx.js';
 import { EXIT, type SetExit } from '../exit.js';
@@ -16,7 +15,7 @@ export function composeCommand(program: Command, exit: SetExit): void {
     .addHelpText('after', '\nExit codes: 0 clean, 1 composed with blocking findings (overset, missing glyphs), 2 bad input, 3 internal or I/O error.')
     .action(async (issue: string, opts: { out: string; quiet?: boolean; report?: string; pdfx?: string }) => {
       if (opts.pdfx !== undefined && !PDFX_LEVELS.includes(opts.pdfx as PdfxLevel)) program.error(`--pdfx must be one of ${PDFX_LEVELS.join(', ')}`, { exitCode: EXIT.badInput });
-      const { composeFile } = await import('../../pipeline/compose.js');
+      const [{ composeFile }, { writeAtomically }] = await Promise.all([import('../../pipeline/compose.js'), import('../../files.js')]);
       const { pdf, composition } = await composeFile(issue, opts.out, { pdfx: opts.pdfx as PdfxLevel | undefined, report: opts.report });
       for (const f of composition.findings) {
         const where = [f.page !== undefined ? `page ${f.page}` : '', f.article ? `article ${f.article}` : ''].filter(Boolean).join(', ');

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { writeAtomically } from '../../files.js';
 import { IssueError, IssueErrors, formatIssueError } from '../../issue/errors.js';
 import { packageRoot } from '../../paths.js';
 import { EXIT, type SetExit } from '../exit.js';
@@ -24,7 +23,7 @@ export function initCommand(program: Command, exit: SetExit): void {
       }
       const file = join(opts.dir, `${name}.yaml`);
       if (existsSync(file)) program.error(`init: ${file} exists; give another name`, { exitCode: EXIT.badInput });
-      const { checkScaffold, scaffold } = await import('../init.js');
+      const [{ checkScaffold, scaffold }, { writeAtomically }] = await Promise.all([import('../init.js'), import('../../files.js')]);
       const text = scaffold(name, opts.layout, opts.date, opts.paper);
       try {
         checkScaffold(text, file);
