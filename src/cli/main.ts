@@ -1,8 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
+import { packageRoot } from '../paths.js';
 import { composeCommand } from './commands/compose.js';
 import { batchCommand } from './commands/batch.js';
 import { fontsCommand } from './commands/fonts.js';
@@ -15,6 +16,8 @@ import { EXIT } from './exit.js';
 
 export { EXIT };
 
+// Each command's definition is read at start; what it runs is loaded when it runs, so that
+// --help and --version load none of the composer (fonts, PDF, pictures, YAML, the schema).
 export async function main(argv: string[]): Promise<number> {
   const program = new Command();
   let code: number = EXIT.clean;
@@ -23,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   // Options after a command's name are that command's: proof's -o is not compose's.
   program.name('compose').description('Banmian (版面): compose a Chinese newspaper issue file into a print-ready PDF').exitOverride().enablePositionalOptions();
+  program.version(packageVersion(), '-V, --version', "print the program's version");
   composeCommand(program, exit);
   validateCommand(program, exit);
   proofCommand(program, exit);
@@ -47,6 +51,10 @@ export async function main(argv: string[]): Promise<number> {
     else process.stderr.write(`compose: internal error: ${e instanceof Error ? e.message : String(e)} (the full trace is in ${writeTrace(e)})\n`);
     return EXIT.internal;
   }
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** An internal error's trace goes to a file the desk can send on; the terminal gets one line. */

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import { IssueError } from '../issue/errors.js';
 import type { Crop, SourcePos } from '../issue/types.js';
 import type { PictureSettings } from '../layout/template.js';
 import { FileRefused, checkRegularFile, readRegularFile, writeAtomically } from '../files.js';
 import { LIMITS } from '../limits.js';
 import { cmykTiff, limitInk, maxInk } from './ink.js';
+import { cacheDir, loadSharp, sharpVersion } from './sharp.js';
 
 export interface PictureRequest {
   source: string;
@@ -66,10 +66,6 @@ const JPEG_MARGIN = 3;
 /** Saturated pictures can move further: encodings tried, each with the margin widened by what the last one overshot. */
 const INK_ATTEMPTS = 4;
 
-export function cacheDir(): string {
-  return process.env.BANMIAN_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'banmian', 'pictures');
-}
-
 /**
  * decode → upright (EXIF) → crop to the slot's aspect → resample to the layout's resolution (never
  * up) → the plant's CMYK within its ink limit (gray stays gray) → JPEG. Results are cached by the content of everything
@@ -77,17 +73,10 @@ export function cacheDir(): string {
  */
 export async function preparePicture(req: PictureRequest, settings: PictureSettings): Promise<PreparedPicture> {
   const bytes = readPictureFile(req);
-  let meta: Metadata;
-  try {
-    // The header alone, without sharp's own pixel limit, so the limit's message below is ours.
-    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-    if ((meta.width ?? 0) * (meta.height ?? 0) > LIMITS.picturePixels) {
-      throw new IssueError('too-large', req.pos, `picture file ${req.source} is ${meta.width} × ${meta.height} pixels, more than the limit of ${LIMITS.picturePixels}; give a smaller picture, or raise BANMIAN_MAX_PICTURE_PIXELS`);
-    }
-    if (!meta.width || !meta.height) throw new Error('no picture size');
-  } catch (e) {
-    if (e instanceof IssueError) throw e;
-    throw new IssueError('bad-picture', req.pos, `picture file ${req.source} cannot be read as a picture (${e instanceof Error ? e.message : String(e)}); give a JPEG, PNG, WebP or TIFF`);
+  const digest = sha256(bytes);
+  const meta = await pictureHeader(bytes, digest, req);
+  if (meta.width * meta.height > LIMITS.picturePixels) {
+    throw new IssueError('too-large', req.pos, `picture file ${req.source} is ${meta.width} × ${meta.height} pixels, more than the limit of ${LIMITS.picturePixels}; give a smaller picture, or raise BANMIAN_MAX_PICTURE_PIXELS`);
   }
   const turned = (meta.orientation ?? 1) >= 5;
   const width = turned ? meta.height : meta.width;
@@ -105,14 +94,15 @@ export async function preparePicture(req: PictureRequest, settings: PictureSetti
   const gray = meta.space === 'b-w' || meta.space === 'grey16' || (meta.channels ?? 3) <= 2;
   const profile = settings.profile === 'cmyk' ? 'cmyk' : createHash('sha256').update(readFileSync(settings.profile)).digest('hex');
   const key = createHash('sha256')
-    .update(bytes)
-    .update(JSON.stringify([rect, pixelWidth, pixelHeight, gray, profile, settings.quality, settings.tac, INK_ATTEMPTS, sharp.versions.vips]))
+    .update(digest)
+    .update(JSON.stringify([rect, pixelWidth, pixelHeight, gray, profile, settings.quality, settings.tac, INK_ATTEMPTS, sharpVersion()]))
     .digest('hex');
   const cached = join(cacheDir(), `${key}.jpg`);
   const result = { pixelWidth, pixelHeight, ppi: Math.min(ppi, settings.ppi), gray };
   const hit = readCacheEntry(cached);
   if (hit) return { jpeg: hit, ...result };
 
+  const sharp = await loadSharp();
   let jpeg: Buffer;
   try {
     const image = sharp(bytes, { limitInputPixels: LIMITS.picturePixels }).rotate().extract(rect).resize(pixelWidth, pixelHeight).flatten({ background: '#ffffff' });
@@ -128,6 +118,45 @@ export async function preparePicture(req: PictureRequest, settings: PictureSetti
   jpeg = sealed(jpeg);
   writeAtomically(cached, jpeg);
   return { jpeg, ...result };
+}
+
+/** What the key and the checks need of a picture's header. */
+type Header = Required<Pick<Metadata, 'width' | 'height'>> & Pick<Metadata, 'orientation' | 'space' | 'channels'>;
+
+/**
+ * The picture's header, from the cache when these bytes were read before, else read by sharp
+ * without its own pixel limit (so the limit's message is ours) and kept: a picture from the cache
+ * is placed without loading sharp.
+ */
+async function pictureHeader(bytes: Buffer, digest: string, req: PictureRequest): Promise<Header> {
+  const entry = join(cacheDir(), `${digest}-${sharpVersion()}.header.json`);
+  const kept = readHeaderEntry(entry);
+  if (kept) return kept;
+  let meta: Metadata;
+  try {
+    meta = await (await loadSharp())(bytes, { limitInputPixels: false }).metadata();
+    if (!meta.width || !meta.height) throw new Error('no picture size');
+  } catch (e) {
+    throw new IssueError('bad-picture', req.pos, `picture file ${req.source} cannot be read as a picture (${e instanceof Error ? e.message : String(e)}); give a JPEG, PNG, WebP or TIFF`);
+  }
+  const header: Header = { width: meta.width, height: meta.height, orientation: meta.orientation, space: meta.space, channels: meta.channels };
+  writeAtomically(entry, JSON.stringify(header));
+  return header;
+}
+
+/** A header entry that holds a header, else undefined: missing, cut short, emptied or foreign. */
+function readHeaderEntry(path: string): Header | undefined {
+  let h: unknown;
+  try {
+    h = JSON.parse(readRegularFile(path, { maxBytes: 4096 }).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof h !== 'object' || h === null) return undefined;
+  const { width, height, orientation, space, channels } = h as Record<string, unknown>;
+  const count = (n: unknown) => Number.isInteger(n) && (n as number) >= 1;
+  if (!count(width) || !count(height) || !(orientation === undefined || count(orientation)) || !(channels === undefined || count(channels)) || !(space === undefined || typeof space === 'string')) return undefined;
+  return h as Header;
 }
 
 /** The picture's bytes, read once from a regular file inside the allowed folders; a refusal is bad input at the picture. */
@@ -226,6 +255,7 @@ async function cmykJpegWithinInk(cmyk: Buffer, width: number, height: number, se
     const pixels = Buffer.from(cmyk);
     limitInk(pixels, settings.tac - margin);
     // Declared CMYK from end to end, so sharp writes the values as they are instead of converting them.
+    const sharp = await loadSharp();
     jpeg = await sharp(cmykTiff(pixels, width, height)).pipelineColourspace('cmyk').toColourspace('cmyk').jpeg({ quality: settings.quality }).toBuffer();
     const over = maxInk(await sharp(jpeg).pipelineColourspace('cmyk').toColourspace('cmyk').raw().toBuffer()) - settings.tac;
     if (over <= 0) break;

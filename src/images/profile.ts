@@ -1,7 +1,9 @@
-import sharp from 'sharp';
+import { join } from 'node:path';
+import { readRegularFile, writeAtomically } from '../files.js';
 import { IssueError } from '../issue/errors.js';
 import type { SourcePos } from '../issue/types.js';
 import { Refused, readNamedFile } from '../layout/config.js';
+import { cacheDir, loadSharp, sharpVersion } from './sharp.js';
 
 /** The plant's output profile: what pictures are converted with and what the PDF declares. */
 export interface OutputProfile {
@@ -72,7 +74,22 @@ export function outputProfile(profile: string): Promise<OutputProfile> {
   return p;
 }
 
+/** Kept in the cache, checked as a whole profile when read back, so that a run whose pictures are all cached does not load sharp for it. */
 async function builtInCmyk(): Promise<Buffer> {
+  const entry = join(cacheDir(), `builtin-cmyk-${sharpVersion()}.icc`);
+  try {
+    const kept = readRegularFile(entry, { maxBytes: PROFILE_BYTES });
+    if (!iccProblem(kept)) return kept;
+  } catch {
+    // Not kept yet, or not readable: made again below.
+  }
+  const icc = await sharpCmyk();
+  writeAtomically(entry, icc);
+  return icc;
+}
+
+async function sharpCmyk(): Promise<Buffer> {
+  const sharp = await loadSharp();
   const probe = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#ffffff' } }).withIccProfile('cmyk').jpeg().toBuffer();
   const { icc } = await sharp(probe).metadata();
   if (!icc) throw new Error('sharp embedded no profile in a CMYK picture');

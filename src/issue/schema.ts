@@ -2,59 +2,33 @@
 // file and for the JSON story files it names.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { type Document, type LineCounter, isMap, isNode, isPair, isScalar } from 'yaml';
 import { packageRoot } from '../paths.js';
-import { IssueError, quoted, type IssueErrorCode } from './errors.js';
+import { COMPOSITES, describe, isObj, type Composite, type DEFINITIONS_CHECKED } from './composites.js';
+import { IssueError, quoted } from './errors.js';
 import type { SourcePos } from './types.js';
+import { VALIDATORS } from './validators.js';
+
+export { describe, isObj };
 
 export type Seg = string | number;
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type Obj = { [k: string]: Json };
 
-const SCHEMA_ID = 'https://banmian.invalid/schema/issue.schema.json';
-
-// ---------------------------------------------------------------------------
-// Schema loading
+/** The validator of a part of the issue schema (the whole, a definition, a branch of a oneOf/anyOf), addressed by its JSON pointer. */
+function validatorOf(pointer: string): ValidateFunction {
+  const v = VALIDATORS[pointer];
+  if (!v) throw new Error(`banmian: the issue schema has no generated validator for ${pointer}`);
+  return v;
+}
 
 let schemaCache: object | undefined;
-let ajvInstance: Ajv | undefined;
-let mainValidator: ValidateFunction | undefined;
-const branchValidators = new Map<string, ValidateFunction>();
 
+// Only messages need the schema itself, so it is read when a file has problems.
 function schemaJson(): object {
   schemaCache ??= JSON.parse(readFileSync(join(packageRoot(), 'schema', 'issue.schema.json'), 'utf8')) as object;
   return schemaCache;
-}
-
-function ajv(): Ajv {
-  if (!ajvInstance) {
-    const schema = schemaJson();
-    // strict: a schema mistake should fail loudly at compile time, not log; logger off because src/issue never prints.
-    // strictRequired off: the article's "at least one of headline, body, …" anyOf names properties defined one level up.
-    ajvInstance = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, logger: false });
-    ajvInstance.addSchema(schema, SCHEMA_ID);
-  }
-  return ajvInstance;
-}
-
-function validator(): ValidateFunction {
-  if (!mainValidator) {
-    const v = ajv().getSchema(SCHEMA_ID);
-    if (!v) throw new Error('banmian: issue schema failed to load');
-    mainValidator = v;
-  }
-  return mainValidator;
-}
-
-/** Validator for one part of the issue schema (a definition, a branch of a oneOf/anyOf), addressed by its JSON pointer. */
-function branchValidator(pointer: string): ValidateFunction {
-  let v = branchValidators.get(pointer);
-  if (!v) {
-    v = ajv().compile({ $ref: SCHEMA_ID + pointer });
-    branchValidators.set(pointer, v);
-  }
-  return v;
 }
 
 /** The schema object at a JSON pointer of the issue schema ("#/definitions/place"). */
@@ -66,8 +40,8 @@ function schemaAt(pointer: string): unknown {
  * Everything the issue schema says against `data`, or with `definition` (a name under
  * "definitions") what that part of it says: a JSON story is checked against its own definition.
  */
-export function schemaProblems(data: unknown, loc: Locator, definition?: string): IssueError[] {
-  const v = definition ? branchValidator(`#/definitions/${definition}`) : validator();
+export function schemaProblems(data: unknown, loc: Locator, definition?: (typeof DEFINITIONS_CHECKED)[number]): IssueError[] {
+  const v = validatorOf(definition ? `#/definitions/${definition}` : '#');
   return v(data) || !v.errors ? [] : schemaErrors(v.errors, data, loc);
 }
 
@@ -188,16 +162,6 @@ function mappingContext(segs: readonly Seg[], keys: readonly string[], loc: Loca
   return label(segs);
 }
 
-export function describe(v: unknown): string {
-  if (v === null || v === undefined) return 'an empty value';
-  if (v instanceof Date) return 'a date';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return quoted(v);
-  if (typeof v === 'number') return `the number ${v}`;
-  return String(v);
-}
-
 function typeWord(t: string, positive: boolean): string {
   switch (t) {
     case 'string':
@@ -250,87 +214,16 @@ const PATTERN_MESSAGES: Record<string, string> = {
   '\\.(md|json)$': 'must name a .md or .json story file, e.g. stories/spring-gala.md',
 };
 
-interface Composite {
-  /** JSON pointer of the oneOf/anyOf inside the issue schema: to recognise it, and to compile a single branch. */
-  pointer: string;
-  code: IssueErrorCode;
-  /** Used when no single branch explains the failure. */
-  message: (what: string, v: unknown) => string;
-  /** Which branch the writer evidently meant, so that branch's own errors can be reported precisely. */
-  choose?: (v: unknown) => number | undefined;
-}
+let compositesByText: Map<string, Composite> | undefined;
 
-/** Which form of headline a value is written in: a string, a list of lines. */
-const headlineForm = (v: unknown) => (typeof v === 'string' ? 0 : Array.isArray(v) ? 1 : undefined);
-
-const COMPOSITES: readonly Composite[] = [
-  {
-    pointer: '#/definitions/bodyItem/oneOf',
-    code: 'wrong-type',
-    message: (w, v) =>
-      `${w} must be a paragraph (a string, or a mapping with "text" and optional "lead", "hang"), ` +
-      `a mapping with "subhead", or a mapping with "bullets", got ${describe(v)}`,
-    choose: (v) => {
-      if (typeof v === 'string') return 0;
-      if (!isObj(v)) return undefined;
-      if ('subhead' in v) return 2;
-      if ('bullets' in v) return 3;
-      return 1;
-    },
-  },
-  {
-    pointer: '#/definitions/article/properties/headline/anyOf',
-    code: 'wrong-type',
-    message: (w, v) => `${w} must be a string, a list of 1–2 strings (one per line), or a mapping with "text" and "size", got ${describe(v)}`,
-    choose: (v) => headlineForm(v) ?? (isObj(v) ? 2 : undefined),
-  },
-  {
-    pointer: '#/definitions/headlineText/anyOf',
-    code: 'wrong-type',
-    message: (w, v) => `${w} must be a string, or a list of 1–2 strings (one per line), got ${describe(v)}`,
-    choose: headlineForm,
-  },
-  {
-    pointer: '#/definitions/article/properties/headline/anyOf/2/properties/size/anyOf',
-    code: 'wrong-type',
-    message: (w, v) => `${w} must be a 号 name such as 小初, or a size in points (a positive number), got ${describe(v)}`,
-  },
-  {
-    pointer: '#/definitions/place/properties/lines/anyOf',
-    code: 'wrong-type',
-    message: (w, v) => `${w} must be a positive integer or "bottom", got ${describe(v)}`,
-  },
-  {
-    pointer: '#/definitions/articlePlace/properties/line/anyOf',
-    code: 'wrong-type',
-    message: (w, v) => `${w} must be a positive integer, or {below: ARTICLE_ID} to start under that article, got ${describe(v)}`,
-    choose: (v) => (typeof v === 'number' ? 0 : isObj(v) ? 1 : undefined),
-  },
-  {
-    pointer: '#/definitions/articlePlace/properties/lines/anyOf',
-    code: 'wrong-type',
-    message: (w, v) => `${w} must be a positive integer or "bottom" (to the foot of the type area) or "auto" (as deep as its content), got ${describe(v)}`,
-  },
-  {
-    pointer: '#/definitions/article/anyOf',
-    code: 'no-content',
-    message: (_w, v) => {
-      const id = isObj(v) && typeof v.id === 'string' ? ` "${v.id}"` : '';
-      return `article${id} has no content; expected at least one of: headline, body, briefs, table, pictures, story`;
-    },
-  },
-];
-
-// ajv reports schemaPath relative to the innermost $ref target, so composites are recognised by their schema object.
+// ajv reports schemaPath relative to the innermost $ref target, so composites are recognised by their
+// schema object; the generated validators hold their own copy of the schema, so by its JSON text.
 function compositeFor(parentSchema: unknown): Composite | undefined {
-  return COMPOSITES.find((c) => schemaAt(c.pointer.replace(/\/(anyOf|oneOf)$/, '')) === parentSchema);
+  compositesByText ??= new Map(COMPOSITES.map((c) => [JSON.stringify(schemaAt(c.pointer.replace(/\/(anyOf|oneOf)$/, ''))), c]));
+  return compositesByText.get(JSON.stringify(parentSchema));
 }
 
 const ANNOTATIONS = new Set(['title', 'description', 'examples', '$comment', 'default', 'anyOf', 'oneOf']);
-
-export function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
-}
 
 function getAt(root: unknown, segs: readonly Seg[]): unknown {
   let v: unknown = root;
@@ -374,7 +267,7 @@ function schemaErrors(errs: readonly ErrorObject[], data: unknown, loc: Locator,
     }
     const branch = known.choose?.(value);
     if (branch !== undefined) {
-      const v = branchValidator(`${known.pointer}/${branch}`);
+      const v = validatorOf(`${known.pointer}/${branch}`);
       if (!v(value) && v.errors) {
         for (const e of schemaErrors(v.errors, value, loc, c.segs)) out.push(e);
         continue;

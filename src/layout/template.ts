@@ -8,6 +8,7 @@ import type { KinsokuLevel } from '../text/prohibition.js';
 import { parseSpacing } from '../text/spacing.js';
 import { LOOSE_GAP, SOLID, TYPED_SPACE, type Spacing } from '../text/types.js';
 import { readConfig } from './config.js';
+import { PDFX_LEVELS, type PdfxLevel } from './pdfx.js';
 import { mmToPt, ptToMm } from './units.js';
 
 export type StyleName =
@@ -55,9 +56,7 @@ const FRAMES: StyleFrame[] = ['box', 'rule'];
 /** A 导读 in the masthead's ear, unless the layout words it otherwise: the story's headline, then its page. */
 const DEFAULT_TEASER = '{headline}（{page}版）';
 
-/** The PDF/X conformance level written: X-1a (PDF 1.3) for plants' legacy RIPs, or X-4 (PDF 1.6). */
-export type PdfxLevel = 'PDF/X-1a' | 'PDF/X-4';
-export const PDFX_LEVELS: readonly PdfxLevel[] = ['PDF/X-1a', 'PDF/X-4'];
+export { PDFX_LEVELS, type PdfxLevel };
 
 /** How pictures are made ready for the plant: layout data, so each paper sets its own. */
 export interface PictureSettings {

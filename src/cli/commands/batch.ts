@@ -1,8 +1,7 @@
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { writeAtomically } from '../../files.js';
-import { checkBatchOutputs, expandIssues, runBatch, type BatchReport } from '../batch.js';
+import type { BatchReport } from '../batch.js';
 import type { BatchOutcome } from '../batch-worker.js';
 import { EXIT, type SetExit } from '../exit.js';
 
@@ -19,6 +18,7 @@ export function batchCommand(program: Command, exit: SetExit): void {
     .option('-j, --jobs <n>', 'workers (default: one per core)')
     .addHelpText('after', '\nExit code: the worst of the issues (0 clean, 1 findings, 2 bad input, 3 internal error); 130 or 143 when stopped by SIGINT or SIGTERM.')
     .action(async (inputs: string[], opts: { out: string; jobs?: string }) => {
+      const [{ checkBatchOutputs, expandIssues, runBatch }, { writeAtomically }] = await Promise.all([import('../batch.js'), import('../../files.js')]);
       const files = expandIssues(inputs);
       if (!files.length) program.error(`batch: no issue files in ${inputs.join(' ')}`, { exitCode: EXIT.badInput });
       const jobs = opts.jobs === undefined ? undefined : Number(opts.jobs);

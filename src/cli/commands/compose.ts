@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { writeAtomically } from '../../files.js';
-import { PDFX_LEVELS, type PdfxLevel } from '../../layout/template.js';
 import { IssueError, IssueErrors, formatIssueError, printable } from '../../issue/errors.js';
-import { composeFile, type ComposeOptions } from '../../pipeline/compose.js';
-import { composeOnSave, type SaveOutcome } from '../../pipeline/watch.js';
+import { PDFX_LEVELS, type PdfxLevel } from '../../layout/pdfx.js';
+import type { ComposeOptions } from '../../pipeline/compose.js';
+import type { SaveOutcome } from '../../pipeline/watch.js';
 import { EXIT, type SetExit } from '../exit.js';
 import { articleLine, buildReport } from '../report.js';
 
@@ -24,6 +23,7 @@ export function composeCommand(program: Command, exit: SetExit): void {
         exit(EXIT.clean);
         return;
       }
+      const [{ composeFile }, { writeAtomically }] = await Promise.all([import('../../pipeline/compose.js'), import('../../files.js')]);
       const { pdf, composition } = await composeFile(issue, opts.out, { pdfx: opts.pdfx as PdfxLevel | undefined, report: opts.report });
       for (const f of composition.findings) {
         const where = [f.page !== undefined ? `page ${f.page}` : '', f.article ? `article ${f.article}` : ''].filter(Boolean).join(', ');
@@ -44,6 +44,7 @@ export function composeCommand(program: Command, exit: SetExit): void {
 
 /** `compose --watch`: one line per compose on stderr (and the report, with -r), until interrupted. */
 async function composeWhileWatching(issue: string, out: string, options: ComposeOptions): Promise<void> {
+  const [{ composeOnSave }, { writeAtomically }] = await Promise.all([import('../../pipeline/watch.js'), import('../../files.js')]);
   const told = (o: SaveOutcome) => {
     for (const line of watchLines(o)) process.stderr.write(`${line}\n`);
     if ('result' in o && options.report) {

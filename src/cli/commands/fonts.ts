@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { loadIssue } from '../../issue/parse.js';
-import { issueTexts } from '../../issue/text.js';
-import { fontRegistry } from '../../pipeline/compose.js';
 import { EXIT, type SetExit } from '../exit.js';
 
 /** `compose fonts [ISSUE.yaml]`: the font roles, their files, and how much of an issue each covers. */
@@ -10,7 +7,8 @@ export function fontsCommand(program: Command, exit: SetExit): void {
     .command('fonts')
     .description("list the font roles, the files they resolve to, and their coverage of an issue's characters")
     .argument('[issue]', 'an issue file whose characters to check')
-    .action((file: string | undefined) => {
+    .action(async (file: string | undefined) => {
+      const [{ loadIssue }, { issueTexts }, { fontRegistry }] = await Promise.all([import('../../issue/parse.js'), import('../../issue/text.js'), import('../../pipeline/compose.js')]);
       const fonts = fontRegistry();
       const chars = file ? [...new Set([...issueTexts(loadIssue(file)).join('')].filter((c) => c.codePointAt(0)! > 0x20))] : [];
       const roles = ['song', 'song-bold', 'hei', 'hei-bold', 'kai'].filter((r) => fonts.hasRole(r));

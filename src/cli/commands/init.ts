@@ -1,69 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { writeAtomically } from '../../files.js';
 import { IssueError, IssueErrors, formatIssueError } from '../../issue/errors.js';
-import { parseIssue } from '../../issue/parse.js';
-import { resolveIssue } from '../../layout/resolve.js';
-import { loadHao, loadTemplate } from '../../layout/template.js';
 import { packageRoot } from '../../paths.js';
-import { fontRegistry } from '../../pipeline/compose.js';
 import { EXIT, type SetExit } from '../exit.js';
-
-/**
- * A new issue file for the desk to fill: one page of the chosen layout with a lead picture slot
- * across its grid, and the keys of an article shown in comments. It holds no text of its own. What
- * the masthead and the lead leave of the page is declared reserved (待排): the beside-masthead
- * band (报眼) where the masthead is narrower than the page, and the page under the lead, one free
- * line below each box as "below" leaves it. So the scaffold composes without a hole, and the desk
- * sees on the proof what is still to fill.
- */
-export function scaffold(name: string, layout: string, date: string, paper: string): string {
-  const layouts = join(packageRoot(), 'layouts');
-  const t = loadTemplate(layouts, layout, loadHao(layouts));
-  const { columns, lines } = t.grid;
-  const masthead = t.masthead;
-  const leadLine = masthead.lines + 2;
-  const leadLines = Math.min(30, lines - masthead.lines - 1);
-  const spaces: string[] = [];
-  if (masthead.columns < columns) {
-    spaces.push(`      - {place: {column: ${masthead.columns + 1}, span: ${columns - masthead.columns}, line: 1, lines: ${masthead.lines}}, kind: reserved, label: 待排}   # 报眼`);
-  }
-  const underLead = leadLine + leadLines + 1;
-  if (underLead <= lines) spaces.push(`      - {place: {column: 1, span: ${columns}, line: ${underLead}, lines: bottom}, kind: reserved, label: 待排}`);
-  const mastheadNote = masthead.columns < columns ? `grid lines 1–${masthead.lines} of columns 1–${masthead.columns}` : `grid lines 1–${masthead.lines}`;
-  return `# yaml-language-server: $schema=../schema/issue.schema.json
-# ${name}: ${t.name} pages of ${columns} columns × ${lines} grid lines. Run \`npx compose validate\` as you fill it.
-format: 1
-paper: ${JSON.stringify(paper)}
-date: "${date}"
-pages:
-  - number: 1                  # 版次
-    name: 要闻                  # 版名
-    layout: ${layout}
-    masthead: true             # 头版: the masthead takes ${mastheadNote}
-    articles:
-      - id: lead
-        place: {column: 1, span: ${columns}, line: ${leadLine}, lines: ${leadLines}}
-        pictures:
-          - place: {column: 1, span: ${columns}, line: 1, lines: ${leadLines}}
-            # source: pictures/lead.jpg
-        # kicker: 引题
-        # headline: 主题 (one or two lines)
-        # subhead: 副题
-        # byline: …
-        # body:
-        #   - a paragraph
-        #   - {lead: "…：", text: "…"}
-        #   - {subhead: 小标题}
-        # continued:
-        #   - {page: 2, place: {column: 1, span: 2, line: 1, lines: 20}}
-${spaces.length ? `    # 留版: what the articles above leave of the page, to fill (make it an article's place) or to
-    # keep for an ad (kind: ad). A white area no box claims is a hole (开天窗), a blocking error.
-    spaces:
-${spaces.join('\n')}
-` : ''}`;
-}
 
 /** \`compose init NAME\`: issues/NAME.yaml from a layout, never over an existing file. */
 export function initCommand(program: Command, exit: SetExit): void {
@@ -75,7 +15,7 @@ export function initCommand(program: Command, exit: SetExit): void {
     .option('-l, --layout <name>', 'page template', 'broadsheet')
     .option('-d, --date <date>', 'the issue date, YYYY-MM-DD', new Date().toISOString().slice(0, 10))
     .option('--dir <dir>', 'folder for the new file', 'issues')
-    .action((name: string, opts: { paper: string; layout: string; date: string; dir: string }) => {
+    .action(async (name: string, opts: { paper: string; layout: string; date: string; dir: string }) => {
       if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) program.error(`init: "${name}" is not a plain file name (letters, digits, - _ .)`, { exitCode: EXIT.badInput });
       if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.date)) program.error(`init: --date must be YYYY-MM-DD, not "${opts.date}"`, { exitCode: EXIT.badInput });
       if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(opts.layout) || opts.layout === 'sizes' || !existsSync(join(packageRoot(), 'layouts', `${opts.layout}.yaml`))) {
@@ -83,10 +23,10 @@ export function initCommand(program: Command, exit: SetExit): void {
       }
       const file = join(opts.dir, `${name}.yaml`);
       if (existsSync(file)) program.error(`init: ${file} exists; give another name`, { exitCode: EXIT.badInput });
+      const [{ checkScaffold, scaffold }, { writeAtomically }] = await Promise.all([import('../init.js'), import('../../files.js')]);
       const text = scaffold(name, opts.layout, opts.date, opts.paper);
-      // What init writes, validate accepts: the scaffold goes through the same checks first.
       try {
-        resolveIssue(parseIssue(text, file), join(packageRoot(), 'layouts'), fontRegistry());
+        checkScaffold(text, file);
       } catch (e) {
         if (!(e instanceof IssueErrors || e instanceof IssueError)) throw e;
         program.error(`init: ${file} would not be valid, so it was not written:\n${formatIssueError(e)}`, { exitCode: EXIT.badInput });

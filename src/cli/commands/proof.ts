@@ -1,10 +1,7 @@
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { writeAtomically } from '../../files.js';
 import { printable } from '../../issue/errors.js';
-import { proofPng } from '../../proof/png.js';
 import { OVERLAYS, type Overlay } from '../../proof/svg.js';
-import { buildIssue, fontRegistry } from '../../pipeline/compose.js';
 import { EXIT, type SetExit } from '../exit.js';
 
 /** `compose proof ISSUE.yaml`: PNG proofs of pages, with the grid, the article boxes and overset marked. */
@@ -24,6 +21,7 @@ export function proofCommand(program: Command, exit: SetExit): void {
       if (unknown.length) program.error(`proof: unknown overlay ${unknown.join(', ')}; expected ${OVERLAYS.join(', ')}`, { exitCode: EXIT.badInput });
       const dpi = Number(opts.dpi);
       if (!(dpi >= 10 && dpi <= 600)) program.error(`proof: --dpi must be between 10 and 600, not "${opts.dpi}"`, { exitCode: EXIT.badInput });
+      const [{ proofPng }, { buildIssue, fontRegistry }, { writeAtomically }] = await Promise.all([import('../../proof/png.js'), import('../../pipeline/compose.js'), import('../../files.js')]);
       const built = await buildIssue(file);
       const pages = built.composition.pages.filter((p) => opts.page === undefined || String(p.number) === opts.page);
       if (!pages.length) program.error(`proof: ${file} has no page ${opts.page}; its pages are ${built.composition.pages.map((p) => p.number).join(', ')}`, { exitCode: EXIT.badInput });

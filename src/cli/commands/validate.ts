@@ -1,48 +1,6 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { checkPictureFile } from '../../images/prepare.js';
-import { pictureFolders } from '../../issue/confine.js';
-import { IssueError, IssueErrors, formatIssueError } from '../../issue/errors.js';
-import { loadIssue } from '../../issue/parse.js';
-import { resolveIssue } from '../../layout/resolve.js';
-import { packageRoot } from '../../paths.js';
-import { fontRegistry } from '../../pipeline/compose.js';
+import { IssueError, formatIssueError } from '../../issue/errors.js';
 import { EXIT, type SetExit } from '../exit.js';
-
-export interface Validation {
-  file: string;
-  problems: { file: string; line: number; column: number; code: string; message: string }[];
-}
-
-/**
- * Everything that can be known about an issue without composing it: the schema, the layouts and
- * their fonts, the grid (articles on it and apart), the threads' pages and order, the pictures'
- * files. Whether text fits is the composer's to say.
- */
-export function validateIssue(file: string): Validation {
-  const problems: IssueError[] = [];
-  try {
-    const issue = loadIssue(file);
-    const plan = resolveIssue(issue, join(packageRoot(), 'layouts'), fontRegistry());
-    for (const { page, template } of plan.pages) {
-      for (const p of page.articles.flatMap((a) => a.pictures)) {
-        if (!p.source) continue;
-        try {
-          checkPictureFile(p.source, p.pos, pictureFolders(issue.file, template.pictures.allow));
-        } catch (e) {
-          if (!(e instanceof IssueError)) throw e;
-          problems.push(e);
-        }
-      }
-    }
-  } catch (e) {
-    // A loop, not a spread: a file of many bad values has more problems than a call takes arguments.
-    if (e instanceof IssueErrors) for (const p of e.errors) problems.push(p);
-    else if (e instanceof IssueError) problems.push(e);
-    else throw e;
-  }
-  return { file, problems: problems.map((p) => ({ ...p.pos, code: p.code, message: p.message })) };
-}
 
 /** `compose validate ISSUE.yaml...`: every problem as file:line:col, without composing. */
 export function validateCommand(program: Command, exit: SetExit): void {
@@ -52,7 +10,8 @@ export function validateCommand(program: Command, exit: SetExit): void {
     .argument('<issue...>', 'issue files (YAML)')
     .option('--json', 'the problems as JSON, per file')
     .addHelpText('after', '\nExit codes: 0 every file is valid, 2 problems (each as file:line:col: message).')
-    .action((files: string[], opts: { json?: boolean }) => {
+    .action(async (files: string[], opts: { json?: boolean }) => {
+      const { validateIssue } = await import('../validate.js');
       const results = files.map(validateIssue);
       if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       else {

@@ -1,0 +1,107 @@
+// After tsc: the issue schema's validators as generated code, then the command as one bundle.
+// Nothing compiles a schema when the command runs, and a command loads only the chunks it uses.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import { build } from 'esbuild';
+import { COMPOSITES, DEFINITIONS_CHECKED } from '../dist/src/issue/composites.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const schema = JSON.parse(readFileSync(join(root, 'schema', 'issue.schema.json'), 'utf8'));
+
+/**
+ * The parts of the schema that are checked on their own: the whole, the definitions checked apart
+ * (a JSON story against its own), and each branch of a composite the messages choose a branch of.
+ */
+function parts() {
+  const at = (pointer) => pointer.slice(2).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).reduce((node, key) => node[key], schema);
+  const branches = COMPOSITES.filter((c) => c.choose).flatMap((c) => at(c.pointer).map((_, i) => `${c.pointer}/${i}`));
+  return ['#', ...DEFINITIONS_CHECKED.map((d) => `#/definitions/${d}`), ...branches];
+}
+
+function validatorsModule() {
+  // The options the runtime relied on when it compiled the schema itself: the messages depend on them.
+  // strict: a schema mistake fails the build; strictRequired off: the article's "at least one of
+  // headline, body, …" anyOf names properties defined one level up.
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, logger: false, code: { source: true, esm: true } });
+  ajv.addSchema(schema);
+  const pointers = parts();
+  const refs = Object.fromEntries(pointers.map((p, i) => [`part${i}`, p === '#' ? schema.$id : schema.$id + p]));
+  const table = pointers.map((p, i) => `  ${JSON.stringify(p)}: part${i},`).join('\n');
+  return `${esmImports(standaloneCode(ajv, refs))}\n/** Each part's validator by its JSON pointer in the issue schema. */\nexport const VALIDATORS = {\n${table}\n};\n`;
+}
+
+/** ajv's standalone code requires its runtime helpers even as an ES module: they become imports. */
+function esmImports(code) {
+  const modules = [];
+  const body = code.replace(/require\("([^"]+)"\)/g, (_, module) => {
+    if (!modules.includes(module)) modules.push(module);
+    return `runtime${modules.indexOf(module)}`;
+  });
+  return `${modules.map((m, i) => `import runtime${i} from ${JSON.stringify(m.endsWith('.js') ? m : `${m}.js`)};`).join('\n')}\n${body.replace(/^"use strict";/, '')}`;
+}
+
+writeFileSync(join(root, 'dist', 'src', 'issue', 'validators.js'), validatorsModule());
+
+/**
+ * pdfkit finds its standard fonts and data files from its own module's address; inside the bundle
+ * that address would be the bundle's, so it is given the address of pdfkit's installed files.
+ */
+const pdfkitFiles = {
+  name: 'pdfkit-files',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]pdfkit[\\/]js[\\/]pdfkit\.node\.mjs$/ }, ({ path }) => ({
+      contents:
+        "import { createRequire as pdfkitRequire } from 'node:module'; import { pathToFileURL as pdfkitFileUrl } from 'node:url';\n" +
+        "const pdfkitUrl = pdfkitFileUrl(pdfkitRequire(import.meta.url).resolve('pdfkit')).href;\n" +
+        readFileSync(path, 'utf8').replace(/import\.meta\.url/g, 'pdfkitUrl'),
+      loader: 'js',
+      resolveDir: dirname(path),
+    }));
+  },
+};
+
+/**
+ * fontkit's brotli decoder (1.4 MB of code) is only for WOFF2 fonts: it is loaded from the
+ * installed package when a WOFF2 font is first decoded, not parsed on every run.
+ */
+const brotliWhenNeeded = {
+  name: 'brotli-when-needed',
+  setup(build) {
+    build.onResolve({ filter: /^brotli\/decompress(\.js)?$/ }, () => ({ path: 'brotli/decompress.js', namespace: 'brotli-when-needed' }));
+    build.onLoad({ filter: /.*/, namespace: 'brotli-when-needed' }, () => ({
+      // Found from fontkit's own place, wherever the installer put either of them.
+      contents:
+        "import { createRequire } from 'node:module';\n" +
+        'let decompress;\n' +
+        "const load = () => createRequire(createRequire(import.meta.url).resolve('fontkit'))('brotli/decompress.js');\n" +
+        'export default (buffer, size) => (decompress ??= load())(buffer, size);\n',
+      loader: 'js',
+    }));
+  },
+};
+
+const out = join(root, 'dist', 'compose');
+rmSync(out, { recursive: true, force: true });
+const bundle = await build({
+  entryPoints: { compose: join(root, 'dist', 'src', 'cli', 'main.js'), 'batch-worker': join(root, 'dist', 'src', 'cli', 'batch-worker.js') },
+  outdir: out,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Native and WebAssembly packages find their binaries beside their own files.
+  external: ['sharp', 'harfbuzzjs', 'mupdf'],
+  // CommonJS packages inside an ES module still call require for Node's own modules.
+  banner: { js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);" },
+  // Beside the entry points, so that the batch finds its worker next to the chunk that forks it.
+  chunkNames: '[name]-[hash]',
+  plugins: [pdfkitFiles, brotliWhenNeeded],
+  logLevel: 'warning',
+  metafile: true,
+});
+// Which sources each file of the bundle holds: the tests check from it what a command loads.
+writeFileSync(join(out, 'meta.json'), JSON.stringify(bundle.metafile));
