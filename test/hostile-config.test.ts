@@ -37,7 +37,7 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 /** A copy of the package to break: the same code, its own layouts/ and fonts/, and an issue to compose. */
 function install(): string {
   const root = join(tmp, `copy-${++cases}`);
-  for (const part of ['package.json', 'bin', 'schema', 'layouts', 'fonts', join('dist', 'src'), join('dist', 'compose')]) cpSync(join(ROOT, part), join(root, part), { recursive: true });
+  for (const part of ['package.json', 'bin', 'schema', 'layouts', 'profiles', 'fonts', join('dist', 'src'), join('dist', 'compose')]) cpSync(join(ROOT, part), join(root, part), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
   writeFileSync(join(root, 'issue.yaml'), issueText);
   return root;
