@@ -583,6 +583,6 @@ test('a prepared picture is cached: one file per distinct preparation, reused as
   const replaced = await decode((await prepare(source, w, h)).jpeg);
   assert.equal(fresh().length, 3, 'a changed file did not get its own cache entry');
   assert.equal(replaced.colourAt(0.25, 0.25), 'yellow', 'the cache served the old picture for a changed file');
-  // Beside the pictures: each picture's header, and the built-in profile.
-  assert.ok(files().every((f) => /\.(jpg|header\.json|icc)$/.test(f)), `stray files in the cache: ${files().join(', ')}`);
+  // Beside the pictures: each picture's header, the built-in profile, and what the renderer keeps (font subsets, the deflated output profile).
+  assert.ok(files().every((f) => /\.(jpg|header\.json|icc|ttf\.z|icc\.z)$/.test(f)), `stray files in the cache: ${files().join(', ')}`);
 });
