@@ -57,6 +57,11 @@ test('one output intent, /S /GTS_PDFX: coldset newsprint, CGATS TR 002 registere
   assert.equal(intent.get('DestOutputProfile').get('N').asNumber(), 4);
 });
 
+// The GWG newspaper preflight profiles reject /UserUnit on a page; the default scale needs none.
+test('no page carries /UserUnit', () => {
+  for (let i = 0; i < pdf.countPages(); i++) assert.ok(pdf.loadPage(i).getObject().get('UserUnit').isNull(), `page ${i + 1} has /UserUnit`);
+});
+
 test('every page has a TrimBox and a BleedBox inside its MediaBox', () => {
   for (let i = 0; i < pdf.countPages(); i++) {
     const page = pdf.loadPage(i).getObject();

@@ -54,6 +54,8 @@ export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta,
     doc.addPage({ size: [w, h], margin: 0 });
     const box = [0, 0, w, h];
     Object.assign(doc.page.dictionary.data, { TrimBox: box, BleedBox: box });
+    // pdfkit writes /UserUnit 1 on every page, which the GWG newspaper preflight profiles reject; 1 is the default anyway.
+    delete (doc.page.dictionary.data as { UserUnit?: number }).UserUnit;
     useStates(doc, states);
     doc.fillColor(BLACK).strokeColor(BLACK);
     let overprinting: boolean | undefined;
