@@ -169,6 +169,15 @@ test('a character no font has in the paper name, page name or editor is a blocki
   }
 });
 
+test('a character no font has in a bold lead-in is reported once, as one character', async () => {
+  const lead = `${han(4)}${PRIVATE}`;
+  const text = issueYaml('tabloid', [{ ...whole(), body: [], extra: ['        body:', `          - {lead: "${lead}", text: ${JSON.stringify(body()[0])}}`] }]);
+  const { c } = await compose(text);
+  const missing = c.findings.filter((f) => f.code === 'missing-glyph');
+  assert.equal(missing.length, 1, JSON.stringify(c.findings.map((f) => f.message)));
+  assert.match(missing[0]!.message, /^1 character no font has \(.* U\+E123\)/);
+});
+
 test('combining marks: one the body face lacks is drawn from a face that has it, never as .notdef; one no face has is reported missing', async () => {
   const fonts = fontRegistry();
   const faces = [fonts.faceOf('song'), ...fonts.fallback];

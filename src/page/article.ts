@@ -6,7 +6,7 @@ import { bodyRegions, columnsOfMeasure, textColumns, type Keepout, type Region, 
 import { blockRow, bodyRows, setDisplay, setLines, setNatural, type Found, type Row, type SetContext, type TextPart } from './rows.js';
 import type { SetLine } from '../text/types.js';
 import type { PlacedFrame, PlacedGlyph, PlacedRule } from './types.js';
-import { settable, unfit, type Unfit } from './fit.js';
+import { naturalWidth, settable, unfit, within, type Unfit } from './fit.js';
 
 /** One box of an article's thread as the setter sees it: its size, never its place on the page. */
 export interface PartFrame {
@@ -494,8 +494,9 @@ function blockRows(ctx: SetContext, b: BodyBlock, measure: number, body: Style):
       const hangWidth = b.hang ? [...lead.text].reduce((w, ch) => w + ctx.fonts.advance(ctx.fonts.faceOf(st.lead.font), ch.codePointAt(0)!), 0) : 0;
       const hang = hangWidth <= room / 2 ? hangWidth : 0;
       // A 电头 that the first line's indent would break, but the whole measure holds, opens its paragraph flush.
-      const leadWidth = setNatural(ctx, b.lead, st.lead.font, body.size, 'lead').width;
-      const indent = hang > 0 || (leadWidth > room - body.indent + 1e-9 && leadWidth <= room + 1e-9) ? 0 : body.indent;
+      // Measured apart from the setting, so a character no font has is reported once, by the setting.
+      const leadWidth = naturalWidth(ctx, b.lead, st.lead.font, body.size, 'lead');
+      const indent = hang > 0 || (!within(leadWidth, measure - body.indent * body.size) && within(leadWidth, measure)) ? 0 : body.indent;
       return bodyRows(ctx, setLines(ctx, parts, { measure, size: body.size, indent, hang: Math.ceil(hang), align: 'justify', style: 'body' }), body.size);
     }
     case 'subhead': {
