@@ -134,7 +134,15 @@ function widthsOf(glyphs: readonly number[], width: (g: number) => number): unkn
   return w;
 }
 
-const hex4 = (n: number) => n.toString(16).padStart(4, '0');
+/** A glyph id or a UTF-16 code unit as the four hex digits PDF strings and CMaps write. */
+export const hex4 = (n: number) => n.toString(16).padStart(4, '0');
+
+/** Text as UTF-16BE hex digits, as a ToUnicode CMap and a PDF text string hold it. */
+export function utf16Hex(text: string): string {
+  let hex = '';
+  for (let i = 0; i < text.length; i++) hex += hex4(text.charCodeAt(i));
+  return hex;
+}
 
 /** Each glyph id to the UTF-16BE of its text, in bfchar blocks. */
 function toUnicodeCMap(glyphs: readonly number[], texts: ReadonlyMap<number, string>): string {
@@ -144,10 +152,7 @@ function toUnicodeCMap(glyphs: readonly number[], texts: ReadonlyMap<number, str
   for (let k = 0; k < mapped.length; k += BFCHAR_BLOCK) {
     const part = mapped.slice(k, k + BFCHAR_BLOCK);
     const lines = part.map((g) => {
-      const text = texts.get(g)!;
-      let utf16 = '';
-      for (let i = 0; i < text.length; i++) utf16 += hex4(text.charCodeAt(i));
-      return `<${hex4(g)}> <${utf16}>`;
+      return `<${hex4(g)}> <${utf16Hex(texts.get(g)!)}>`;
     });
     blocks.push(`${part.length} beginbfchar\n${lines.join('\n')}\nendbfchar`);
   }

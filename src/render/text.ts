@@ -1,20 +1,12 @@
 import type { FontRegistry, GlyphForm } from '../fonts/registry.js';
 import type { PlacedGlyph } from '../page/types.js';
-import type { DocumentFonts } from './fonts.js';
+import { hex4, utf16Hex, type DocumentFonts } from './fonts.js';
 
 type Doc = PDFKit.PDFDocument & {
   page: PDFKit.PDFPage & { fonts: Record<string, unknown>; height: number };
 };
 
 const num = (n: number) => (Math.round(n * 1000) / 1000).toString();
-const hex4 = (n: number) => n.toString(16).padStart(4, '0');
-
-/** A PDF text string in UTF-16BE with its byte-order mark, as hex: safe for any character. */
-function utf16Hex(text: string): string {
-  let hex = 'FEFF';
-  for (let i = 0; i < text.length; i++) hex += text.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0');
-  return `<${hex}>`;
-}
 
 const formOf = (g: PlacedGlyph): GlyphForm => (g.fullWidth ? 'fwid' : g.halfWidth ? 'hwid' : undefined);
 
@@ -48,7 +40,8 @@ export function drawGlyphs(pdf: PDFKit.PDFDocument, glyphs: readonly PlacedGlyph
       }
     }
     const text = `q 1 0 0 -1 0 ${num(height)} cm BT /${font.id} ${num(first.size)} Tf 1 0 0 1 ${num(first.x)} ${num(height - first.y)} Tm [${parts.join(' ')}] TJ ET Q`;
-    doc.addContent(first.actualText === undefined ? text : `/Span <</ActualText ${utf16Hex(first.actualText)}>> BDC ${text} EMC`);
+    // A PDF text string in UTF-16BE opens with its byte-order mark.
+    doc.addContent(first.actualText === undefined ? text : `/Span <</ActualText <feff${utf16Hex(first.actualText)}>>> BDC ${text} EMC`);
     i = j;
   }
 }
