@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,4 +15,9 @@ export function packageRoot(): string {
     if (up === dir) throw new Error('banmian: cannot find package.json above ' + fileURLToPath(import.meta.url));
     dir = up;
   }
+}
+
+/** The folder of cache entries: prepared pictures and their headers, the built-in profile, font subsets, the deflated output profile. */
+export function cacheDir(): string {
+  return process.env.BANMIAN_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'banmian', 'pictures');
 }

@@ -8,7 +8,8 @@ import type { PictureSettings } from '../layout/template.js';
 import { FileRefused, checkRegularFile, readRegularFile, writeAtomically } from '../files.js';
 import { LIMITS } from '../limits.js';
 import { cmykTiff, limitInk, maxInk } from './ink.js';
-import { cacheDir, loadSharp, sharpVersion } from './sharp.js';
+import { cacheDir } from '../paths.js';
+import { loadSharp, sharpVersion } from './sharp.js';
 
 export interface PictureRequest {
   source: string;

@@ -3,7 +3,8 @@ import { readRegularFile, writeAtomically } from '../files.js';
 import { IssueError } from '../issue/errors.js';
 import type { SourcePos } from '../issue/types.js';
 import { Refused, readNamedFile } from '../layout/config.js';
-import { cacheDir, loadSharp, sharpVersion } from './sharp.js';
+import { cacheDir } from '../paths.js';
+import { loadSharp, sharpVersion } from './sharp.js';
 
 /** The plant's output profile: what pictures are converted with and what the PDF declares. */
 export interface OutputProfile {

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { default as Sharp } from 'sharp';
 
@@ -11,11 +10,6 @@ let loading: Promise<typeof Sharp> | undefined;
 export function loadSharp(): Promise<typeof Sharp> {
   loading ??= import('sharp').then((m) => m.default);
   return loading;
-}
-
-/** The folder of cache entries: prepared pictures, their headers, the built-in profile. */
-export function cacheDir(): string {
-  return process.env.BANMIAN_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'banmian', 'pictures');
 }
 
 let version: string | undefined;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { readRegularFile, writeAtomically } from '../files.js';
-import { cacheDir } from '../images/sharp.js';
+import { cacheDir } from '../paths.js';
 
 /**
  * What rendering makes the same way every time (a deflated profile, a font subset), kept under a
