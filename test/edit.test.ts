@@ -1,0 +1,52 @@
+// Rewriting an issue file's places (the preview's drag, the plan's --write): the desk's comments,
+// order and formatting survive byte for byte, and the file still reads back to the new place.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import { PlaceEditError, writePlaces } from '../src/issue/edit.js';
+import { ROOT } from './spawn.js';
+
+const sample = readFileSync(join(ROOT, 'issues', 'cqrb-2024-12-25.yaml'), 'utf8');
+
+function articleOf(text: string, id: string): Record<string, unknown> {
+  const issue = parse(text) as { pages: { articles: Record<string, unknown>[] }[] };
+  const found = issue.pages.flatMap((p) => p.articles).find((a) => a.id === id);
+  assert.ok(found, `article ${id} read back`);
+  return found;
+}
+
+test('a moved box changes only its place line; every comment and other line stays', () => {
+  const moved = writePlaces(sample, [{ page: 2, article: 'briefs', place: { column: 2, span: 4, line: 10, lines: 'bottom' } }]);
+  const before = sample.split('\n');
+  const after = moved.split('\n');
+  assert.equal(after.length, before.length);
+  const changed = before.flatMap((line, i) => (line === after[i] ? [] : [i]));
+  assert.equal(changed.length, 1);
+  assert.match(before[changed[0]], /id: briefs|place: \{column: 1, span: 5, line: \{below: robotics-jump\}/);
+  assert.deepEqual(articleOf(moved, 'briefs').place, { column: 2, span: 4, line: 10, lines: 'bottom' });
+  for (const comment of sample.match(/#.*$/gm) ?? []) assert.ok(moved.includes(comment), `comment kept: ${comment}`);
+});
+
+test('an article without a place gets one on the line after its id, at its indent', () => {
+  const unplaced = sample.replace('        place: {column: 6, span: 3, line: 1, lines: auto}\n', '');
+  assert.equal(articleOf(unplaced, 'state-council').place, undefined);
+  const placed = writePlaces(unplaced, [{ page: 2, article: 'state-council', place: { column: 6, span: 3, line: 1, lines: 'auto' } }]);
+  assert.equal(placed, sample);
+});
+
+test('several edits at once land each at its own article', () => {
+  const edits = [
+    { page: 2, article: 'roundtable', place: { column: 4, span: 5, line: 1, lines: 'auto' as const } },
+    { page: 2, article: 'state-council', place: { column: 1, span: 3, line: 1, lines: 40 } },
+  ];
+  const moved = writePlaces(sample, edits);
+  assert.deepEqual(articleOf(moved, 'roundtable').place, edits[0].place);
+  assert.deepEqual(articleOf(moved, 'state-council').place, edits[1].place);
+});
+
+test('an edit naming a page or article the file does not have writes nothing', () => {
+  assert.throws(() => writePlaces(sample, [{ page: 9, article: 'briefs', place: { column: 1, span: 1, line: 1, lines: 1 } }]), PlaceEditError);
+  assert.throws(() => writePlaces(sample, [{ page: 2, article: 'nobody', place: { column: 1, span: 1, line: 1, lines: 1 } }]), /no article "nobody"/);
+});
