@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { geometryOf, loadHao, loadTemplate } from '../layout/template.js';
+import { loadHao, loadTemplate } from '../layout/template.js';
+import { profileOfLayout } from '../preflight/layout.js';
 import { FileRefused, readRegularFile } from '../files.js';
 import { packageRoot } from '../paths.js';
-import { preflight, UnreadablePdf, type PreflightProfile, type PreflightReport } from '../preflight/preflight.js';
+import { preflight, UnreadablePdf, type PreflightFinding, type PreflightProfile, type PreflightReport } from '../preflight/preflight.js';
 
 export interface PreflightRun {
   reports: PreflightReport[];
@@ -10,14 +11,12 @@ export interface PreflightRun {
 }
 
 /**
- * The plant's limits from a layout: its ink limit and picture resolutions, and, when the desk
- * names the layout, its trim for every page.
+ * The plant's limits from a layout's `preflight:` section (the newspaper values where it is
+ * silent), and, when the desk names the layout, its trim for every page.
  */
 export function profileFromLayout(name: string, checkTrim: boolean): PreflightProfile {
   const layouts = join(packageRoot(), 'layouts');
-  const t = loadTemplate(layouts, name, loadHao(layouts));
-  const g = geometryOf(t);
-  return { tac: t.pictures.tac, minPpi: t.pictures.minPpi, warnPpi: t.pictures.ppi, spots: [], ...(checkTrim ? { trim: { width: g.trimWidth, height: g.trimHeight } } : {}) };
+  return profileOfLayout(loadTemplate(layouts, name, loadHao(layouts)), checkTrim);
 }
 
 export async function preflightFiles(files: string[], profile: PreflightProfile): Promise<PreflightRun> {
@@ -56,8 +55,47 @@ export function formatPreflight(run: PreflightRun): string {
   const lines: string[] = [];
   for (const r of run.reports) {
     lines.push(`${r.pass ? 'PASS' : 'FAIL'}  ${r.file}${r.claims ? `  (${r.claims})` : ''}`);
-    for (const f of r.findings) lines.push(`  ${f.severity.padEnd(7)} ${f.check.padEnd(12)} ${f.page ? `p${f.page}: ` : ''}${f.message}`);
+    for (const { finding: f, pages } of byPages(r.findings)) {
+      lines.push(`  ${f.severity.padEnd(7)} ${f.check.padEnd(12)} ${f.code.padEnd(20)} ${pages.length ? `${pageRanges(pages)}: ` : ''}${f.message}`);
+    }
+    lines.push(`  ${summary(r.findings)}`);
   }
   for (const u of run.unreadable) lines.push(`UNREADABLE  ${u}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The same finding on many pages is one line naming the pages, in the order the findings first came. */
+function byPages(findings: PreflightFinding[]): { finding: PreflightFinding; pages: number[] }[] {
+  const groups = new Map<string, { finding: PreflightFinding; pages: number[] }>();
+  for (const f of findings) {
+    const key = JSON.stringify([f.severity, f.check, f.code, f.message]);
+    const group = groups.get(key) ?? { finding: f, pages: [] };
+    if (f.page !== undefined && !group.pages.includes(f.page)) group.pages.push(f.page);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** Pages as the desk writes them: `page 4`, `pages 1–3, 5`. */
+export function pageRanges(pages: number[]): string {
+  const sorted = [...pages].sort((a, b) => a - b);
+  const runs: string[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    runs.push(j > i ? `${sorted[i]}–${sorted[j]}` : `${sorted[i]}`);
+    i = j;
+  }
+  return `${sorted.length > 1 ? 'pages' : 'page'} ${runs.join(', ')}`;
+}
+
+/** One line per file: how many errors and warnings, and of which codes. */
+function summary(findings: PreflightFinding[]): string {
+  if (!findings.length) return 'no findings';
+  const part = (severity: 'error' | 'warning') => {
+    const of = findings.filter((f) => f.severity === severity);
+    if (!of.length) return [];
+    return [`${of.length} ${severity}${of.length === 1 ? '' : 's'} (${[...new Set(of.map((f) => f.code))].join(', ')})`];
+  };
+  return [...part('error'), ...part('warning')].join(', ');
 }

@@ -4,7 +4,7 @@ export interface Operation {
   args: Operand[];
 }
 
-export type Operand = number | { name: string } | { string: true } | Operand[] | { dict: true };
+export type Operand = number | boolean | { name: string } | { string: true } | Operand[] | { dict: true };
 
 const WHITE = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
 const DELIM = new Set([...'()<>[]{}/%'].map((c) => c.charCodeAt(0)));
@@ -69,14 +69,19 @@ export function operations(bytes: Uint8Array): Operation[] {
       if (j === i) j++;
       const op = Buffer.from(bytes.subarray(i, j)).toString('latin1');
       i = j;
+      if (op === 'true' || op === 'false') {
+        top().push(op === 'true');
+        continue;
+      }
       if (op === 'ID') {
-        // inline image data runs to whitespace + EI + whitespace
+        // Inline image data runs to whitespace + EI + whitespace. The image comes out as one EI
+        // whose operands are its dictionary's keys and values, in order (/W 8 /CS /RGB …).
         i++;
         while (i < n && !(WHITE.has(bytes[i - 1]) && bytes[i] === 0x45 && bytes[i + 1] === 0x49 && (i + 2 >= n || WHITE.has(bytes[i + 2])))) i++;
         i += 2;
+        ops.push({ op: 'EI', args: stack[0] });
         stack.length = 1;
         stack[0] = [];
-        ops.push({ op: 'EI', args: [] });
         continue;
       }
       ops.push({ op, args: stack[0] });

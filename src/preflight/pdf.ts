@@ -104,6 +104,13 @@ export class PdfView {
     return r instanceof PDFString || r instanceof PDFHexString ? r.decodeText() : undefined;
   }
 
+  /** A string's bytes as written, or a stream's decoded: what a lookup table or sampled function holds. */
+  raw(o: PDFObject | undefined): Uint8Array {
+    const r = this.resolve(o);
+    if (r instanceof PDFString || r instanceof PDFHexString) return r.asBytes();
+    return this.bytes(r);
+  }
+
   num(o: PDFObject | undefined): number | undefined {
     const r = this.resolve(o);
     return r instanceof PDFNumber ? r.asNumber() : undefined;
