@@ -77,7 +77,7 @@ function assertFinding(run: Run, file: string, finding: RegExp): void {
   assert.match(blockOf(run.stdout, file), finding);
 }
 
-const ENCRYPTED = /^ {2}error +file +encrypted: cannot be checked/m;
+const ENCRYPTED = /^ {2}error +file +encrypted +encrypted: cannot be checked/m;
 
 // Each case is its own child process: four at a time keep the file short on a busy machine.
 describe('hostile PDFs', { concurrency: 4 }, () => {
@@ -87,7 +87,7 @@ describe('hostile PDFs', { concurrency: 4 }, () => {
     const file = write('declared.pdf', onePage({ trailer: `/Encrypt << /Filter /Standard /V 1 /R 2 /O ${key} /U ${key} /P -4 >> /ID [<01> <01>] ` }));
     const run = await preflightRun([file]);
     assertFinding(run, file, ENCRYPTED);
-    assert.equal(blockOf(run.stdout, file).trimEnd().split('\n').length, 2, run.stdout);
+    assert.equal(blockOf(run.stdout, file).trimEnd().split('\n').length, 3, run.stdout);
   });
 
   test('files encrypted by qpdf, AES-256 and RC4 with an empty user password, object streams too', async (t) => {
@@ -109,37 +109,37 @@ describe('hostile PDFs', { concurrency: 4 }, () => {
 
   test('a /Kids cycle in the page tree is a finding naming the node', async () => {
     const file = write('kids.pdf', pdfOf([CATALOG, '<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>', page(), stream('', INK)]));
-    assertFinding(await preflightRun([file]), file, /^ {2}error +file +the page tree reaches object 2 0 R a second time \(a \/Kids cycle/m);
+    assertFinding(await preflightRun([file]), file, /^ {2}error +file +unreadable-part +the page tree reaches object 2 0 R a second time \(a \/Kids cycle/m);
   });
 
   test('a /Parent cycle above a page that inherits its boxes and resources ends in a finding, not a hang', async () => {
     // The page has no MediaBox or Resources of its own: they are looked for up a /Parent chain 2 → 5 → 2.
     const file = write('parent.pdf', pdfOf([CATALOG, '<< /Type /Pages /Kids [3 0 R] /Count 1 /Parent 5 0 R >>', '<< /Type /Page /Parent 2 0 R /TrimBox [0 0 200 200] /Contents 4 0 R >>', stream('', INK), '<< /Type /Pages /Kids [2 0 R] /Count 1 /Parent 2 0 R >>']));
-    assertFinding(await preflightRun([file]), file, /^ {2}error +file +p1: the \/Parent chain of a page comes back to object 2 0 R \(a cycle\)/m);
+    assertFinding(await preflightRun([file]), file, /^ {2}error +file +unreadable-part +page 1: the \/Parent chain of a page comes back to object 2 0 R \(a cycle\)/m);
   });
 
   test('an Indexed colour space whose base is itself is a colour finding on its page', async () => {
     const file = write('indexed.pdf', onePage({ page: page('/ColorSpace << /CS0 5 0 R >>'), content: stream('', '/CS0 cs 0 sc 10 10 50 50 re f'), objects: ['[/Indexed 5 0 R 0 <00>]'] }));
-    assertFinding(await preflightRun([file]), file, /^ {2}error +colour +p1: an Indexed colour space on an Indexed base \(object 5 0 R\)/m);
+    assertFinding(await preflightRun([file]), file, /^ {2}error +colour +bad-colour-space +page 1: a fill colour: an Indexed colour space on an Indexed base \(object 5 0 R\)/m);
   });
 
   test('a corrupt Flate stream is a finding naming its object; the rest of the file is still checked', async () => {
     const rgb = stream('', '1 0 0 rg 10 10 50 50 re f');
     const file = write('flate.pdf', pdfOf([CATALOG, PAGES, '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /TrimBox [0 0 200 200] /Contents [4 0 R 5 0 R] >>', stream('/Filter /FlateDecode', Buffer.from('789c0102deadbeefdeadbeef', 'hex')), rgb]));
     const run = await preflightRun([file]);
-    assertFinding(run, file, /^ {2}error +file +p1: object 4 0 R: its FlateDecode stream is corrupt/m);
-    assert.match(blockOf(run.stdout, file), /^ {2}error +colour +p1: fill colour in RGB$/m);
+    assertFinding(run, file, /^ {2}error +file +unreadable-part +page 1: object 4 0 R: its FlateDecode stream is corrupt/m);
+    assert.match(blockOf(run.stdout, file), /^ {2}error +colour +rgb-vector +page 1: a fill colour in RGB$/m);
   });
 
   test('a stream that inflates past the limit is a finding, read no further than the limit', async () => {
     const file = write('bomb.pdf', onePage({ content: stream('/Filter /FlateDecode', deflateSync(Buffer.alloc(4 * 2 ** 20, 0x20))) }));
-    assertFinding(await preflightRun([file], { BANMIAN_MAX_PDF_STREAM_BYTES: '65536' }), file, /^ {2}error +file +p1: object 4 0 R: its stream decodes to more than 65536 bytes \(BANMIAN_MAX_PDF_STREAM_BYTES\)/m);
+    assertFinding(await preflightRun([file], { BANMIAN_MAX_PDF_STREAM_BYTES: '65536' }), file, /^ {2}error +file +unreadable-part +page 1: object 4 0 R: its stream decodes to more than 65536 bytes \(BANMIAN_MAX_PDF_STREAM_BYTES\)/m);
   });
 
   test('a stray ] or >> in a content stream closes nothing: what follows is still checked', async () => {
     const file = write('stray.pdf', onePage({ content: stream('', '] >> ] 1 0 0 rg 10 10 50 50 re f') }));
     const run = await preflightRun([file]);
-    assertFinding(run, file, /^ {2}error +colour +p1: fill colour in RGB$/m);
+    assertFinding(run, file, /^ {2}error +colour +rgb-vector +page 1: a fill colour in RGB$/m);
     assert.doesNotMatch(run.stdout, /cannot be checked/);
   });
 
@@ -147,7 +147,7 @@ describe('hostile PDFs', { concurrency: 4 }, () => {
     const depth = 30_000;
     const forms = Array.from({ length: depth }, (_, i) => stream(`/Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << /F ${i + 6} 0 R >> >>`, '/F Do'));
     const file = write('deep.pdf', onePage({ page: page('/XObject << /F 5 0 R >>'), content: stream('', '0 0 0 1 k /F Do'), objects: forms }));
-    assertFinding(await preflightRun([file]), file, /^ {2}error +file +the file cannot be checked further: /m);
+    assertFinding(await preflightRun([file]), file, /^ {2}error +file +check-stopped +the file cannot be checked further: /m);
   });
 
   test('a FIFO or a folder given as the file is refused at once with exit 2, the other files still checked', async (t) => {
