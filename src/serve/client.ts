@@ -47,6 +47,7 @@ async function load() {
   const fresh = !failed && next.pages.length > 0 && (!state || next.version !== state.version);
   if (fresh) doc = await getDocument({ url: '/issue.pdf?v=' + next.version }).promise;
   state = next;
+  if (fresh) $('drop').textContent = $('drop').textContent.replace(/; composing…$/, '; composed');
   if (!state.pages.some((p) => p.number === current)) current = state.pages[0]?.number ?? null;
   report();
   if (doc) {
@@ -207,7 +208,8 @@ const within = (p, r) => p.x >= r.x && p.x <= r.x + r.width && p.y >= r.y && p.y
 
 let hoveredBox = -1;
 $('view').addEventListener('mousemove', (event) => {
-  if (!state || dragging || !$('view').querySelector('.sheet')) return;
+  // A box's tag stands outside it: over the tag, the box stays the one shown.
+  if (!state || dragging || event.target.closest('.tag') || !$('view').querySelector('.sheet')) return;
   const p = pointOf(event);
   const i = layerOf(current).boxes.findIndex((b) => within(p, b));
   if (i === hoveredBox) return;
@@ -239,9 +241,9 @@ $('view').addEventListener('pointerdown', (event) => {
   event.preventDefault();
   const box = layerOf(current).boxes[Number(handle.dataset.box)];
   dragging = { box, resize: handle.classList.contains('grip'), from: pointOf(event), place: box.place, ghost: null, refusal: null };
-  handle.setPointerCapture(event.pointerId);
-  handle.addEventListener('pointermove', moved);
-  handle.addEventListener('pointerup', dropped, { once: true });
+  // On the window, not the handle: the overlay is drawn anew as the box moves, the handle with it.
+  window.addEventListener('pointermove', moved);
+  window.addEventListener('pointerup', dropped, { once: true });
 });
 
 function moved(event) {
@@ -292,6 +294,7 @@ function refusal(layer, box, rect) {
 }
 
 async function dropped() {
+  window.removeEventListener('pointermove', moved);
   const drag = dragging;
   dragging = null;
   overlay();
