@@ -142,7 +142,7 @@ describe('compose serve', { concurrency: 2 }, () => {
     });
     assert.ok(!run.killed, `no second build told after ${HANG / 1000} s:\n${run.stderr}`);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, /^version 1: 1 page\(s\), \d+ articles, \d+ characters set, 0 overset, 0 blocking finding\(s\)$/m);
+    assert.match(run.stderr, /^version 1: 1 page\(s\), \d+ articles, \d+ characters set, 0 overset, 0 hole\(s\), 0 blocking finding\(s\), \d+ ms$/m);
     assert.match(run.stderr, /^version 2: not composed, showing the last good pages$/m);
     assert.match(run.stderr, new RegExp(`^ {2}${escapeRegExp(file)}:${line}:${column}: unknown key "headlin"`, 'm'));
   });

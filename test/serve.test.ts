@@ -76,7 +76,7 @@ test('the preview survives malformed requests and answers the next one', async (
   assert.equal(state.status, 200);
 });
 
-const loaded = (p: Page, n: number) => p.waitForFunction((k) => [...document.querySelectorAll('#pages img')].filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0).length >= k, n, { timeout: 15000 });
+const loaded = (p: Page, n: number) => p.waitForFunction((k) => document.querySelectorAll('#thumbs canvas').length >= k && document.querySelector('#view .sheet canvas') !== null, n, { timeout: 15000 });
 
 test('in the browser: the pages appear, an edit recomposes them, a broken edit shows its error and keeps them', async (t) => {
   if (!existsSync(CHROMIUM)) return t.skip('Debian chromium is not installed (apt-get install chromium; .ci/run does)');
@@ -91,14 +91,14 @@ test('in the browser: the pages appear, an edit recomposes them, a broken edit s
   await page.goto(preview.url);
   await loaded(page, count);
   const first = Number(await page.textContent('#version'));
-  assert.equal(await page.getAttribute(`img[data-page="${last.number}"]`, 'alt'), `第${last.number}版 ${last.name}`);
+  assert.equal(await page.getAttribute(`#thumbs figure[data-page="${last.number}"] canvas`, 'aria-label'), `第${last.number}版 ${last.name}`);
 
   // An edit: the last page is renamed 综合. The page reloads by itself.
   const renamed = SAMPLE.replace(new RegExp(`(number: ${last.number}\\n\\s+name: )${last.name}`), '$1综合');
   assert.notEqual(renamed, SAMPLE);
   writeFileSync(file, renamed);
   await page.waitForFunction((v) => Number(document.getElementById('version')!.textContent) > v, first, { timeout: 10000 });
-  await page.waitForSelector(`img[data-page="${last.number}"][alt="第${last.number}版 综合"]`, { timeout: 10000 });
+  await page.waitForSelector(`#thumbs figure[data-page="${last.number}"] canvas[aria-label="第${last.number}版 综合"]`, { timeout: 10000 });
   await loaded(page, count);
 
   // A broken edit: the error with its position, and the pages stay.

@@ -1,4 +1,4 @@
-import type { Article, BodyBlock, PictureSlot, Table } from '../issue/types.js';
+import type { Article, BodyBlock, PictureSlot, SourcePos, Table } from '../issue/types.js';
 import { spanWidth, type Geometry, type Style, type StyleFrame, type Template } from '../layout/template.js';
 import { balanceRows } from './flow.js';
 import { fitHeadline, headlineGroup, PADDING, subheadRow, type HeadSizes } from './headline.js';
@@ -88,7 +88,7 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
   // How far down each part holds something: what an auto part's depth comes to.
   const reach = frames.map(() => 1);
   const put = (k: number, row: Row, x: number, line: number, counted = true) => {
-    for (const rg of row.glyphs) out[k].glyphs.push({ ch: rg.ch, face: rg.face, size: rg.size, x: x + rg.x, y: line * pitch + rg.dy, fullWidth: rg.fullWidth, halfWidth: rg.halfWidth, actualText: rg.actualText });
+    for (const rg of row.glyphs) out[k].glyphs.push({ ch: rg.ch, face: rg.face, size: rg.size, x: x + rg.x, y: line * pitch + rg.dy, fullWidth: rg.fullWidth, halfWidth: rg.halfWidth, actualText: rg.actualText, source: row.source });
     if (counted) charactersSet += row.chars;
   };
   const reaches = (k: number, l1: number) => {
@@ -380,13 +380,16 @@ function bodyFlow(ctx: SetContext, a: Article, measure: number, wholeItems: numb
   // 本报讯（记者 X）opens the first paragraph in the byline's face; before a lead-in or a jump line it stands on its own line.
   if (a.byline && first?.kind === 'paragraph' && !first.lead && !typedJump(ctx, first.text)) {
     const parts = [{ text: runIn(a.byline), font: st.byline.font }, { text: first.text, font: body.font }];
-    rows.push(...bodyRows(ctx, setLines(ctx, parts, { measure, size: body.size, indent: body.indent, align: 'justify', style: 'body' }), body.size));
+    rows.push(...sourced(bodyRows(ctx, setLines(ctx, parts, { measure, size: body.size, indent: body.indent, align: 'justify', style: 'body' }), body.size), first.pos));
     blocks = blocks.slice(1);
   } else if (a.byline) rows.push(...bylineRows(ctx, a.byline, measure));
-  for (const b of blocks) rows.push(...blockRows(ctx, b, measure, body));
+  for (const b of blocks) rows.push(...sourced(blockRows(ctx, b, measure, body), b.pos));
   for (const item of a.briefs ?? []) rows.push(...briefRows(ctx, item, measure, wholeItems));
   return rows;
 }
+
+/** Rows marked with the block of the file they were set from. */
+const sourced = (rows: Row[], pos: SourcePos): Row[] => rows.map((r) => ({ ...r, source: pos }));
 
 /** The credit closing a 简报 item, （记者 周松）. */
 const BRIEF_CREDIT = /（[^（）]+）$/u;

@@ -7,6 +7,7 @@ import { classOf } from '../text/classes.js';
 import { mayEndLine, mayStartLine } from '../text/prohibition.js';
 import { loadDefaultSimplifiedChineseParser } from 'budoux';
 import type { FindingCode } from './types.js';
+import type { SourcePos } from '../issue/types.js';
 
 /** A glyph of a row: x from the left of the row's column, dy from the row's top to the baseline, pt. */
 export interface RowGlyph {
@@ -30,6 +31,8 @@ export interface Row {
   chars: number;
   /** Subheads never end a column: they go with the row after them. */
   keepWithNext: boolean;
+  /** The body block it was set from, in the issue or story file. */
+  source?: SourcePos;
 }
 
 /** What make-up itself warns of, beside what the text stage finds: page furniture the desk should look at. */

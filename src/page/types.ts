@@ -18,6 +18,8 @@ export interface PlacedGlyph {
   ink?: Ink;
   /** The text this glyph stands for when copied from the page, where that is not `ch` (a list marker). */
   actualText?: string;
+  /** The body block (paragraph, subhead, 要点) of the issue or story file it was set from: what the preview points the desk to. */
+  source?: SourcePos;
 }
 
 export interface PlacedRule {

@@ -69,6 +69,15 @@ export function pageLook(page: ComposedPage, built: ComposedIssue): string {
   return digest(JSON.stringify([page, pictures, overset])).slice(0, 16);
 }
 
+/** The PDF of a built issue, as `compose` writes it; `pdfx` overrides the layout's level. */
+export async function renderIssue(built: ComposedIssue, pdfx?: PdfxLevel): Promise<Buffer> {
+  const { issue, plan } = built;
+  // One output intent per file: the plant's profile as the first page's layout names it.
+  const profile = await outputProfile(plan.pages[0].template.pictures.profile);
+  const level = pdfx ?? plan.pages[0].template.pdfx;
+  return renderPdf(built.composition, fontRegistry(), { title: `${issue.paper} ${issue.date}`, date: issue.date, pdfx: level }, built.pictures.images, profile);
+}
+
 /** Where the PDF of an issue file goes: its name, in the output folder. */
 export function pdfPathOf(issuePath: string, outDir: string): string {
   return join(outDir, `${basename(issuePath, extname(issuePath))}.pdf`);
@@ -120,13 +129,9 @@ export function composeSession(set: ArticleSetter = setArticle): ComposeSession 
       const issue = loadIssue(issuePath);
       const pdf = pdfPathOf(issuePath, outDir);
       checkOutputs(issue, pdf, options.report);
-      const { plan, composition, pictures: prepared } = await build(issue);
-      // One output intent per file: the plant's profile as the first page's layout names it.
-      const profile = await outputProfile(plan.pages[0].template.pictures.profile);
-      const pdfx = options.pdfx ?? plan.pages[0].template.pdfx;
-      const bytes = await renderPdf(composition, fontRegistry(), { title: `${issue.paper} ${issue.date}`, date: issue.date, pdfx }, prepared.images, profile);
-      writeAtomically(pdf, bytes);
-      return { pdf, issue, composition };
+      const built = await build(issue);
+      writeAtomically(pdf, await renderIssue(built, options.pdfx));
+      return { pdf, issue, composition: built.composition };
     },
     counts: () => articles.counts(),
   };

@@ -41,11 +41,24 @@ export function subsetterVersion(): string {
 }
 
 let hb: HarfBuzz | undefined;
-/** Each face copied into the subsetter's memory once per process, whatever number of documents it subsets. */
-const faces = new WeakMap<Buffer, number>();
+/** Each face copied into the subsetter's memory once per instance, whatever number of documents it subsets. */
+let faces = new WeakMap<Buffer, number>();
 
 /** The TrueType subset of `font` holding `glyphs` (and .notdef), each at its own id. */
 export function subsetFont(font: Buffer, glyphs: Iterable<number>): Buffer {
+  const wanted = [...glyphs];
+  try {
+    return subsetIn(font, wanted);
+  } catch {
+    // The subsetter's memory cannot grow past its build's size: a few whole CJK faces fill it, and
+    // the next one does not fit. A new instance starts with this face alone.
+    hb = undefined;
+    faces = new WeakMap();
+    return subsetIn(font, wanted);
+  }
+}
+
+function subsetIn(font: Buffer, glyphs: readonly number[]): Buffer {
   hb ??= harfbuzz();
   let face = faces.get(font);
   if (face === undefined) {

@@ -1,11 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
-import { composeSession, fontRegistry, pageLook, type ComposedIssue } from '../pipeline/compose.js';
+import { composeSession, fontRegistry, pageLook, renderIssue, type ComposedIssue } from '../pipeline/compose.js';
 import { watchIssue } from '../pipeline/watch.js';
 import { proofPng } from '../proof/png.js';
 import { OVERLAYS, type Overlay } from '../proof/svg.js';
+import { PREVIEW_SCRIPT } from './client.js';
+import { dropPlace, placeEditOf } from './drop.js';
+import { overlayLayer, type LayerPage } from './layer.js';
 import { PAGE_HTML } from './page.js';
 
 export interface ServeOptions {
@@ -23,6 +28,22 @@ export class ListenError extends Error {}
 /** Page images kept at once: every page of a long issue with a few overlay sets, not every request ever made. */
 const IMAGE_CACHE = 64;
 
+/** The most a drop's request may carry: a page, an article id and four numbers. */
+const MAX_DROP_BYTES = 4096;
+
+/** pdf.js as its package ships it, read once: the browser draws the PDF with it. */
+const PDFJS_FILES: Record<string, { module: string; type: string }> = {
+  '/pdfjs/pdf.mjs': { module: 'pdfjs-dist/build/pdf.mjs', type: 'text/javascript' },
+  '/pdfjs/pdf.worker.mjs': { module: 'pdfjs-dist/build/pdf.worker.mjs', type: 'text/javascript' },
+  '/pdfjs/pdf_viewer.css': { module: 'pdfjs-dist/web/pdf_viewer.css', type: 'text/css' },
+};
+const pdfjsRead = new Map<string, Buffer>();
+function pdfjsFile(path: string): Buffer {
+  let bytes = pdfjsRead.get(path);
+  if (!bytes) pdfjsRead.set(path, (bytes = readFileSync(createRequire(import.meta.url).resolve(PDFJS_FILES[path].module))));
+  return bytes;
+}
+
 export interface Preview {
   url: string;
   /** Resolves after the first build; later builds follow edits. */
@@ -33,15 +54,20 @@ export interface Preview {
 }
 
 /**
- * The desk's live preview: composes the issue, serves its pages as images with the report beside
- * them, and composes again whenever the issue file, a layout or a picture changes. A half-edited
- * file shows its error at its position while the last good pages stay up. It serves nothing but
- * its own routes: no file of the machine is reachable through it.
+ * The desk's live preview: composes the issue, serves its PDF (the bytes `compose` writes) for
+ * pdf.js to draw, with the overlay layer and the report beside it, and composes again whenever
+ * the issue file, a layout or a picture changes. A box dropped on the grid is written into the
+ * issue file as its new place. A half-edited file shows its error at its position while the last
+ * good pages stay up. It serves nothing but its own routes: no file of the machine is reachable
+ * through it.
  */
 export function startPreview(issuePath: string, options: ServeOptions): Promise<Preview> {
   const file = resolve(issuePath);
   let good: ComposedIssue | null = null;
+  let pdf: Buffer | null = null;
+  let layer: LayerPage[] = [];
   let errors: string[] = [];
+  let ms = 0;
   let version = 0;
   const images = new Map<string, Promise<Buffer>>();
   const listeners = new Set<ServerResponse>();
@@ -55,19 +81,24 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
 
   const rebuild = () => {
     building = building.then(async () => {
+      const start = performance.now();
       try {
-        good = await session.build(file);
+        const built = await session.build(file);
+        pdf = await renderIssue(built);
+        good = built;
+        layer = overlayLayer(built);
         errors = [];
-        looks = new Map(good.composition.pages.map((p) => [p.number, pageLook(p, good!)]));
+        looks = new Map(built.composition.pages.map((p) => [p.number, pageLook(p, built)]));
       } catch (e) {
         if (e instanceof IssueErrors || e instanceof IssueError) errors = formatIssueError(e).split('\n');
         else errors = [`internal error: ${e instanceof Error ? e.message : String(e)}`];
       }
+      ms = performance.now() - start;
       version++;
       watching.follow(good?.issue ?? null);
       for (const res of listeners) res.write(`data: ${version}\n\n`);
       // Told once the watchers stand: an edit made on reading the line is seen.
-      for (const line of outcome(version, errors, good)) options.log?.(line);
+      for (const line of outcome(version, errors, good, ms)) options.log?.(line);
     });
     return building;
   };
@@ -78,6 +109,7 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
     file: issuePath,
     errors,
     pages: good?.composition.pages.map((p) => ({ number: p.number, name: p.name, look: looks.get(p.number) })) ?? [],
+    layer,
     articles: good?.composition.articles ?? [],
     findings: good?.composition.findings ?? [],
   });
@@ -111,12 +143,22 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
       res.writeHead(421, { 'content-type': 'text/plain' }).end(`this preview answers to ${[...allowed].join(', ')} only\n`);
       return;
     }
+    if (req.method === 'POST' && url.pathname === '/place') {
+      await drop(req, res);
+      return;
+    }
     if (req.method !== 'GET') {
-      res.writeHead(405, { allow: 'GET' }).end();
+      res.writeHead(405, { allow: url.pathname === '/place' ? 'POST' : 'GET' }).end();
       return;
     }
     if (url.pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(PAGE_HTML);
+    } else if (url.pathname === '/preview.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(PREVIEW_SCRIPT);
+    } else if (Object.hasOwn(PDFJS_FILES, url.pathname)) {
+      res.writeHead(200, { 'content-type': `${PDFJS_FILES[url.pathname].type}; charset=utf-8` }).end(pdfjsFile(url.pathname));
+    } else if (url.pathname === '/issue.pdf' && pdf) {
+      res.writeHead(200, { 'content-type': 'application/pdf', 'cache-control': 'no-store' }).end(pdf);
     } else if (url.pathname === '/state.json') {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(state()));
     } else if (url.pathname === '/events') {
@@ -137,6 +179,44 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
       const bytes = await png;
       res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'no-store' }).end(bytes);
     }
+  };
+
+  /**
+   * A box dropped on the grid. Only the preview's own page may ask: a page of another site can
+   * post to the loopback under the right Host, but its browser names its own Origin and cannot
+   * send JSON without asking first, which nothing here answers.
+   */
+  const drop = async (req: IncomingMessage, res: ServerResponse) => {
+    const answer = (status: number, body: object) => res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+    if (req.headers.origin !== `http://${req.headers.host}` || !/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
+      answer(403, { refused: 'only the preview page may move boxes' });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_DROP_BYTES) {
+        answer(413, { refused: 'the request is too large for a place' });
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      answer(400, { refused: 'the request is not JSON' });
+      return;
+    }
+    const edit = placeEditOf(body);
+    if (typeof edit === 'string') {
+      answer(400, { refused: edit });
+      return;
+    }
+    const outcome = dropPlace(file, edit);
+    answer('written' in outcome ? 200 : 409, outcome);
   };
 
   const server = createServer((req, res) => {
@@ -165,14 +245,15 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
   });
 }
 
-/** One line per build for the terminal: what was composed, or where the file is wrong. */
-function outcome(version: number, errors: string[], good: ComposedIssue | null): string[] {
+/** One line per build for the terminal: what was composed and how long it took, or where the file is wrong. */
+function outcome(version: number, errors: string[], good: ComposedIssue | null, ms: number): string[] {
   if (errors.length) return [`version ${version}: not composed, showing the last good pages`, ...errors.map((e) => `  ${e}`)];
   const c = good!.composition;
   const set = c.articles.reduce((n, a) => n + a.charactersSet, 0);
   const over = c.articles.reduce((n, a) => n + a.oversetCharacters, 0);
+  const holes = c.pages.reduce((n, p) => n + p.holes.length, 0);
   const blocking = c.findings.filter((f) => f.blocking).length;
-  return [`version ${version}: ${c.pages.length} page(s), ${c.articles.length} articles, ${set} characters set, ${over} overset, ${blocking} blocking finding(s)`];
+  return [`version ${version}: ${c.pages.length} page(s), ${c.articles.length} articles, ${set} characters set, ${over} overset, ${holes} hole(s), ${blocking} blocking finding(s), ${Math.round(ms)} ms`];
 }
 
 const LOOPBACK = ['localhost', '127.0.0.1', '::1'];

@@ -1,0 +1,183 @@
+// The preview a desk proofreads and lays out on, in a real browser: the pages are the PDF drawn by
+// pdf.js, legible at 200 %, a clicked line names its place in the issue file, and a box dragged to
+// other columns is written into the issue file and composed there.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { parse } from 'yaml';
+import { startPreview, type Preview } from '../src/serve/server.js';
+import type { LayerPage } from '../src/serve/layer.js';
+import { ROOT, runCompose } from './spawn.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+/** Far beyond a build on a busy machine: only a preview that never shows the change reaches it. */
+const WAIT = 60_000;
+const SAMPLE = readFileSync(join(ROOT, 'issues', 'cqrb-2024-12-25-front.yaml'), 'utf8');
+type SampleBlock = string | { subhead?: string };
+type SampleArticle = { id: string; headline?: string | string[]; body?: SampleBlock[] };
+const PAGES = (parse(SAMPLE) as { pages: { number: number; articles: SampleArticle[] }[] }).pages;
+const article = (id: string) => PAGES.flatMap((p) => p.articles).find((a) => a.id === id)!;
+
+// Page 2's foot story made four columns wide, so that two columns beside it stand empty to drag it into.
+const MOVED = 'robotics-jump';
+const NARROWED = '{column: 1, span: 4, line: 56, lines: bottom}';
+const ISSUE = SAMPLE.replace('{column: 1, span: 6, line: 56, lines: bottom}', NARROWED);
+
+let dir: string;
+let file: string;
+let preview: Preview;
+let browser: Browser | undefined;
+let page: Page;
+
+before(async () => {
+  assert.notEqual(ISSUE, SAMPLE, `the sample no longer places ${MOVED} as this test expects`);
+  dir = mkdtempSync(join(tmpdir(), 'banmian-preview-'));
+  process.env.BANMIAN_CACHE = join(dir, 'cache');
+  file = join(dir, 'issue.yaml');
+  writeFileSync(file, ISSUE);
+  preview = await startPreview(file, { host: '127.0.0.1', port: 0, dpi: 24 });
+  await preview.ready;
+});
+
+after(async () => {
+  await browser?.close();
+  await preview.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function browse(t: { skip(message: string): void }): Promise<boolean> {
+  if (!existsSync(CHROMIUM)) {
+    t.skip('Debian chromium is not installed (apt-get install chromium; .ci/run does)');
+    return false;
+  }
+  if (!browser) {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(preview.url);
+  }
+  return true;
+}
+
+/** Waits until the current page shown is `number`, at `zoom`, from a build after `version`. */
+const shown = (number: number, zoom: string, version = 0) =>
+  page.waitForFunction(([n, z, v]) => {
+    const view = document.getElementById('view')!;
+    return view.dataset.page === String(n) && view.dataset.zoom === z && Number(view.dataset.version) > Number(v) && view.querySelector('.textLayer span') !== null;
+  }, [number, zoom, version] as const, { timeout: WAIT });
+
+const textLayer = () => page.evaluate(() => (document.querySelector('#view .textLayer')?.textContent ?? '').replace(/\s/g, ''));
+const layer = async (): Promise<LayerPage[]> => (await (await fetch(new URL('/state.json', preview.url))).json()).layer;
+
+/** The text layer's span holding `text`, by its box on the screen. */
+async function spanBox(text: string) {
+  const handle = page.locator('#view .textLayer span', { hasText: text }).first();
+  const box = await handle.boundingBox();
+  assert.ok(box, `no span of the text layer holds ${text}`);
+  return box;
+}
+
+test('the preview serves the PDF compose writes, and shows its pages drawn by pdf.js', async (t) => {
+  const served = Buffer.from(await (await fetch(new URL('/issue.pdf', preview.url))).arrayBuffer());
+  const run = await runCompose([file, '-o', join(dir, 'out'), '-q'], { ...process.env, BANMIAN_CACHE: join(dir, 'cache') });
+  assert.ok(run.code === 0 || run.code === 1, run.stderr);
+  assert.ok(served.equals(readFileSync(join(dir, 'out', 'issue.pdf'))), 'the preview draws other bytes than compose writes');
+
+  if (!(await browse(t))) return;
+  await shown(PAGES[0].number, 'fit');
+  assert.equal(await page.locator('#thumbs canvas').count(), PAGES.length, 'a canvas per page');
+  assert.equal(await page.locator('#view .sheet canvas').count(), 1);
+  const headline = String(article('state-council').headline).split(' ')[0];
+  assert.ok((await textLayer()).includes(headline), `the text layer of page 1 lacks the headline ${headline}`);
+});
+
+test('zoomed to 200 % the page is drawn twice as large as at 100 %, its text in the text layer', async (t) => {
+  if (!(await browse(t))) return;
+  const canvasWidth = () => page.evaluate(() => (document.querySelector('#view .sheet canvas') as HTMLCanvasElement).width);
+  await page.selectOption('#zoom', '100');
+  await shown(PAGES[0].number, '100');
+  const at100 = await canvasWidth();
+  await page.selectOption('#zoom', '200');
+  await shown(PAGES[0].number, '200');
+  const at200 = await canvasWidth();
+  assert.ok(Math.abs(at200 - 2 * at100) <= 2, `canvas ${at100} px wide at 100 %, ${at200} px at 200 %`);
+  const headline = String(article('state-council').headline).split(' ')[0];
+  assert.ok((await textLayer()).includes(headline));
+  await page.selectOption('#zoom', 'fit');
+  await shown(PAGES[0].number, 'fit');
+});
+
+test('clicking a line names the line of its paragraph in the issue file', async (t) => {
+  if (!(await browse(t))) return;
+  const paragraph = article('commentary-jump').body![1] as string;
+  const line = SAMPLE.slice(0, SAMPLE.indexOf(paragraph)).split('\n').length;
+  await page.click(`#thumbs figure[data-page="${PAGES[1].number}"]`);
+  await shown(PAGES[1].number, 'fit');
+  const box = await spanBox(paragraph.slice(0, 4));
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  assert.match((await page.textContent('#source')) ?? '', new RegExp(`issue\\.yaml:${line}:\\d+ \\(commentary-jump\\)`));
+});
+
+test('a box dragged to other columns is written into the issue file and composed at its new place', async (t) => {
+  if (!(await browse(t))) return;
+  const number = PAGES[1].number;
+  await page.click(`#thumbs figure[data-page="${number}"]`);
+  await shown(number, 'fit');
+  const before = (await layer()).find((p) => p.number === number)!;
+  const box = before.boxes.find((b) => b.article === MOVED && b.part === 0)!;
+  const sheet = (await page.locator('#view .sheet').boundingBox())!;
+  const scale = sheet.width / before.width;
+  const step = (before.grid.columnWidth + before.grid.gutter) * scale;
+  const subhead = article(MOVED).body!.find((b): b is { subhead: string } => typeof b === 'object' && !!b.subhead)!.subhead;
+  const from = await spanBox(subhead.slice(0, 4));
+  const version = Number(await page.getAttribute('#view', 'data-version'));
+
+  // The pointer over the box shows its id at this zoom; the id is the handle.
+  await page.mouse.move(sheet.x + (box.x + box.width / 2) * scale, sheet.y + (box.y + box.height / 2) * scale);
+  const handle = page.locator('.tag.id-tag.movable.hover', { hasText: MOVED });
+  const grip = (await handle.boundingBox())!;
+  const x = grip.x + grip.width / 2;
+  const y = grip.y + grip.height / 2;
+
+  // Up into the stories above: refused, and why; the file is left as it was.
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x, y - 10 * before.grid.pitch * scale, { steps: 4 });
+  assert.match((await page.textContent('#drop')) ?? '', /cannot go there: it would overlap article /);
+  await page.mouse.move(x, y, { steps: 2 });
+  // Two columns right, into the columns the narrowed box left empty.
+  await page.mouse.move(x + 2 * step, y, { steps: 4 });
+  await page.mouse.up();
+  const dropped = performance.now();
+
+  const placed = `{column: 3, span: 4, line: 56, lines: ${box.place.lines}}`;
+  await page.waitForFunction(() => /placed at|not moved/.test(document.getElementById('drop')!.textContent ?? ''), undefined, { timeout: WAIT });
+  const written = readFileSync(file, 'utf8');
+  assert.equal(written, ISSUE.replace(NARROWED, placed), 'only the place was rewritten: comments, order and spacing kept');
+  for (const comment of ISSUE.split('\n').filter((l) => l.trim().startsWith('#'))) assert.ok(written.includes(comment));
+  await shown(number, 'fit', version);
+  t.diagnostic(`drop to the recomposed page drawn: ${Math.round(performance.now() - dropped)} ms`);
+  const validate = await runCompose(['validate', file]);
+  assert.equal(validate.code, 0, validate.stderr);
+  const after = (await layer()).find((p) => p.number === number)!.boxes.find((b) => b.article === MOVED && b.part === 0)!;
+  assert.deepEqual(after.place, { column: 3, span: 4, line: 56, lines: box.place.lines });
+  const to = await spanBox(subhead.slice(0, 4));
+  assert.ok(Math.abs(to.x - from.x - 2 * step) < 3, `the subhead stands ${to.x - from.x} px further right, two columns are ${2 * step} px`);
+});
+
+test('only the preview page may move a box: another origin, a bad place and an overlap are refused', async () => {
+  const text = readFileSync(file, 'utf8');
+  const post = (body: unknown, origin: string) => fetch(new URL('/place', preview.url), { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const own = new URL(preview.url).origin;
+  const foreign = await post({ page: PAGES[1].number, article: MOVED, place: { column: 1, span: 1, line: 1, lines: 1 } }, 'http://example.com');
+  assert.equal(foreign.status, 403);
+  const bad = await post({ page: PAGES[1].number, article: MOVED, place: { column: 0, span: 1, line: 1, lines: 1 } }, own);
+  assert.equal(bad.status, 400);
+  // Page 1's briefs into the lead story's fixed box.
+  const overlap = await post({ page: PAGES[0].number, article: 'briefs', place: { column: 1, span: 2, line: 20, lines: 5 } }, own);
+  assert.equal(overlap.status, 409);
+  assert.match(((await overlap.json()) as { refused: string }).refused, /issue\.yaml:\d+:\d+: .*overlaps/);
+  assert.equal(readFileSync(file, 'utf8'), text, 'a refused place was written');
+});
