@@ -582,6 +582,8 @@ export function parseIssue(text: string, file: string): Issue {
     data.date = Number.isNaN(d.getTime()) ? String(d) : d.toISOString().slice(0, 10);
   }
 
+  // `place: auto` leaves the place to the plan, as no place does.
+  if (isObj(data)) for (const page of listOf(data.pages)) for (const a of isObj(page) ? listOf(page.articles) : []) if (isObj(a) && a.place === 'auto') delete a.place;
   const errors = [...schemaProblems(data, loc), ...semanticErrors(data, loc)];
   if (errors.length > 0) sortAndThrow(errors, file);
   const issue = build(data as Obj, file, loc, errors);

@@ -171,8 +171,8 @@ export function bentRules(room: Room, settings: PlanSettings, stories: Story[], 
       const besides = a.column + a.shape.span === b.column;
       // A louder story read after a quieter one: under it on its columns, or level with it further from the lead's side.
       if (sa.rank < sb.rank && ((sharedColumns && b.top < a.top) || (b.top === a.top && nearLead(b) < nearLead(a)))) bent.push({ rule: 'order', stories: [a.story, b.story] });
-      if (besides && sa.headed && sb.headed && overlaps(a.top, a.top + a.shape.headLines, b.top, b.top + b.shape.headLines)) bent.push({ rule: 'collision', stories: [a.story, b.story] });
-      if (sharedColumns && sa.headed && sb.headed && b.top > a.top && b.top - (a.top + a.shape.headLines) < settings.headsApart) bent.push({ rule: 'stacked-heads', stories: [a.story, b.story] });
+      if (besides && sa.headed && sb.headed && overlaps(a.top, a.top + a.shape.headlineLines, b.top, b.top + b.shape.headlineLines)) bent.push({ rule: 'collision', stories: [a.story, b.story] });
+      if (sharedColumns && sa.headed && sb.headed && b.top > a.top && b.top - (a.top + a.shape.headlineLines) < settings.headsApart) bent.push({ rule: 'stacked-heads', stories: [a.story, b.story] });
       if (besides && sa.pictured && sb.pictured && overlaps(a.top + a.shape.headLines, a.top + a.depth, b.top + b.shape.headLines, b.top + b.depth)) bent.push({ rule: 'pictures', stories: [a.story, b.story] });
     }
     const ratio = (a.depth * room.pitch) / room.widths[a.shape.span];

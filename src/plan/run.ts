@@ -56,6 +56,8 @@ export async function runPlan(issuePath: string, options: RunOptions, say: (line
   }
   // The proof: the issue as the plan would write it, the white it could not fill declared reserved.
   const planned = parseIssue(text, issue.file);
+  // A story the plan found no room for is reported above and left out of the proof, which cannot place it.
+  for (const page of planned.pages) page.articles = page.articles.filter((a) => a.place);
   for (const page of planned.pages) for (const place of spaces.get(page.number) ?? []) page.spaces.push({ place, kind: 'reserved', pos: page.pos });
   const pdf = join(options.out, `${basename(issuePath, extname(issuePath))}.plan.pdf`);
   const { composition } = await composeSession().composeParsed(planned, pdf);

@@ -21,8 +21,10 @@ export interface Shape {
   most: number;
   /** What its text needs (lines: auto): a box shallower than this oversets (a cut story's cut). */
   natural: number;
-  /** Grid lines of its headline group (主题 and what stands across the box above the body). */
+  /** Grid lines of all that stands across the box above the body: headline group, 编者按, table. */
   headLines: number;
+  /** Grid lines of the headline group alone (引题, 主题, 副题): what 撞题 and 顶题 are about. */
+  headlineLines: number;
 }
 
 /** A story the plan places, with its shapes, its rank's place in the layout's order and what the rules ask about it. */
@@ -61,7 +63,8 @@ function shapeAt(page: PagePlan, a: Article, span: number, settings: PlanSetting
   // The story alone on the page: the sizes its rank gives its headline group at this width.
   const alone: IssuePlan = { pages: [page], threads: [{ article: a, parts: [{ plan: page, spec, pos: a.pos }] }], boxes: new Map() };
   const sizes = headSizes(alone, fonts).get(a)!;
-  const setAt = (depth: number, auto: boolean) => set(setContext(fonts, t, g.pitch), a, g, [{ page: page.page.number, span, depth, auto }], sizes);
+  const setAt = (depth: number, auto: boolean, story = a) => set(setContext(fonts, t, g.pitch), story, g, [{ page: page.page.number, span, depth, auto }], sizes);
+  const headlineLines = a.headline ? setAt(g.lines, true, { ...a, kind: 'story', note: undefined, table: undefined, briefs: undefined, body: [], pictures: [] }).parts[0].copyfit.headLines : 0;
   if (a.kind === 'photo') {
     const full = setAt(g.lines, false);
     const picture = full.parts[0].frames[0];
@@ -71,7 +74,7 @@ function shapeAt(page: PagePlan, a: Article, span: number, settings: PlanSetting
     const width = spanWidth(g, span);
     const least = furniture + Math.ceil((settings.photoAspect[0] * width) / g.pitch);
     const most = Math.min(g.lines, furniture + Math.floor((settings.photoAspect[1] * width) / g.pitch));
-    return least <= most ? { span, least, most, natural: least, headLines: full.parts[0].copyfit.headLines } : undefined;
+    return least <= most ? { span, least, most, natural: least, headLines: full.parts[0].copyfit.headLines, headlineLines } : undefined;
   }
   const setting = setAt(g.lines, true);
   const part = setting.parts[0];
@@ -80,5 +83,5 @@ function shapeAt(page: PagePlan, a: Article, span: number, settings: PlanSetting
   if (overset && !a.cut) return undefined;
   const headLines = part.copyfit.headLines;
   const least = a.cut ? headLines + Math.ceil((natural - headLines) * CUT_KEEP) : natural;
-  return { span, least, most: Math.min(g.lines, natural + t.copyfit.undersetLines), natural, headLines };
+  return { span, least, most: Math.min(g.lines, natural + t.copyfit.undersetLines), natural, headLines, headlineLines };
 }
