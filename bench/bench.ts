@@ -14,6 +14,7 @@ import { startPreview } from '../src/serve/server.js';
 import { composeParagraph } from '../src/text/paragraph.js';
 import { cpuSince, figure, reportLine } from './child.js';
 import type { ParallelFigures } from './parallel.js';
+import { planBench } from './plan.js';
 import { articleBlocks, editRound, plainBlocks, setPart, type Edit, type PlainArticle, type TextBlock } from './text.js';
 import { typstCharacters, typstCold, typstCompile, typstDocument, typstFonts, WATCH_EVICTION_AGE } from './typst.js';
 
@@ -22,6 +23,8 @@ const SAMPLE = join(ROOT, 'issues', 'cqrb-2024-12-25.yaml');
 const CORPUS = resolve(ROOT, '..', 'shared', 'corpus', 'articles.jsonl');
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
 const PAGE_COUNTS = [8, 24, 48, 96];
+/** Corpus pages the plan's figures are taken over. */
+const PLAN_PAGES = 12;
 /** The desk's edit for the warm figures: a word of the 春晚 story, changed back and forth. */
 const EDIT: Edit = { from: '满屏新意', to: '满屏新颖' };
 const work = mkdtempSync(join(tmpdir(), 'banmian-bench-'));
@@ -311,6 +314,11 @@ async function main(): Promise<void> {
   const preview = median(await previewSaveToImage(sample, built.composition.pages[0].number));
   rows.push({ what: 'preview: save to updated page image (HTTP, 120 ms debounce included)', banmian: ms(preview), typst: '–', ratio: '' });
   results.preview = { saveToImageMs: preview, dpi: 60 };
+
+  // 7. The plan (compose plan): broadsheet pages of 6 to 10 stories, shapes set and the search, per page.
+  const plan = planBench(work, mixed, SAMPLE, PLAN_PAGES);
+  rows.push({ what: `plan: ${plan.pages} broadsheet page(s) of 6–10 stories, per page (worst ${ms(plan.worstMs)}); fill ${plan.meanFill.toFixed(1)} %, ${plan.withHoles} with holes`, banmian: ms(plan.medianMs), typst: '–', ratio: '' });
+  results.plan = plan;
 
   const width = Math.max(...rows.map((r) => r.what.length));
   const ratioWidth = Math.max(...rows.map((r) => r.ratio.length), 'ratio'.length);

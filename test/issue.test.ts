@@ -324,7 +324,7 @@ test('place: line {below: ID} and lines: auto come through as a PlaceSpec, with 
   const issue = parseIssue(BELOW, FILE);
   const [gala, briefs] = issue.pages[0]!.articles;
   assert.deepEqual(briefs!.place, { column: 1, span: 5, line: { below: 'gala', pos: where(BELOW, BRIEFS_BELOW, VALUE) }, lines: 'auto' });
-  assert.deepEqual(issue.pages[1]!.articles[0]!.place.line, { below: 'gala', pos: where(BELOW, COUNCIL_BELOW, VALUE) });
+  assert.deepEqual(issue.pages[1]!.articles[0]!.place!.line, { below: 'gala', pos: where(BELOW, COUNCIL_BELOW, VALUE) });
   assert.deepEqual(gala!.continued, [
     { page: 2, place: { column: 1, span: 5, line: 1, lines: 'auto' }, headline: '重庆成为2025年春晚分会场', pos: where(BELOW, '{page: 2') },
   ]);

@@ -8,6 +8,7 @@ import { composeCommand } from './commands/compose.js';
 import { batchCommand } from './commands/batch.js';
 import { fontsCommand } from './commands/fonts.js';
 import { initCommand } from './commands/init.js';
+import { planCommand } from './commands/plan.js';
 import { preflightCommand } from './commands/preflight.js';
 import { proofCommand } from './commands/proof.js';
 import { serveCommand } from './commands/serve.js';
@@ -35,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   preflightCommand(program, exit);
   initCommand(program, exit);
   fontsCommand(program, exit);
+  planCommand(program, exit);
   try {
     await program.parseAsync(argv);
     return code;

@@ -1,3 +1,4 @@
+import { printable } from '../issue/errors.js';
 import type { ArticleReport, Composition, Finding, Hole } from '../page/types.js';
 
 /** The run's verdict for the nightly pipeline: one entry per article, with its findings. */
@@ -33,4 +34,10 @@ export function articleLine(a: ArticleReport): string {
   const parts = a.parts.map((p) => `p${p.page} ${p.place.lines} lines (head ${p.headLines}; ${p.columns.map((c) => `${c.used}/${c.available}`).join(' ')})`).join(', ');
   const fit = a.oversetCharacters ? `超${a.oversetCharacters}字 in ${a.oversetLines} lines overset` : `缺${a.underset}行`;
   return `${a.id} (page ${a.pages.join(', ')}; ${a.rank}${size}): ${a.charactersSet} characters set; ${parts}; ${fit}`;
+}
+
+/** A finding as standard error gives it: error or warning, its code, page and article, its message. */
+export function findingLine(f: Finding): string {
+  const where = [f.page !== undefined ? `page ${f.page}` : '', f.article ? `article ${f.article}` : ''].filter(Boolean).join(', ');
+  return `${f.blocking ? 'error' : 'warning'}: ${f.code}${where ? ` (${where})` : ''}: ${printable(f.message)}`;
 }

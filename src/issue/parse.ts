@@ -279,7 +279,7 @@ function continuation(c: Obj, path: Seg[], loc: Locator): Continuation {
 function article(a: Obj, path: Seg[], file: string, loc: Locator, problems: IssueError[]): Article {
   const art: Article = {
     id: t(a.id),
-    place: placeSpec(a.place, [...path, 'place'], loc),
+    place: isObj(a.place) ? placeSpec(a.place, [...path, 'place'], loc) : undefined,
     kind: a.kind === 'photo' ? 'photo' : 'story',
     continued: listOf(a.continued).map((c, ci) => continuation(c as Obj, [...path, 'continued', ci], loc)),
     body: listOf(a.body).map((b, bi) => bodyBlock(b, loc.value([...path, 'body', bi]))),
@@ -287,6 +287,7 @@ function article(a: Obj, path: Seg[], file: string, loc: Locator, problems: Issu
     pos: loc.value(path),
   };
   if (a.rank !== undefined) art.rank = t(a.rank);
+  if (a.cut === 'allowed') art.cut = true;
   if (a.columns !== undefined) art.columns = a.columns as number;
   if (a.kicker !== undefined) art.kicker = t(a.kicker);
   const headline = isObj(a.headline) ? a.headline : { text: a.headline };
@@ -581,6 +582,8 @@ export function parseIssue(text: string, file: string): Issue {
     data.date = Number.isNaN(d.getTime()) ? String(d) : d.toISOString().slice(0, 10);
   }
 
+  // `place: auto` leaves the place to the plan, as no place does.
+  if (isObj(data)) for (const page of listOf(data.pages)) for (const a of isObj(page) ? listOf(page.articles) : []) if (isObj(a) && a.place === 'auto') delete a.place;
   const errors = [...schemaProblems(data, loc), ...semanticErrors(data, loc)];
   if (errors.length > 0) sortAndThrow(errors, file);
   const issue = build(data as Obj, file, loc, errors);

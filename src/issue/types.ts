@@ -74,7 +74,10 @@ export type ArticleKind = 'story' | 'photo';
 
 export interface Article {
   id: string;
-  place: PlaceSpec;
+  /** None (no place, or `place: auto`): the desk leaves it to the plan (compose plan, 自动组版). */
+  place?: PlaceSpec;
+  /** `cut: allowed`: the plan may give the story a box shorter than its text (删节). */
+  cut?: boolean;
   kind: ArticleKind;
   /** The layout's rank name (lead, second, …): which sizes the headline group may take. */
   rank?: string;

@@ -103,6 +103,10 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
   const threads: Thread[] = [];
   for (const plan of pages) {
     for (const a of plan.page.articles) {
+      if (!a.place) {
+        errors.push(new IssueError('off-grid', a.pos, `article "${a.id}" on page ${plan.page.number} has no place; give it one, or let the plan propose one: compose plan ${issue.file} --write`));
+        continue;
+      }
       const parts: ArticlePart[] = [{ plan, spec: a.place, place: fixedPlace(a.place), pos: a.pos }];
       a.continued.forEach((c, i) => {
         const target = planOf.get(c.page);

@@ -105,6 +105,8 @@ export interface BuildCounts {
 export interface ComposeSession {
   build(issuePath: string): Promise<ComposedIssue>;
   compose(issuePath: string, outDir: string, options?: ComposeOptions): Promise<ComposeResult>;
+  /** An issue already parsed (the plan's proposal) into the PDF `pdf`. */
+  composeParsed(issue: Issue, pdf: string, options?: ComposeOptions): Promise<ComposeResult>;
   /** The last build's counts; zero before the first. */
   counts(): BuildCounts;
 }
@@ -125,16 +127,17 @@ export function composeSession(set: ArticleSetter = setArticle): ComposeSession 
   };
   return {
     build: async (issuePath) => build(loadIssue(issuePath)),
-    compose: async (issuePath, outDir, options = {}) => {
-      const issue = loadIssue(issuePath);
-      const pdf = pdfPathOf(issuePath, outDir);
-      checkOutputs(issue, pdf, options.report);
-      const built = await build(issue);
-      writeAtomically(pdf, await renderIssue(built, options.pdfx));
-      return { pdf, issue, composition: built.composition };
-    },
+    compose: async (issuePath, outDir, options = {}) => composeParsed(loadIssue(issuePath), pdfPathOf(issuePath, outDir), options),
+    composeParsed: async (issue, pdf, options = {}) => composeParsed(issue, pdf, options),
     counts: () => articles.counts(),
   };
+  async function composeParsed(issue: Issue, pdf: string, options: ComposeOptions): Promise<ComposeResult> {
+    checkOutputs(issue, pdf, options.report);
+    const built = await build(issue);
+    writeAtomically(pdf, await renderIssue(built, options.pdfx));
+    return { pdf, issue, composition: built.composition };
+  }
+
 }
 
 /**
@@ -143,7 +146,7 @@ export function composeSession(set: ArticleSetter = setArticle): ComposeSession 
  * the settings the last build used are kept, so memory follows the issue, not its history; a build
  * that fails keeps the previous one's.
  */
-function rememberedArticles(set: ArticleSetter) {
+export function rememberedArticles(set: ArticleSetter) {
   let kept = new Map<string, ArticleSetting>();
   let counts: BuildCounts = { set: 0, kept: 0 };
   const layouts = new WeakMap<Template, string>();

@@ -4,7 +4,7 @@ import { PDFX_LEVELS, type PdfxLevel } from '../../layout/pdfx.js';
 import type { ComposeOptions } from '../../pipeline/compose.js';
 import type { SaveOutcome } from '../../pipeline/watch.js';
 import { EXIT, type SetExit } from '../exit.js';
-import { articleLine, buildReport } from '../report.js';
+import { articleLine, buildReport, findingLine } from '../report.js';
 
 /** `compose ISSUE.yaml`: the issue into a print-ready PDF, findings and a summary on stderr. */
 export function composeCommand(program: Command, exit: SetExit): void {
@@ -25,10 +25,7 @@ export function composeCommand(program: Command, exit: SetExit): void {
       }
       const [{ composeFile }, { writeAtomically }] = await Promise.all([import('../../pipeline/compose.js'), import('../../files.js')]);
       const { pdf, composition } = await composeFile(issue, opts.out, { pdfx: opts.pdfx as PdfxLevel | undefined, report: opts.report });
-      for (const f of composition.findings) {
-        const where = [f.page !== undefined ? `page ${f.page}` : '', f.article ? `article ${f.article}` : ''].filter(Boolean).join(', ');
-        process.stderr.write(`${f.blocking ? 'error' : 'warning'}: ${f.code}${where ? ` (${where})` : ''}: ${printable(f.message)}\n`);
-      }
+      for (const f of composition.findings) process.stderr.write(`${findingLine(f)}\n`);
       const blocking = composition.findings.filter((f) => f.blocking).length;
       if (!opts.quiet) {
         for (const a of composition.articles) process.stderr.write(`  ${articleLine(a)}\n`);

@@ -1,0 +1,164 @@
+// The search for a page's plan: every order and shape for a few stories, with what is already
+// lost pruning the rest; simulated annealing from a seed for more. The same input and seed give
+// the same plan.
+import { evaluate, partialCost, put, startCursors, type Evaluation, type Genome, type Placed, type Room, type Rule } from './objective.js';
+import type { Story } from './shapes.js';
+import type { PlanSettings } from './settings.js';
+
+/** Up to this many stories, every order and shape is tried (with pruning); more, annealing. */
+export const EXHAUSTIVE_STORIES = 5;
+/** Annealing: steps in all, and the temperature it starts and ends at, in cost units. */
+const STEPS = 8_000;
+/** Annealing runs at the least, each from its own start. */
+const RUNS = 4;
+const HOT = 3_000;
+const COLD = 1;
+
+/** mulberry32: a small PRNG with a 32-bit state, so a seed fixes every choice the search makes. */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SearchOptions {
+  /** How many distinct plans to keep, best first. */
+  candidates: number;
+  seed: number;
+}
+
+export interface SearchResult {
+  /** The best distinct plans found, best first. */
+  plans: Evaluation[];
+  /** Per rule, the best plan found that keeps it: what bending it bought. */
+  keeping: Map<Rule, Evaluation>;
+  /** Plans evaluated. */
+  tried: number;
+  exhaustive: boolean;
+}
+
+/** Keeps the best distinct plans seen, and per rule the best that keeps it. */
+class Kept {
+  plans: Evaluation[] = [];
+  keeping = new Map<Rule, Evaluation>();
+  tried = 0;
+  constructor(private readonly room: number) {}
+  offer(e: Evaluation): void {
+    this.tried++;
+    for (const rule of ['order', 'collision', 'stacked-heads', 'pictures', 'balance'] as Rule[]) {
+      if (e.bent.some((b) => b.rule === rule)) continue;
+      const known = this.keeping.get(rule);
+      if (!known || e.cost < known.cost) this.keeping.set(rule, e);
+    }
+    if (this.plans.some((p) => p.key === e.key)) return;
+    if (this.plans.length >= this.room && e.cost >= this.plans[this.plans.length - 1].cost) return;
+    this.plans.push(e);
+    // Ties keep the plan found first: the order of the search, which the seed fixes.
+    this.plans.sort((a, b) => a.cost - b.cost);
+    this.plans.length = Math.min(this.plans.length, this.room);
+  }
+  worst(): number {
+    return this.plans.length < this.room ? Infinity : this.plans[this.plans.length - 1].cost;
+  }
+}
+
+/** The lead first, then by rank, then as the issue lists them; each at its middle span. */
+function firstGenome(stories: Story[], lead: number | undefined): Genome {
+  const order = stories.map((_, k) => k).sort((a, b) => (a === lead ? -1 : b === lead ? 1 : stories[a].rank - stories[b].rank || a - b));
+  return { order, shapes: stories.map((s) => Math.floor((s.shapes.length - 1) / 2)) };
+}
+
+export function search(room: Room, settings: PlanSettings, stories: Story[], lead: number | undefined, options: SearchOptions): SearchResult {
+  const kept = new Kept(Math.max(1, options.candidates));
+  const exhaustive = stories.length <= EXHAUSTIVE_STORIES;
+  if (exhaustive) everyPlan(room, settings, stories, lead, kept);
+  else anneal(room, settings, stories, lead, options.seed, kept);
+  return { plans: kept.plans, keeping: kept.keeping, tried: kept.tried, exhaustive };
+}
+
+/** Depth-first over the next story and its shape; a branch whose loss so far cannot beat the kept plans is cut. */
+function everyPlan(room: Room, settings: PlanSettings, stories: Story[], lead: number | undefined, kept: Kept): void {
+  const order: number[] = [];
+  const shapes = stories.map(() => 0);
+  const placed: Placed[] = [];
+  const step = (cursors: number[], waste: number, holeWaste: number, leftOut: number) => {
+    if (order.length === stories.length) {
+      kept.offer(evaluate(room, settings, stories, { order: [...order], shapes: [...shapes] }, lead));
+      return;
+    }
+    for (let k = 0; k < stories.length; k++) {
+      if (order.includes(k) || (lead !== undefined && order.length === 0 && k !== lead)) continue;
+      stories[k].shapes.forEach((shape, i) => {
+        const next = [...cursors];
+        const p = put(room, settings, next, k, shape, k === lead);
+        let w = waste;
+        let hw = holeWaste;
+        if (p) {
+          for (let c = p.column; c < p.column + shape.span; c++) {
+            const gap = p.top - cursors[c];
+            w += gap;
+            if (gap >= room.holeLines) hw += gap;
+          }
+          placed.push(p);
+        }
+        order.push(k);
+        shapes[k] = i;
+        const out = leftOut + (p ? 0 : 1);
+        if (partialCost(room, settings, stories, placed, w, hw, out) < kept.worst()) step(next, w, hw, out);
+        order.pop();
+        if (p) placed.pop();
+      });
+    }
+  };
+  step(startCursors(room), 0, 0, 0);
+}
+
+/**
+ * Simulated annealing over the order and shapes, the lead kept first. Each run starts from the
+ * rank order with the lead at another of its shapes (the lead's width decides most of the page);
+ * plans already weighed are not decoded again.
+ */
+function anneal(room: Room, settings: PlanSettings, stories: Story[], lead: number | undefined, seed: number, kept: Kept): void {
+  const random = prng(seed);
+  const pick = (n: number) => Math.floor(random() * n);
+  const weighed = new Map<string, Evaluation>();
+  const weigh = (genome: Genome) => {
+    const key = `${genome.order.join(',')}|${genome.shapes.join(',')}`;
+    let e = weighed.get(key);
+    if (!e) {
+      e = evaluate(room, settings, stories, genome, lead);
+      weighed.set(key, e);
+      kept.offer(e);
+    }
+    return e;
+  };
+  const first = lead === undefined ? 0 : 1;
+  const runs = lead === undefined ? RUNS : Math.max(RUNS, stories[lead].shapes.length);
+  for (let run = 0; run < runs; run++) {
+    const start = firstGenome(stories, lead);
+    if (lead !== undefined) start.shapes[lead] = run % stories[lead].shapes.length;
+    let current = weigh(start);
+    const steps = Math.ceil(STEPS / runs);
+    for (let s = 0; s < steps; s++) {
+      const temperature = HOT * (COLD / HOT) ** (s / steps);
+      const genome: Genome = { order: [...current.genome.order], shapes: [...current.genome.shapes] };
+      const move = pick(3);
+      if (move === 0) {
+        const k = pick(stories.length);
+        if (k !== lead || run >= stories[lead].shapes.length) genome.shapes[k] = pick(stories[k].shapes.length);
+      } else if (genome.order.length - first >= 2) {
+        const i = first + pick(genome.order.length - first);
+        const j = first + pick(genome.order.length - first);
+        if (move === 1) [genome.order[i], genome.order[j]] = [genome.order[j], genome.order[i]];
+        else genome.order.splice(j, 0, ...genome.order.splice(i, 1));
+      }
+      const next = weigh(genome);
+      if (next.cost <= current.cost || random() < Math.exp((current.cost - next.cost) / temperature)) current = next;
+    }
+  }
+}
