@@ -124,7 +124,10 @@ export function composeSession(set: ArticleSetter = setArticle): ComposeSession 
       // One output intent per file: the plant's profile as the first page's layout names it.
       const profile = await outputProfile(plan.pages[0].template.pictures.profile);
       const pdfx = options.pdfx ?? plan.pages[0].template.pdfx;
-      const bytes = await renderPdf(composition, fontRegistry(), { title: `${issue.paper} ${issue.date}`, date: issue.date, pdfx }, prepared.images, profile);
+      // Advertisements are checked for the level the file goes out at; only an issue that places one loads their stage.
+      const ads = composition.pages.some((p) => p.spaces.some((sp) => sp.ad)) ? await (await import('../ads/prepare.js')).prepareAds(composition, pdfx) : undefined;
+      if (ads) composition.findings.push(...ads.findings);
+      const bytes = await renderPdf(composition, fontRegistry(), { title: `${issue.paper} ${issue.date}`, date: issue.date, pdfx }, prepared.images, profile, ads?.placed);
       writeAtomically(pdf, bytes);
       return { pdf, issue, composition };
     },
@@ -251,7 +254,7 @@ export function inputPaths(issue: Issue): string[] {
   return inputsOf(issue).map((f) => f.path);
 }
 
-/** Everything the run reads from the desk: the issue file, its story files and its pictures. */
+/** Everything the run reads from the desk: the issue file, its story files, its pictures and its advertisements. */
 function inputsOf(issue: Issue): RunFile[] {
   const start = { file: issue.file, line: 1, column: 1 };
   const inputs: RunFile[] = [{ path: issue.file, pos: start, noun: 'the issue file' }];
@@ -259,6 +262,7 @@ function inputsOf(issue: Issue): RunFile[] {
     if (a.story) inputs.push({ path: a.story, pos: a.pos, noun: `story file ${a.story}` });
     for (const p of a.pictures) if (p.source) inputs.push({ path: p.source, pos: p.pos, noun: `picture file ${p.source}` });
   }
+  for (const s of issue.pages.flatMap((p) => p.spaces)) if (s.ad) inputs.push({ path: s.ad.file, pos: s.ad.pos, noun: `advertisement ${s.ad.file}` });
   return inputs;
 }
 
