@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as mupdf from 'mupdf';
@@ -101,11 +101,11 @@ async function writeAd(file: string, spec: AdSpec): Promise<void> {
 let work: string;
 let cases = 0;
 /** Writes the issue text (and any ads) into a folder of its own and composes it with the command. */
-async function compose(text: string, ads: Record<string, AdSpec | string>, args: string[] = []) {
+async function compose(text: string, ads: Record<string, AdSpec | string | Buffer>, args: string[] = []) {
   const dir = join(work, `case-${++cases}`);
   mkdirSync(join(dir, 'ads'), { recursive: true });
   for (const [name, spec] of Object.entries(ads)) {
-    if (typeof spec === 'string') writeFileSync(join(dir, 'ads', name), spec);
+    if (typeof spec === 'string' || Buffer.isBuffer(spec)) writeFileSync(join(dir, 'ads', name), spec);
     else await writeAd(join(dir, 'ads', name), spec);
   }
   const issue = join(dir, 'issue.yaml');
@@ -248,6 +248,44 @@ test('page: N takes that page of a file of several; a page it has not is exit 2'
   const past = await compose(adIssue('ads/two.pdf', ', page: 3'), { 'two.pdf': two });
   assert.equal(past.code, 2, past.stderr);
   assert.match(past.stderr, /has 2 pages, no page 3/);
+});
+
+/** Ghostscript's PDF/X definition file, where Ghostscript is installed. */
+function pdfxDefinition(): string | undefined {
+  if (spawnSync('gs', ['--version']).error) return undefined;
+  const root = '/usr/share/ghostscript';
+  const found = existsSync(root) ? readdirSync(root).map((v) => join(root, v, 'lib', 'PDFX_def.ps')).find((f) => existsSync(f)) : undefined;
+  return found;
+}
+
+test('an ad made by Ghostscript (PDF/X-3, an embedded font, a CMYK image) is placed with its text in PDF/X-4 and refused for PDF/X-1a', { skip: pdfxDefinition() ? false : 'Ghostscript and its PDFX_def.ps are not installed (apt-get install ghostscript; .ci/run does)' }, async () => {
+  const dir = join(work, 'ghostscript');
+  mkdirSync(dir, { recursive: true });
+  // Ghostscript's own definition, its profile the plant's.
+  writeFileSync(join(dir, 'pdfx.ps'), readFileSync(pdfxDefinition()!, 'latin1').replace(/\/ICCProfile \([^)]*\)/, `/ICCProfile (${PROFILE})`), 'latin1');
+  const image = Array.from({ length: 32 * 32 }, (_, i) => `000000${(((i % 32) * 8) & 0xff).toString(16).padStart(2, '0')}`).join('');
+  writeFileSync(
+    join(dir, 'ad.ps'),
+    `%!PS
+<< /PageSize [${space.width} ${space.height}] >> setpagedevice
+[ /TrimBox [0 0 ${space.width} ${space.height}] /PAGE pdfmark
+0 0 0 0.2 setcmykcolor 0 0 ${space.width} ${space.height} rectfill
+0 0 0 1 setcmykcolor /Helvetica-Bold findfont 36 scalefont setfont 30 200 moveto (SALE 50%) show
+gsave 30 30 translate 10 10 scale 32 32 8 [32 0 0 32 0 0] {<${image}>} false 4 colorimage grestore
+showpage
+`,
+  );
+  const made = spawnSync('gs', ['-q', '-dPDFX', '-dBATCH', '-dNOPAUSE', '-dNOSAFER', '-sDEVICE=pdfwrite', '-sColorConversionStrategy=CMYK', '-dEmbedAllFonts=true', `-sOutputFile=${join(dir, 'ad.pdf')}`, join(dir, 'pdfx.ps'), join(dir, 'ad.ps')], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  const ad = readFileSync(join(dir, 'ad.pdf'));
+  const placed = await compose(adIssue('ads/gs.pdf'), { 'gs.pdf': ad }, ['--pdfx', 'PDF/X-4']);
+  assert.equal(placed.code, 0, placed.stderr);
+  assert.equal(drawnForms(placed.bytes()).length, 1);
+  const text = mupdf.Document.openDocument(placed.bytes(), 'application/pdf').loadPage(0).toStructuredText('preserve-whitespace').asText();
+  assert.match(text, /SALE 50%/, "the ad's text is in the page, its font embedded with it");
+  const refused = await compose(adIssue('ads/gs.pdf'), { 'gs.pdf': ad });
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.match(refused.stderr, /error: ad-preflight .*the file is PDF\/X-3:2002, and this page goes to the plant as PDF\/X-1a/);
 });
 
 test('the X-1a and X-4 renditions of one issue have distinct /IDs, each the same run to run; in X-4 the XMP dates are Info\'s', async () => {
