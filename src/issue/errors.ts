@@ -25,6 +25,7 @@ export type IssueErrorCode =
   | 'bad-teaser' // a 导读 naming no story, one on its own page, twice, or on a page without a masthead
   | 'bad-story' // a story file that breaks its format: unknown header line, unclosed **, bad JSON
   | 'bad-picture' // a picture file that is missing or cannot be read
+  | 'bad-ad' // an advertisement's PDF that is missing, not a PDF, encrypted, or without the page asked for
   | 'too-large' // beyond one of the limits in src/limits.ts
   | 'outside' // a path that leaves the folders an issue may read
   | 'bad-template' // a layout template or fonts/fonts.yaml is wrong: the message names that file

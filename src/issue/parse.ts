@@ -322,9 +322,15 @@ function withStory(art: Article, a: Obj, path: string, story: Story): void {
   if (a.body === undefined) art.body = story.body;
 }
 
-function space(s: Obj, pos: SourcePos): PageSpace {
-  const out: PageSpace = { place: gridPlace(s.place), kind: s.kind === 'ad' ? 'ad' : 'reserved', pos };
+function space(s: Obj, path: Seg[], file: string, loc: Locator, problems: IssueError[]): PageSpace {
+  const out: PageSpace = { place: gridPlace(s.place), kind: s.kind === 'ad' ? 'ad' : 'reserved', pos: loc.value(path) };
   if (s.label !== undefined) out.label = t(s.label);
+  if (s.source !== undefined) {
+    // Space held for late copy is filled by the desk's articles, never by a file.
+    if (out.kind !== 'ad') problems.push(new IssueError('bad-value', loc.value([...path, 'source']), 'only an ad space (kind: ad) takes an advertisement\'s PDF as its source; make it kind: ad, or drop the source'));
+    out.ad = { file: resolvePath(dirname(file), t(s.source)), pos: loc.value([...path, 'source']) };
+    if (s.page !== undefined) out.ad.page = s.page as number;
+  } else if (s.page !== undefined) problems.push(new IssueError('missing-key', loc.value([...path, 'page']), 'page says which page of the advertisement\'s PDF to place, but the space has no source; add source: ads/NAME.pdf, or drop page'));
   return out;
 }
 
@@ -407,7 +413,7 @@ function build(data: Obj, file: string, loc: Locator, problems: IssueError[]): I
         if (over) problems.push(over);
         return art;
       }),
-      spaces: listOf(pg.spaces).map((s, si) => space(s as Obj, loc.value([...pPath, 'spaces', si]))),
+      spaces: listOf(pg.spaces).map((s, si) => space(s as Obj, [...pPath, 'spaces', si], file, loc, problems)),
       teasers: listOf(pg.teasers).map((id, ti) => ({ article: t(id), pos: loc.value([...pPath, 'teasers', ti]) })),
       pos: loc.value(pPath),
     };

@@ -101,11 +101,22 @@ export interface Article {
   pos: SourcePos;
 }
 
+/** The advertiser's PDF an ad space carries: its file (resolved against the issue file's folder) and the page of it to place. */
+export interface AdSource {
+  file: string;
+  /** 1-based; a file of one page needs none. */
+  page?: number;
+  /** Where the issue names the file. */
+  pos: SourcePos;
+}
+
 /** Space on a page meant to be filled by others: 广告位 (ad) or 预留 (reserved). */
 export interface PageSpace {
   place: GridPlace;
   kind: 'ad' | 'reserved';
   label?: string;
+  /** The advertisement placed into an ad space; none: the space stays white for the ad desk. */
+  ad?: AdSource;
   pos: SourcePos;
 }
 

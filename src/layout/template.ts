@@ -53,6 +53,8 @@ export interface Style {
 
 export type StyleFrame = 'box' | 'rule';
 const FRAMES: StyleFrame[] = ['box', 'rule'];
+/** An ad's trim may miss its space by a millimetre: the advertiser's rounding of the space's size. */
+const AD_TOLERANCE_MM = 1;
 /** A 导读 in the masthead's ear, unless the layout words it otherwise: the story's headline, then its page. */
 const DEFAULT_TEASER = '{headline}（{page}版）';
 
@@ -125,6 +127,8 @@ export interface Template {
   pictures: PictureSettings;
   /** The PDF/X level written for pages of this layout. */
   pdfx: PdfxLevel;
+  /** How far an advertisement's trim may differ from its ad space, across or down, pt (`ads.tolerance`, mm). */
+  ads: { tolerance: number };
   styles: Record<StyleName, Style>;
   /** Ranks from the loudest (the lead) down. */
   ranks: Rank[];
@@ -320,6 +324,7 @@ export function loadTemplate(layoutsDir: string, name: string, hao: Record<strin
     rules: { article: num(['rules', 'article']), folio: num(['rules', 'folio']) },
     jump: { to: jumpText('to'), from: jumpText('from') },
     pdfx: pdfxOf(['print', 'pdfx']),
+    ads: { tolerance: mmToPt(doc.getIn(['ads', 'tolerance']) === undefined ? AD_TOLERANCE_MM : num(['ads', 'tolerance'])) },
     masthead: { lines: num(['masthead', 'lines']), columns: doc.getIn(['masthead', 'columns']) === undefined ? num(['grid', 'columns']) : num(['masthead', 'columns']), ink: inkOf(['masthead', 'ink']), teaser: teaserText() },
     pictures: {
       ppi: num(['pictures', 'ppi']),

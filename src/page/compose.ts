@@ -58,7 +58,7 @@ export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry,
     const g = p.geometry;
     const spaces = p.page.spaces.map((s) => {
       const { top, bottom } = boxLines(g, s.place);
-      return { kind: s.kind, label: s.label, x: columnX(g, s.place.column), y: lineTop(g, top), width: spanWidth(g, s.place.span), height: (bottom - top) * g.pitch };
+      return { kind: s.kind, label: s.label, ...(s.ad ? { ad: s.ad } : {}), pos: s.pos, x: columnX(g, s.place.column), y: lineTop(g, top), width: spanWidth(g, s.place.span), height: (bottom - top) * g.pitch };
     });
     pages.set(p.page.number, { number: p.page.number, name: p.page.name, masthead: p.page.masthead, template: p.template, geometry: g, glyphs: head.glyphs, rules: head.rules, frames: [], boxes: [], spaces, holes: [] });
   }

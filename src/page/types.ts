@@ -1,4 +1,4 @@
-import type { Crop, SourcePos } from '../issue/types.js';
+import type { AdSource, Crop, SourcePos } from '../issue/types.js';
 import type { Geometry, Template } from '../layout/template.js';
 
 /** Process inks in percent: cyan, magenta, yellow, black. */
@@ -48,10 +48,14 @@ export interface ArticleBox {
   height: number;
 }
 
-/** 广告位 / 预留: space the page keeps for others; proofs frame it, the print PDF leaves it empty. */
+/** 广告位 / 预留: space the page keeps for others; proofs frame it, the print PDF leaves it empty or places the ad it names. */
 export interface PlacedSpace {
   kind: 'ad' | 'reserved';
   label?: string;
+  /** The advertiser's PDF placed into it. */
+  ad?: AdSource;
+  /** Where the issue declares the space. */
+  pos: SourcePos;
   x: number;
   y: number;
   width: number;
@@ -80,7 +84,7 @@ export interface ComposedPage {
   holes: Hole[];
 }
 
-export type FindingCode = 'overset' | 'underset' | 'hole' | 'picture-outside-box' | 'low-resolution' | 'missing-glyph' | 'glyph-fallback' | 'loose-line' | 'forced-break' | 'font-substituted' | 'headline-too-long' | 'subhead-too-long' | 'picture-without-caption';
+export type FindingCode = 'overset' | 'underset' | 'hole' | 'picture-outside-box' | 'low-resolution' | 'missing-glyph' | 'glyph-fallback' | 'loose-line' | 'forced-break' | 'font-substituted' | 'headline-too-long' | 'subhead-too-long' | 'picture-without-caption' | 'ad-preflight' | 'ad-size';
 
 /** Something the desk must hear about; blocking findings make the run exit 1. */
 export interface Finding {

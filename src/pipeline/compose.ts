@@ -75,7 +75,12 @@ export async function renderIssue(built: ComposedIssue, pdfx?: PdfxLevel): Promi
   // One output intent per file: the plant's profile as the first page's layout names it.
   const profile = await outputProfile(plan.pages[0].template.pictures.profile);
   const level = pdfx ?? plan.pages[0].template.pdfx;
-  return renderPdf(built.composition, fontRegistry(), { title: `${issue.paper} ${issue.date}`, date: issue.date, pdfx: level }, built.pictures.images, profile);
+  const { composition } = built;
+  // Advertisements are checked for the level the file goes out at, so their findings join the
+  // build's here; only an issue that places one loads their stage.
+  const ads = composition.pages.some((p) => p.spaces.some((sp) => sp.ad)) ? await (await import('../ads/prepare.js')).prepareAds(composition, level) : undefined;
+  if (ads) composition.findings.push(...ads.findings);
+  return renderPdf(composition, fontRegistry(), { title: `${issue.paper} ${issue.date}`, date: issue.date, pdfx: level }, built.pictures.images, profile, ads?.placed);
 }
 
 /** Where the PDF of an issue file goes: its name, in the output folder. */
@@ -137,7 +142,6 @@ export function composeSession(set: ArticleSetter = setArticle): ComposeSession 
     writeAtomically(pdf, await renderIssue(built, options.pdfx));
     return { pdf, issue, composition: built.composition };
   }
-
 }
 
 /**
@@ -259,7 +263,7 @@ export function inputPaths(issue: Issue): string[] {
   return inputsOf(issue).map((f) => f.path);
 }
 
-/** Everything the run reads from the desk: the issue file, its story files and its pictures. */
+/** Everything the run reads from the desk: the issue file, its story files, its pictures and its advertisements. */
 function inputsOf(issue: Issue): RunFile[] {
   const start = { file: issue.file, line: 1, column: 1 };
   const inputs: RunFile[] = [{ path: issue.file, pos: start, noun: 'the issue file' }];
@@ -267,6 +271,7 @@ function inputsOf(issue: Issue): RunFile[] {
     if (a.story) inputs.push({ path: a.story, pos: a.pos, noun: `story file ${a.story}` });
     for (const p of a.pictures) if (p.source) inputs.push({ path: p.source, pos: p.pos, noun: `picture file ${p.source}` });
   }
+  for (const s of issue.pages.flatMap((p) => p.spaces)) if (s.ad) inputs.push({ path: s.ad.file, pos: s.ad.pos, noun: `advertisement ${s.ad.file}` });
   return inputs;
 }
 

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { FontRegistry } from '../fonts/registry.js';
 import type { ComposedPage, Finding, Ink, PlacedFrame } from '../page/types.js';
 
@@ -40,10 +41,11 @@ export function pageSvg(page: ComposedPage, fonts: FontRegistry, pictures: Proof
     if (href) body.push(`<image href="${href}" x="${f2(fr.x)}" y="${f2(fr.y)}" width="${f2(fr.width)}" height="${f2(fr.height)}" preserveAspectRatio="none"/>`);
     else body.push(`<rect x="${f2(fr.x)}" y="${f2(fr.y)}" width="${f2(fr.width)}" height="${f2(fr.height)}" fill="none" stroke="#000" stroke-width="${fr.lineWidth}"/>`);
   }
-  // 广告位 / 预留: a labelled frame on the proof; the print PDF leaves the space empty for what comes later.
+  // 广告位 / 预留: a labelled frame on the proof; the print PDF leaves the space empty for what comes later, or places the ad's file.
   for (const sp of page.spaces) {
-    body.push(`<rect x="${f2(sp.x)}" y="${f2(sp.y)}" width="${f2(sp.width)}" height="${f2(sp.height)}" fill="none" stroke="#808080" stroke-width="0.8" stroke-dasharray="6 3"/>`);
-    const label = `${sp.kind === 'ad' ? '广告' : '预留'}${sp.label ? ` ${sp.label}` : ''}`;
+    body.push(`<rect x="${f2(sp.x)}" y="${f2(sp.y)}" width="${f2(sp.width)}" height="${f2(sp.height)}" fill="${sp.ad ? '#e8e8e8' : 'none'}" stroke="#808080" stroke-width="0.8" stroke-dasharray="6 3"/>`);
+    // An ad placed from a file is named by it: the proof is drawn from the page model, not from the advertiser's PDF.
+    const label = `${sp.kind === 'ad' ? '广告' : '预留'}${sp.label ? ` ${sp.label}` : ''}${sp.ad ? ` · ${basename(sp.ad.file)}${sp.ad.page ? ` p${sp.ad.page}` : ''}` : ''}`;
     body.push(`<text x="${f2(sp.x + sp.width / 2)}" y="${f2(sp.y + sp.height / 2)}" text-anchor="middle" font-family="sans-serif" font-size="14" fill="#808080">${escape(label)}</text>`);
   }
   const over: string[] = [];

@@ -7,7 +7,8 @@ import type { PdfxLevel } from '../layout/template.js';
 import { DocumentFonts } from './fonts.js';
 import { drawGlyphs } from './text.js';
 import { PDFX, contentId, pageContent, declareOutputIntent, declareX4Metadata, infoName, overprintStates, useStates } from './pdfx.js';
-import type { Composition, PlacedFrame, PlacedRule } from '../page/types.js';
+import type { Composition, PlacedFrame, PlacedRule, PlacedSpace } from '../page/types.js';
+import type { PreparedAd } from '../ads/prepare.js';
 
 /** Process black: text, rules and frames are K only, never RGB. */
 const BLACK: [number, number, number, number] = [0, 0, 0, 100];
@@ -25,7 +26,7 @@ export interface RenderMeta {
  * Writes the composed pages as PDF bytes. Decides nothing about layout: every glyph, rule and
  * frame is drawn where the page stage put it. Rendering is the only stage that knows pdfkit.
  */
-export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta, images: ReadonlyMap<PlacedFrame, PreparedPicture>, profile: OutputProfile): Promise<Buffer> {
+export async function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta, images: ReadonlyMap<PlacedFrame, PreparedPicture>, profile: OutputProfile, ads: ReadonlyMap<PlacedSpace, PreparedAd> = new Map()): Promise<Buffer> {
   const when = new Date(`${meta.date}T00:00:00Z`);
   const level = PDFX[meta.pdfx];
   const doc = new PDFDocument({
@@ -46,6 +47,8 @@ export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta,
     doc.on('error', reject);
   });
   const embedded = new DocumentFonts(doc, fonts);
+  // Only an issue with advertisements loads their writer and pdf-lib.
+  const placedAds = ads.size ? new (await import('./ad.js')).DocumentAds(doc) : undefined;
   // The file's /ID: a hash of what is drawn (the content streams' bytes and the pictures'), and
   // of the font subsets they draw with.
   const content = createHash('md5');
@@ -86,11 +89,17 @@ export function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta,
         doc.lineWidth(f.lineWidth).rect(f.x, f.y, f.width, f.height).stroke();
       }
     }
+    for (const space of page.spaces) {
+      const ad = ads.get(space);
+      if (!ad || !placedAds) continue;
+      placedAds.place(ad, space);
+      content.update(ad.digest);
+    }
     for (const chunk of pageContent(doc)) content.update(chunk);
   }
   for (const subset of embedded.embed()) content.update(subset);
   const hash = content.digest('hex');
-  contentId(doc, hash);
+  contentId(doc, hash, meta.pdfx);
   if (meta.pdfx === 'PDF/X-4') declareX4Metadata(doc, hash);
   doc.end();
   return done;

@@ -28,6 +28,8 @@ export const PDFX: Record<PdfxLevel, { pdfVersion: '1.3' | '1.6'; info: Record<s
  * document and version ids, here derived from the content so the bytes still repeat.
  */
 export function declareX4Metadata(pdf: PDFKit.PDFDocument, contentHash: string): void {
+  // pdfkit writes the XMP's CreateDate from Info's; its ModifyDate and MetadataDate are Info's ModDate, so the two never disagree.
+  const modified = xmpDate((pdf as unknown as { info: { ModDate: Date } }).info.ModDate);
   const id = `uuid:${contentHash.slice(0, 8)}-${contentHash.slice(8, 12)}-${contentHash.slice(12, 16)}-${contentHash.slice(16, 20)}-${contentHash.slice(20, 32)}`;
   (pdf as unknown as { appendXML(xml: string): void }).appendXML(`
         <rdf:Description rdf:about="" xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/" xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/">
@@ -36,10 +38,17 @@ export function declareX4Metadata(pdf: PDFKit.PDFDocument, contentHash: string):
             <xmpMM:VersionID>1</xmpMM:VersionID>
             <xmpMM:RenditionClass>default</xmpMM:RenditionClass>
         </rdf:Description>
+        <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+            <xmp:ModifyDate>${modified}</xmp:ModifyDate>
+            <xmp:MetadataDate>${modified}</xmp:MetadataDate>
+        </rdf:Description>
         <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
             <pdf:Trapped>False</pdf:Trapped>
         </rdf:Description>`);
 }
+
+/** A date as XMP writes it, to the second in UTC: pdfkit's form for CreateDate. */
+const xmpDate = (d: Date) => `${d.toISOString().split('.')[0]}Z`;
 
 /** Each profile's hash, its key among the kept entries: hashing its megabyte again would cost every document. */
 const profileKeys = new WeakMap<Buffer, string>();
@@ -71,18 +80,23 @@ export function declareOutputIntent(pdf: PDFKit.PDFDocument, profile: OutputProf
 }
 
 /**
- * pdfkit writes every Info value as a string; PDF/X wants /Trapped as the name /False. An object
- * that pdfkit serialises as it is (the reference family's toString) carries the name through.
+ * A value pdfkit writes as the PDF text given: an object of the reference family, whose toString
+ * pdfkit serialises as it is. Carries names pdfkit would write as strings, and objects copied
+ * from another file.
  */
-export function infoName(pdf: PDFKit.PDFDocument, name: string): unknown {
+export function rawObject(pdf: PDFKit.PDFDocument, text: string): unknown {
   const doc = pdf as Doc;
   const referenceClass = Object.getPrototypeOf((doc._root as object).constructor) as new () => object;
-  const value = new (class extends referenceClass {
+  return new (class extends referenceClass {
     override toString() {
-      return `/${name}`;
+      return text;
     }
   })();
-  return value;
+}
+
+/** pdfkit writes every Info value as a string; PDF/X wants /Trapped as the name /False. */
+export function infoName(pdf: PDFKit.PDFDocument, name: string): unknown {
+  return rawObject(pdf, `/${name}`);
 }
 
 /** Graphics states for K text and rules that overprint (OPM 1), and for what knocks out. */
@@ -107,7 +121,11 @@ export function pageContent(pdf: PDFKit.PDFDocument): readonly Uint8Array[] {
   return (pdf as Doc).page.content.buffer;
 }
 
-/** The trailer /ID from what the pages hold, so equal issues give equal files on any machine. */
-export function contentId(pdf: PDFKit.PDFDocument, content: string): void {
-  (pdf as Doc)._id = createHash('md5').update(content).digest();
+/**
+ * The trailer /ID from what the pages hold, so equal issues give equal files on any machine, and
+ * from the level: the X-1a and the X-4 rendition of one issue are two files, and a plant's system
+ * that files PDFs by /ID must not take one for the other.
+ */
+export function contentId(pdf: PDFKit.PDFDocument, content: string, level: PdfxLevel): void {
+  (pdf as Doc)._id = createHash('md5').update(level).update(content).digest();
 }
