@@ -93,7 +93,8 @@ export function checkRegularFile(path: string, options: Confinement): void {
   withRegularFile(path, options, () => undefined);
 }
 
-function withRegularFile<T>(path: string, options: Confinement, use: (fd: number) => T): T {
+/** `use` given the descriptor of a regular file, judged as `readRegularFile` judges it, and closed after. */
+export function withRegularFile<T>(path: string, options: Confinement, use: (fd: number) => T): T {
   let fd: number;
   try {
     fd = openSync(path, OPEN_FLAGS);

@@ -1,3 +1,4 @@
+import { fstatSync, readFileSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import * as fontkit from 'fontkit';
@@ -5,14 +6,18 @@ import { IssueError } from '../issue/errors.js';
 import { describe, isObj, suggest, type Locator } from '../issue/schema.js';
 import { readConfig, readNamedFile, Refused } from '../layout/config.js';
 import type { Metrics, TextRun } from '../text/types.js';
+import { damage, mapsCharacters, readOutlines, readTablesButOutlines, type SparseFont } from './sfnt.js';
 
 /** A font face as loaded: the role that names it and the file behind it. */
 export interface Face {
   role: string;
   file: string;
-  /** The file's bytes, read once: the renderer embeds from them rather than reading the file again. */
-  bytes: Buffer;
-  font: fontkit.Font;
+  /** What identifies the file without its megabytes: its table directory (tags, checksums, places, lengths) and size. */
+  identity: Buffer;
+  /** The file's bytes, outlines included: the outlines are read when first asked for (a subset not kept, a proof). */
+  readonly bytes: Buffer;
+  /** The font with its outlines readable. */
+  readonly font: fontkit.Font;
 }
 
 /** The glyphs a character is drawn with in a face, and the text each stands for when copied. */
@@ -82,7 +87,7 @@ export interface MissingGlyph {
  * text stage's Metrics with a per-face advance cache, so composition never touches fontkit itself.
  */
 export class FontRegistry implements Metrics {
-  private readonly faces = new Map<string, Face>();
+  private readonly faces = new Map<string, LoadedFace>();
   private readonly alias = new Map<string, string>();
   private readonly advances = new Map<string, Map<number, number>>();
   /** Per face and character, the advance of its half-width form (hwid), or null where it has none. */
@@ -99,9 +104,9 @@ export class FontRegistry implements Metrics {
     for (const [role, entry] of list.roles) {
       const fileKey = entry.package ? 'file' : 'path';
       const file = entry.package ? packageFile(require, role, entry, list.loc) : resolvePath(dirname(configFile), entry.path!);
-      const bytes = fontBytes(file, role, entry, list.loc.value(['roles', role, fileKey]));
-      if (bytes) {
-        this.faces.set(role, { role, file, bytes, font: openFont(bytes, role, file, list.loc.value(['roles', role, fileKey])) });
+      const face = loadFace(file, role, entry, list.loc.value(['roles', role, fileKey]));
+      if (face) {
+        this.faces.set(role, face);
         continue;
       }
       pending.set(role, entry.otherwise!);
@@ -136,6 +141,10 @@ export class FontRegistry implements Metrics {
   }
 
   face(key: string): Face {
+    return this.loaded(key);
+  }
+
+  private loaded(key: string): LoadedFace {
     const f = this.faces.get(key);
     if (!f) throw new Error(`unknown font face "${key}"`);
     return f;
@@ -150,7 +159,7 @@ export class FontRegistry implements Metrics {
     if (!cache) this.halfAdvances.set(face, (cache = new Map()));
     let a = cache.get(codePoint);
     if (a === undefined) {
-      const f = this.face(face).font;
+      const f = this.loaded(face).metrics;
       const plain = f.glyphForCodePoint(codePoint);
       const half = f.layout(String.fromCodePoint(codePoint), ['hwid']).glyphs[0];
       a = half && half.id !== plain.id ? this.glyphAdvance(face, half.id) : null;
@@ -164,7 +173,7 @@ export class FontRegistry implements Metrics {
     if (!cache) this.advances.set(face, (cache = new Map()));
     let a = cache.get(codePoint);
     if (a === undefined) {
-      a = this.glyphAdvance(face, this.face(face).font.glyphForCodePoint(codePoint).id);
+      a = this.glyphAdvance(face, this.loaded(face).metrics.glyphForCodePoint(codePoint).id);
       cache.set(codePoint, a);
     }
     return a;
@@ -173,7 +182,7 @@ export class FontRegistry implements Metrics {
   /** A glyph's advance, em, read from the face's hmtx table: fontkit's glyph objects decode outlines to answer. */
   glyphAdvance(face: string, glyphId: number): number {
     let m = this.widths.get(face);
-    if (!m) this.widths.set(face, (m = horizontalMetrics(this.face(face))));
+    if (!m) this.widths.set(face, (m = horizontalMetrics(this.loaded(face))));
     return m.advance(glyphId) / m.unitsPerEm;
   }
 
@@ -187,7 +196,7 @@ export class FontRegistry implements Metrics {
     const key = form ? `${form}:${ch}` : ch;
     let d = cache.get(key);
     if (!d) {
-      const f = this.face(face).font;
+      const f = this.loaded(face).metrics;
       const glyphs = form ? f.layout(ch, [form]).glyphs.map((g) => ({ id: g.id, text: String.fromCodePoint(...g.codePoints) })) : [...ch].map((c) => ({ id: f.glyphForCodePoint(c.codePointAt(0)!).id, text: c }));
       d = { ids: glyphs.map((g) => g.id), texts: glyphs.map((g) => g.text), advance: glyphs.reduce((w, g) => w + this.glyphAdvance(face, g.id), 0) };
       cache.set(key, d);
@@ -200,7 +209,7 @@ export class FontRegistry implements Metrics {
    * themselves: fontkit decodes the whole post table (every glyph's name) to give its italic angle.
    */
   describe(face: string): FaceDescription {
-    const { bytes, font } = this.face(face);
+    const { tables: bytes, metrics: font } = this.loaded(face);
     const tables = font.directory!.tables;
     const head = tables.head.offset;
     const hhea = tables.hhea.offset;
@@ -249,7 +258,7 @@ export class FontRegistry implements Metrics {
   }
 
   private has(face: string, ch: string): boolean {
-    return this.face(face).font.hasGlyphForCodePoint(ch.codePointAt(0)!);
+    return this.loaded(face).metrics.hasGlyphForCodePoint(ch.codePointAt(0)!);
   }
 
   /** The face a character and its marks are set from, and what of them is set (empty: none is). */
@@ -283,8 +292,8 @@ interface HorizontalMetrics {
  * Advances straight from the hmtx table: numberOfHMetrics (hhea) pairs of advance and bearing,
  * the glyphs after them sharing the last advance.
  */
-function horizontalMetrics(face: Face): HorizontalMetrics {
-  const { bytes, font } = face;
+function horizontalMetrics(face: LoadedFace): HorizontalMetrics {
+  const { tables: bytes, metrics: font } = face;
   const tables = font.directory!.tables;
   const count = bytes.readUInt16BE(tables.hhea.offset + 34);
   const at = tables.hmtx.offset;
@@ -361,23 +370,88 @@ function packageFile(require: NodeJS.Require, role: string, entry: RoleEntry, lo
   }
 }
 
-/** The bytes of a role's font file, or undefined where it is missing and the role names a stand-in. */
-function fontBytes(file: string, role: string, entry: RoleEntry, at: ReturnType<Locator['value']>): Buffer | undefined {
+/** A file as opened: a change between loading its tables and reading its outlines shows in these. */
+const stateOf = (s: Stats) => `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+
+type Position = ReturnType<Locator['value']>;
+
+/**
+ * A face whose tables are read and whose outlines are read when first needed. `metrics` is the
+ * fontkit font the registry sets with (character map, advances, width forms); `font`, the one with
+ * outlines, made afresh once they are in, so no glyph decoded before is kept empty.
+ */
+class LoadedFace implements Face {
+  readonly identity: Buffer;
+  private full?: fontkit.Font;
+
+  constructor(
+    readonly role: string,
+    readonly file: string,
+    /** The file's bytes: whole, or every table but the outlines at its place. */
+    readonly tables: Buffer,
+    readonly metrics: fontkit.Font,
+    /** Undefined once the outlines are in (or the file was read whole). */
+    private sparse: { font: SparseFont; state: string; at: Position } | undefined,
+  ) {
+    this.identity = Buffer.concat([tables.subarray(0, 12 + 16 * tables.readUInt16BE(4)), Buffer.from(String(tables.length))]);
+  }
+
+  get bytes(): Buffer {
+    const sparse = this.sparse;
+    if (sparse) {
+      const refuse = (why: string): never => {
+        throw new IssueError('bad-template', sparse.at, `fonts.yaml: font role "${this.role}": ${this.file} ${why}; compose again`);
+      };
+      try {
+        readNamedFile(this.file, FONT_BYTES, (fd) => {
+          if (stateOf(fstatSync(fd)) !== sparse.state) refuse('was changed while in use');
+          readOutlines(fd, sparse.font);
+        });
+      } catch (e) {
+        if (e instanceof Refused) refuse('was changed while in use');
+        throw e;
+      }
+      this.sparse = undefined;
+    }
+    return this.tables;
+  }
+
+  get font(): fontkit.Font {
+    if (this.sparse === undefined && this.full === undefined) return this.metrics;
+    this.full ??= fontkit.create(this.bytes);
+    return this.full;
+  }
+}
+
+/**
+ * A role's face, its tables read (a TrueType font's outlines are left for when they are needed),
+ * or undefined where its file is missing and the role names a stand-in.
+ */
+function loadFace(file: string, role: string, entry: RoleEntry, at: Position): LoadedFace | undefined {
+  let read: { sparse?: SparseFont; whole?: Buffer; state: string };
   try {
-    return readNamedFile(file, FONT_BYTES);
+    read = readNamedFile(file, FONT_BYTES, (fd) => {
+      const stat = fstatSync(fd);
+      const sparse = readTablesButOutlines(fd, stat.size);
+      return { sparse, whole: sparse ? undefined : readFileSync(fd), state: stateOf(stat) };
+    });
   } catch (e) {
     if (!(e instanceof Refused)) throw e;
     if (e.missing && entry.otherwise) return undefined;
     throw new IssueError('bad-template', at, `fonts.yaml: font role "${role}": ${e.message}; ${e.missing ? ROLE_FORM : 'give a TrueType or OpenType font file'}`);
   }
+  const bytes = read.sparse?.bytes ?? read.whole!;
+  const font = openFont(bytes, role, file, at, read.sparse);
+  return new LoadedFace(role, file, bytes, font, read.sparse && { font: read.sparse, state: read.state, at });
 }
 
 /**
- * The font in a role's file, checked whole now: a file that is no font, a collection, or one cut
- * short (a table past the end of the file, glyphs that cannot be read) is refused here rather than
- * failing while a page is set or embedded.
+ * The font in a role's file, checked now: a file that is no font, a collection, or one cut short
+ * (a table past the end of the file, tables or glyph locations damaged) is refused here rather than
+ * failing while a page is set or embedded. A font read without its outlines is checked by its
+ * tables' checksums and glyph locations; one read whole, by fontkit reading its last outline.
  */
-function openFont(bytes: Buffer, role: string, file: string, at: ReturnType<Locator['value']>): fontkit.Font {
+function openFont(bytes: Buffer, role: string, file: string, at: Position, sparse: SparseFont | undefined): fontkit.Font {
   const refuse = (why: string): never => {
     throw new IssueError('bad-template', at, `fonts.yaml: font role "${role}": ${file} ${why}; give a TrueType or OpenType font file`);
   };
@@ -396,11 +470,13 @@ function openFont(bytes: Buffer, role: string, file: string, at: ReturnType<Loca
   const tables = Object.values(font.directory?.tables ?? {});
   const past = tables.find((t) => t.offset + (t.compLength ?? t.length) > bytes.length);
   if (past) return refuse(`is cut short: its ${past.tag} table runs past the end of the file`);
-  // fontkit reads tables when first asked: ask now for the metrics, the character map and the last
-  // glyph's outline, so a damaged table shows here.
+  // fontkit reads tables when first asked: ask now for the metrics, the character map and (read
+  // whole) the last glyph's outline, so a damaged table shows here.
+  const damaged = sparse && damage(sparse);
+  if (damaged) return refuse(`is damaged (${damaged})`);
   let readable: boolean;
   try {
-    readable = font.unitsPerEm > 0 && font.numGlyphs > 0 && font.characterSet.length > 0 && font.getGlyph(font.numGlyphs - 1).path !== undefined;
+    readable = font.unitsPerEm > 0 && font.numGlyphs > 0 && (sparse ? mapsCharacters(sparse) : font.characterSet.length > 0 && font.getGlyph(font.numGlyphs - 1).path !== undefined);
   } catch (e) {
     return refuse(`is damaged (${e instanceof Error ? e.message : String(e)})`);
   }

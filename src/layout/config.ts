@@ -1,4 +1,4 @@
-import { FileRefused, readRegularFile } from '../files.js';
+import { FileRefused, readRegularFile, withRegularFile } from '../files.js';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { IssueError } from '../issue/errors.js';
 import { readDeskFile } from '../issue/read.js';
@@ -48,11 +48,14 @@ export class Refused extends Error {
 /**
  * The bytes of a file a configuration file names (a font, a profile), opened once without waiting:
  * a pipe or a device is refused, never read, and the kind and size are checked on the opened
- * descriptor. Throws Refused for what the desk can mend; other faults are the machine's.
+ * descriptor. Throws Refused for what the desk can mend; other faults are the machine's. Given
+ * `read`, the file is read by it from the descriptor (a part of a large file), not whole.
  */
-export function readNamedFile(path: string, maxBytes: number): Buffer {
+export function readNamedFile(path: string, maxBytes: number): Buffer;
+export function readNamedFile<T>(path: string, maxBytes: number, read: (fd: number) => T): T;
+export function readNamedFile<T>(path: string, maxBytes: number, read?: (fd: number) => T): T | Buffer {
   try {
-    return readRegularFile(path, { maxBytes });
+    return read ? withRegularFile(path, { maxBytes }, read) : readRegularFile(path, { maxBytes });
   } catch (e) {
     if (e instanceof FileRefused) {
       if (e.why === 'missing') throw new Refused(true, `${path} is not there`);

@@ -64,12 +64,13 @@ export class DocumentFonts {
     const hashes: string[] = [];
     for (const [face, u] of this.used) {
       const d = this.fonts.describe(face);
-      const bytes = this.fonts.face(face).bytes;
+      const loaded = this.fonts.face(face);
       const glyphs = [...u.glyphs.keys()].sort((a, b) => a - b);
-      const key = sha256(faceIdentity(bytes), subsetterVersion(), glyphs.join(' '));
+      const key = sha256(loaded.identity, subsetterVersion(), glyphs.join(' '));
       hashes.push(key);
       const file = doc.ref({ Filter: 'FlateDecode' });
-      file.end(kept(`${key}.ttf.z`, () => deflateSync(subsetFont(bytes, glyphs))));
+      // The face's outlines are read from its file only here, for a subset not kept already.
+      file.end(kept(`${key}.ttf.z`, () => deflateSync(subsetFont(loaded.bytes, glyphs))));
       const scale = 1000 / d.unitsPerEm;
       const flags = (d.fixedPitch ? 1 : 0) | (d.familyClass >= 1 && d.familyClass <= 7 ? 2 : 0) | 4 | (d.familyClass === 10 ? 8 : 0) | (d.italic ? 64 : 0);
       // The subset tag from the glyph set: two subsets of a face in two files never share a name,
@@ -106,15 +107,6 @@ export class DocumentFonts {
     }
     return hashes;
   }
-}
-
-/**
- * What identifies a face's file without hashing its megabytes: its table directory (each table's
- * tag, checksum, place and length) and its size.
- */
-function faceIdentity(bytes: Buffer): Buffer {
-  const tables = bytes.readUInt16BE(4);
-  return Buffer.concat([bytes.subarray(0, 12 + 16 * tables), Buffer.from(String(bytes.length))]);
 }
 
 function subsetTag(key: string): string {

@@ -10,6 +10,7 @@ interface HarfBuzz {
   memory: WebAssembly.Memory;
   _initialize(): void;
   malloc(bytes: number): number;
+  free(at: number): void;
   hb_blob_create(data: number, length: number, mode: number, user: number, destroy: number): number;
   hb_blob_destroy(blob: number): void;
   hb_blob_get_data(blob: number, length: number): number;
@@ -40,33 +41,55 @@ export function subsetterVersion(): string {
   return `hb-subset ${size} ${mtimeMs} retain-gids drop ${DROPPED.join(' ')}`;
 }
 
+/**
+ * The subsetter's memory is fixed (65 MiB, it cannot grow) and holds the faces it subsets: the
+ * faces last used stay in it while together they take no more than this, leaving the rest for the
+ * subsetting itself. Five CJK faces of 10–15 MB each do not fit at once.
+ */
+const RESIDENT_BYTES = 32 * 2 ** 20;
+
 let hb: HarfBuzz | undefined;
-/** Each face copied into the subsetter's memory once per instance, whatever number of documents it subsets. */
-let faces = new WeakMap<Buffer, number>();
+/** A face copied into the subsetter's memory: where its bytes are, and the harfbuzz face over them. */
+interface Resident {
+  at: number;
+  length: number;
+  face: number;
+}
+/** The faces in the subsetter's memory, the last used last, so that a warm process copies a face once. */
+const resident = new Map<Buffer, Resident>();
+
+/** The face in the subsetter's memory, the faces used longest ago let go to make room. */
+function residentFace(harfbuzz: HarfBuzz, font: Buffer): number {
+  let r = resident.get(font);
+  if (r) {
+    resident.delete(font);
+    resident.set(font, r);
+    return r.face;
+  }
+  let held = font.length;
+  for (const other of resident.values()) held += other.length;
+  for (const [key, other] of resident) {
+    if (held <= RESIDENT_BYTES) break;
+    harfbuzz.hb_face_destroy(other.face);
+    harfbuzz.free(other.at);
+    resident.delete(key);
+    held -= other.length;
+  }
+  const at = harfbuzz.malloc(font.length);
+  if (!at) throw new Error(`hb-subset has no room for a face of ${font.length} bytes`);
+  new Uint8Array(harfbuzz.memory.buffer, at, font.length).set(font);
+  const blob = harfbuzz.hb_blob_create(at, font.length, READONLY, 0, 0);
+  r = { at, length: font.length, face: harfbuzz.hb_face_create(blob, 0) };
+  // The face holds its own reference to the blob.
+  harfbuzz.hb_blob_destroy(blob);
+  resident.set(font, r);
+  return r.face;
+}
 
 /** The TrueType subset of `font` holding `glyphs` (and .notdef), each at its own id. */
 export function subsetFont(font: Buffer, glyphs: Iterable<number>): Buffer {
-  const wanted = [...glyphs];
-  try {
-    return subsetIn(font, wanted);
-  } catch {
-    // The subsetter's memory cannot grow past its build's size: a few whole CJK faces fill it, and
-    // the next one does not fit. A new instance starts with this face alone.
-    hb = undefined;
-    faces = new WeakMap();
-    return subsetIn(font, wanted);
-  }
-}
-
-function subsetIn(font: Buffer, glyphs: readonly number[]): Buffer {
   hb ??= harfbuzz();
-  let face = faces.get(font);
-  if (face === undefined) {
-    const at = hb.malloc(font.length);
-    new Uint8Array(hb.memory.buffer, at, font.length).set(font);
-    face = hb.hb_face_create(hb.hb_blob_create(at, font.length, READONLY, 0, 0), 0);
-    faces.set(font, face);
-  }
+  const face = residentFace(hb, font);
   const input = hb.hb_subset_input_create_or_fail();
   if (!input) throw new Error('hb-subset: no memory for a subset input');
   try {
