@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import { geometryOf, loadHao, loadTemplate } from '../layout/template.js';
 import { FileRefused, readRegularFile } from '../files.js';
-import { packageRoot } from '../paths.js';
+import { layoutFolder, workspaceFrom } from '../workspace/workspace.js';
 import { preflight, UnreadablePdf, type PreflightProfile, type PreflightReport } from '../preflight/preflight.js';
 
 export interface PreflightRun {
@@ -11,11 +10,13 @@ export interface PreflightRun {
 
 /**
  * The plant's limits from a layout: its ink limit and picture resolutions, and, when the desk
- * names the layout, its trim for every page.
+ * names the layout, its trim for every page. The layout is the workspace's of the working folder
+ * (or `root`'s), else Banmian's own.
  */
-export function profileFromLayout(name: string, checkTrim: boolean): PreflightProfile {
-  const layouts = join(packageRoot(), 'layouts');
-  const t = loadTemplate(layouts, name, loadHao(layouts));
+export function profileFromLayout(name: string, checkTrim: boolean, root?: string): PreflightProfile {
+  const ws = workspaceFrom(process.cwd(), root);
+  // A layout in no folder is read from the first, whose reader says it is not there.
+  const t = loadTemplate(layoutFolder(ws.layouts, name) ?? ws.layouts[0], name, loadHao(ws.sizes));
   const g = geometryOf(t);
   return { tac: t.pictures.tac, minPpi: t.pictures.minPpi, warnPpi: t.pictures.ppi, spots: [], ...(checkTrim ? { trim: { width: g.trimWidth, height: g.trimHeight } } : {}) };
 }

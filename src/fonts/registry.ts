@@ -4,6 +4,7 @@ import * as fontkit from 'fontkit';
 import { IssueError } from '../issue/errors.js';
 import { describe, isObj, suggest, type Locator } from '../issue/schema.js';
 import { readConfig, readNamedFile, Refused } from '../layout/config.js';
+import { packageRoot } from '../paths.js';
 import type { Metrics, TextRun } from '../text/types.js';
 
 /** A font face as loaded: the role that names it and the file behind it. */
@@ -98,7 +99,7 @@ export class FontRegistry implements Metrics {
     const pending = new Map<string, string>();
     for (const [role, entry] of list.roles) {
       const fileKey = entry.package ? 'file' : 'path';
-      const file = entry.package ? packageFile(require, role, entry, list.loc) : resolvePath(dirname(configFile), entry.path!);
+      const file = entry.package ? packageFile(require, configFile, role, entry, list.loc) : resolvePath(dirname(configFile), entry.path!);
       const bytes = fontBytes(file, role, entry, list.loc.value(['roles', role, fileKey]));
       if (bytes) {
         this.faces.set(role, { role, file, bytes, font: openFont(bytes, role, file, list.loc.value(['roles', role, fileKey])) });
@@ -352,10 +353,13 @@ function fallbackOf(v: unknown, roles: Map<string, RoleEntry>, loc: Locator, fai
   return v as string[];
 }
 
-/** The font file of a role served by an npm package. */
-function packageFile(require: NodeJS.Require, role: string, entry: RoleEntry, loc: Locator): string {
+/**
+ * The font file of a role served by an npm package: installed beside the fonts.yaml (a paper's
+ * workspace), else among Banmian's own dependencies.
+ */
+function packageFile(require: NodeJS.Require, configFile: string, role: string, entry: RoleEntry, loc: Locator): string {
   try {
-    return join(dirname(require.resolve(`${entry.package}/package.json`)), entry.file!);
+    return join(dirname(require.resolve(`${entry.package}/package.json`, { paths: [dirname(configFile), packageRoot()] })), entry.file!);
   } catch {
     throw new IssueError('bad-template', loc.value(['roles', role, 'package']), `fonts.yaml: font role "${role}": npm package ${entry.package} is not installed; run npm ci`);
   }
