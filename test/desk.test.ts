@@ -204,7 +204,7 @@ before(() => {
   // init: the new file is validated, composed and init'ed over once it exists.
   const initDir = join(tmp, 'init');
   runs['init'] = run('init', INIT_NAME, '--paper', sampleIssue.paper, '--dir', initDir, '--date', '2024-12-26');
-  const made = join(initDir, `${INIT_NAME}.yaml`);
+  const made = join(initDir, 'issues', `${INIT_NAME}.yaml`);
   const afterInit = runs['init'].then(() => (existsSync(made) ? readFileSync(made) : null));
   runs['init-validate'] = runs['init'].then(() => run('validate', made));
   runs['init-compose'] = runs['init'].then(() => run(made, '-o', out('init')));
@@ -423,13 +423,14 @@ test('fonts ISSUE: a character no font has exits 1 and is named', async () => {
 // ---------------------------------------------------------------------------
 // init
 
-test('init writes DIR/NAME.yaml that validate accepts and compose composes', async () => {
-  const made = join(tmp, 'init', `${INIT_NAME}.yaml`);
+test('init makes a workspace in DIR with issues/NAME.yaml that validate accepts and compose composes', async () => {
+  const made = join(tmp, 'init', 'issues', `${INIT_NAME}.yaml`);
   const r = await runs['init']!;
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), made);
   assert.ok(existsSync(made), `no ${made}`);
-  assert.deepEqual(readdirSync(join(tmp, 'init')), [`${INIT_NAME}.yaml`], 'stray files next to the new issue');
+  // A new workspace: its banmian.yaml, layouts/ for its own, the issue and the schema it names.
+  assert.deepEqual(readdirSync(join(tmp, 'init'), { recursive: true }).map(String).sort(), ['banmian.yaml', 'issues', `issues/${INIT_NAME}.yaml`, 'layouts', 'schema', 'schema/issue.schema.json'], 'stray files next to the new issue');
   const issue = parse(readFileSync(made, 'utf8')) as { paper: string; date: string; pages: { layout: string }[] };
   assert.equal(issue.paper, sampleIssue.paper);
   assert.equal(issue.date, '2024-12-26');
@@ -444,13 +445,13 @@ test('init writes DIR/NAME.yaml that validate accepts and compose composes', asy
 });
 
 test('init over an existing file exits 2 and leaves it unchanged', async () => {
-  const made = join(tmp, 'init', `${INIT_NAME}.yaml`);
+  const made = join(tmp, 'init', 'issues', `${INIT_NAME}.yaml`);
   const r = await runs['init-again']!;
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, new RegExp(`${escape(made)} exists`));
   assert.ok(initBytes?.before && initBytes.after, 'the file is gone');
   assert.ok(initBytes.after.equals(initBytes.before), 'the existing file changed');
-  assert.deepEqual(readdirSync(join(tmp, 'init')), [`${INIT_NAME}.yaml`]);
+  assert.deepEqual(readdirSync(join(tmp, 'init', 'issues')), [`${INIT_NAME}.yaml`]);
 });
 
 test('init with a bad name, date or layout, or without --paper, exits 2 and writes nothing', async () => {

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { dirname, relative } from 'node:path';
 import { PDFDict, PDFDocument, PDFName, PDFNumber } from 'pdf-lib';
 import { inherited, pageTrim } from './page.js';
-import { profileFromLayout } from '../cli/preflight.js';
 import { FileRefused, readRegularFile } from '../files.js';
 import { pictureFolders } from '../issue/confine.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
@@ -11,7 +10,9 @@ import type { PdfxLevel } from '../layout/template.js';
 import { ptToMm } from '../layout/units.js';
 import { LIMITS } from '../limits.js';
 import type { ComposedPage, Composition, Finding, PlacedSpace } from '../page/types.js';
+import { profileOfLayout } from '../preflight/layout.js';
 import { preflight } from '../preflight/preflight.js';
+import type { Workspace } from '../workspace/workspace.js';
 
 /**
  * 广告: the advertiser's PDF for an ad space, read, preflighted and measured before anything is
@@ -36,7 +37,7 @@ export interface Ads {
 }
 
 /** Reads and checks the advertisement of every ad space that names one, for a rendition at `level`. */
-export async function prepareAds(c: Composition, level: PdfxLevel): Promise<Ads> {
+export async function prepareAds(c: Composition, level: PdfxLevel, ws: Workspace): Promise<Ads> {
   const placed = new Map<PlacedSpace, PreparedAd>();
   const findings: Finding[] = [];
   const errors: IssueError[] = [];
@@ -44,7 +45,7 @@ export async function prepareAds(c: Composition, level: PdfxLevel): Promise<Ads>
     for (const space of page.spaces) {
       if (!space.ad) continue;
       try {
-        const found = await prepareAd(page, space, space.ad, level);
+        const found = await prepareAd(page, space, space.ad, level, ws);
         if (found.findings.length) findings.push(...found.findings);
         if (found.ad) placed.set(space, found.ad);
       } catch (e) {
@@ -57,9 +58,9 @@ export async function prepareAds(c: Composition, level: PdfxLevel): Promise<Ads>
   return { placed, findings };
 }
 
-async function prepareAd(page: ComposedPage, space: PlacedSpace, ad: AdSource, level: PdfxLevel): Promise<{ ad?: PreparedAd; findings: Finding[] }> {
+async function prepareAd(page: ComposedPage, space: PlacedSpace, ad: AdSource, level: PdfxLevel, ws: Workspace): Promise<{ ad?: PreparedAd; findings: Finding[] }> {
   const shown = relative(dirname(ad.pos.file), ad.file);
-  const bytes = readAdFile(ad, shown, page.template.pictures.allow);
+  const bytes = readAdFile(ad, shown, page.template.pictures.allow, ws);
   const pdf = await parseAd(bytes, ad, shown);
   const pages = pagesOf(pdf, ad, shown);
   const number = ad.page ?? 1;
@@ -70,7 +71,7 @@ async function prepareAd(page: ComposedPage, space: PlacedSpace, ad: AdSource, l
   const name = `ad${space.label ? ` "${space.label}"` : ''} (${shown}${pages.length > 1 ? `, page ${number}` : ''}; space at ${where(space.pos)})`;
   const finding = (code: 'ad-preflight' | 'ad-size', blocking: boolean, message: string): Finding => ({ code, blocking, page: page.number, pos: space.pos, message: `${name}: ${message}` });
   const findings: Finding[] = [];
-  const report = await preflight(bytes, shown, profileFromLayout(page.template.name, false));
+  const report = await preflight(bytes, shown, profileOfLayout(page.template, false));
   for (const f of report.findings) {
     if (f.page !== undefined && f.page !== number) continue;
     findings.push(finding('ad-preflight', f.severity === 'error', `${f.check}: ${f.message}${f.severity === 'error' ? '; not placed: ask the advertiser for a corrected file' : ''}`));
@@ -101,9 +102,9 @@ async function prepareAd(page: ComposedPage, space: PlacedSpace, ad: AdSource, l
 
 const where = (pos: SourcePos) => `${pos.file}:${pos.line}:${pos.column}`;
 
-function readAdFile(ad: AdSource, shown: string, allow: readonly string[]): Buffer {
+function readAdFile(ad: AdSource, shown: string, allow: readonly string[], ws: Workspace): Buffer {
   try {
-    return readRegularFile(ad.file, { maxBytes: LIMITS.pictureBytes, within: pictureFolders(ad.pos.file, allow) });
+    return readRegularFile(ad.file, { maxBytes: LIMITS.pictureBytes, within: pictureFolders(ad.pos.file, allow, ws) });
   } catch (e) {
     if (!(e instanceof FileRefused)) throw new IssueError('bad-ad', ad.pos, `advertisement ${shown} cannot be read (${e instanceof Error ? e.message : String(e)}); check its permissions`);
     switch (e.why) {
@@ -113,7 +114,7 @@ function readAdFile(ad: AdSource, shown: string, allow: readonly string[]): Buff
       case 'special':
         throw new IssueError('bad-ad', ad.pos, `advertisement ${shown} is not a regular file but ${e.why === 'directory' ? 'a folder' : e.kind}; give the PDF itself`);
       case 'outside':
-        throw new IssueError('outside', ad.pos, `advertisement ${shown} is outside the issue's folder, the project and the layout's pictures.allow folders; move it in, or allow its folder in the layout`);
+        throw new IssueError('outside', ad.pos, `advertisement ${shown} is outside the issue's folder, the workspace, its picture folders and the layout's pictures.allow folders; move it in, or allow its folder in the layout`);
       case 'too-large':
         throw new IssueError('too-large', ad.pos, `advertisement ${shown} has ${e.size} bytes, more than the limit of ${LIMITS.pictureBytes}; ask for a smaller file, or raise BANMIAN_MAX_PICTURE_BYTES`);
     }

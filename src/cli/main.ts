@@ -37,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
   initCommand(program, exit);
   fontsCommand(program, exit);
   planCommand(program, exit);
+  rootOption(program);
   try {
     await program.parseAsync(argv);
     return code;
@@ -53,6 +54,21 @@ export async function main(argv: string[]): Promise<number> {
     else process.stderr.write(`compose: internal error: ${e instanceof Error ? e.message : String(e)} (the full trace is in ${writeTrace(e)})\n`);
     return EXIT.internal;
   }
+}
+
+/**
+ * `--root DIR`: the paper's workspace, before the command's name or after it; every command's
+ * options carry it as `root`.
+ */
+function rootOption(program: Command): void {
+  const flags = '--root <dir>';
+  const description = "the paper's workspace folder (its banmian.yaml), instead of the one found upward from the issue file";
+  program.option(flags, description);
+  for (const command of program.commands) command.option(flags, description);
+  program.hook('preAction', (_program, action) => {
+    const root = program.opts<{ root?: string }>().root;
+    if (root !== undefined && action.opts<{ root?: string }>().root === undefined) action.setOptionValue('root', root);
+  });
 }
 
 function packageVersion(): string {

@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { loadHao, loadTemplate } from '../layout/template.js';
 import { profileOfLayout } from '../preflight/layout.js';
 import { FileRefused, readRegularFile } from '../files.js';
-import { packageRoot } from '../paths.js';
+import { layoutFolder, workspaceFrom } from '../workspace/workspace.js';
 import { preflight, UnreadablePdf, type PreflightFinding, type PreflightProfile, type PreflightReport } from '../preflight/preflight.js';
 
 export interface PreflightRun {
@@ -12,11 +11,13 @@ export interface PreflightRun {
 
 /**
  * The plant's limits from a layout's `preflight:` section (the newspaper values where it is
- * silent), and, when the desk names the layout, its trim for every page.
+ * silent), and, when the desk names the layout, its trim for every page. The layout is the
+ * workspace's of the working folder (or `root`'s), else Banmian's own.
  */
-export function profileFromLayout(name: string, checkTrim: boolean): PreflightProfile {
-  const layouts = join(packageRoot(), 'layouts');
-  return profileOfLayout(loadTemplate(layouts, name, loadHao(layouts)), checkTrim);
+export function profileFromLayout(name: string, checkTrim: boolean, root?: string): PreflightProfile {
+  const ws = workspaceFrom(process.cwd(), root);
+  // A layout in no folder is read from the first, whose reader says it is not there.
+  return profileOfLayout(loadTemplate(layoutFolder(ws.layouts, name) ?? ws.layouts[0], name, loadHao(ws.sizes)), checkTrim);
 }
 
 export async function preflightFiles(files: string[], profile: PreflightProfile): Promise<PreflightRun> {

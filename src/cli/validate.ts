@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import { checkPictureFile } from '../images/prepare.js';
 import { pictureFolders } from '../issue/confine.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
 import { loadIssue } from '../issue/parse.js';
 import { resolveIssue } from '../layout/resolve.js';
-import { packageRoot } from '../paths.js';
 import { fontRegistry } from '../pipeline/compose.js';
+import { workspaceOf } from '../workspace/workspace.js';
 
 export interface Validation {
   file: string;
@@ -15,18 +14,19 @@ export interface Validation {
 /**
  * Everything that can be known about an issue without composing it: the schema, the layouts and
  * their fonts, the grid (articles on it and apart), the threads' pages and order, the pictures'
- * files. Whether text fits is the composer's to say.
+ * files, in the workspace found from the file (or `root`'s). Whether text fits is the composer's to say.
  */
-export function validateIssue(file: string): Validation {
+export function validateIssue(file: string, root?: string): Validation {
   const problems: IssueError[] = [];
   try {
-    const issue = loadIssue(file);
-    const plan = resolveIssue(issue, join(packageRoot(), 'layouts'), fontRegistry());
+    const ws = workspaceOf(file, root);
+    const issue = loadIssue(file, ws);
+    const plan = resolveIssue(issue, ws, fontRegistry(ws.fonts));
     for (const { page, template } of plan.pages) {
       for (const p of page.articles.flatMap((a) => a.pictures)) {
         if (!p.source) continue;
         try {
-          checkPictureFile(p.source, p.pos, pictureFolders(issue.file, template.pictures.allow));
+          checkPictureFile(p.source, p.pos, pictureFolders(issue.file, template.pictures.allow, ws));
         } catch (e) {
           if (!(e instanceof IssueError)) throw e;
           problems.push(e);

@@ -5,6 +5,7 @@ import * as fontkit from 'fontkit';
 import { IssueError } from '../issue/errors.js';
 import { describe, isObj, suggest, type Locator } from '../issue/schema.js';
 import { readConfig, readNamedFile, Refused } from '../layout/config.js';
+import { packageRoot } from '../paths.js';
 import type { Metrics, TextRun } from '../text/types.js';
 import { damage, mapsCharacters, readOutlines, readTablesButOutlines, type SparseFont } from './sfnt.js';
 
@@ -103,7 +104,7 @@ export class FontRegistry implements Metrics {
     const pending = new Map<string, string>();
     for (const [role, entry] of list.roles) {
       const fileKey = entry.package ? 'file' : 'path';
-      const file = entry.package ? packageFile(require, role, entry, list.loc) : resolvePath(dirname(configFile), entry.path!);
+      const file = entry.package ? packageFile(require, configFile, role, entry, list.loc) : resolvePath(dirname(configFile), entry.path!);
       const face = loadFace(file, role, entry, list.loc.value(['roles', role, fileKey]));
       if (face) {
         this.faces.set(role, face);
@@ -361,10 +362,13 @@ function fallbackOf(v: unknown, roles: Map<string, RoleEntry>, loc: Locator, fai
   return v as string[];
 }
 
-/** The font file of a role served by an npm package. */
-function packageFile(require: NodeJS.Require, role: string, entry: RoleEntry, loc: Locator): string {
+/**
+ * The font file of a role served by an npm package: installed beside the fonts.yaml (a paper's
+ * workspace), else among Banmian's own dependencies.
+ */
+function packageFile(require: NodeJS.Require, configFile: string, role: string, entry: RoleEntry, loc: Locator): string {
   try {
-    return join(dirname(require.resolve(`${entry.package}/package.json`)), entry.file!);
+    return join(dirname(require.resolve(`${entry.package}/package.json`, { paths: [dirname(configFile), packageRoot()] })), entry.file!);
   } catch {
     throw new IssueError('bad-template', loc.value(['roles', role, 'package']), `fonts.yaml: font role "${role}": npm package ${entry.package} is not installed; run npm ci`);
   }

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { pictureFolders } from '../issue/confine.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
 import type { Composition, Finding, PlacedFrame } from '../page/types.js';
+import type { Workspace } from '../workspace/workspace.js';
 import { preparePicture, type PreparedPicture } from './prepare.js';
 
 export interface Pictures {
@@ -14,7 +15,7 @@ export interface Pictures {
  * judges their resolution: below the layout's minimum a blocking finding, below its target a
  * warning. A missing or unreadable file is bad input; all of them are reported together.
  */
-export async function preparePictures(c: Composition): Promise<Pictures> {
+export async function preparePictures(c: Composition, ws: Workspace): Promise<Pictures> {
   const images = new Map<PlacedFrame, PreparedPicture>();
   const findings: Finding[] = [];
   const errors: IssueError[] = [];
@@ -25,7 +26,7 @@ export async function preparePictures(c: Composition): Promise<Pictures> {
         if (!pic) return;
         const settings = page.template.pictures;
         try {
-          const prepared = await preparePicture({ source: pic.source, crop: pic.crop, width: frame.width, height: frame.height, pos: pic.pos, within: pictureFolders(pic.pos.file, settings.allow) }, settings);
+          const prepared = await preparePicture({ source: pic.source, crop: pic.crop, width: frame.width, height: frame.height, pos: pic.pos, within: pictureFolders(pic.pos.file, settings.allow, ws) }, settings);
           images.set(frame, prepared);
           if (prepared.ppi < settings.ppi) {
             const blocking = prepared.ppi < settings.minPpi;

@@ -1,6 +1,6 @@
 import { readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve as resolvePath, sep } from 'node:path';
-import { packageRoot } from '../paths.js';
+import type { Workspace } from '../workspace/workspace.js';
 
 /** The real path (symlinks followed) where the file exists, else the absolute path as given. */
 function realpathOr(path: string): string {
@@ -26,9 +26,9 @@ export function isWithin(path: string, folders: readonly string[]): boolean {
   return realWithin(realpathOr(path), folders);
 }
 
-/** The folders an issue's pictures may come from: its own, the project's, and those its layout allows. */
-export function pictureFolders(issueFile: string, allow: readonly string[]): string[] {
-  return [dirname(resolvePath(issueFile)), packageRoot(), ...allow];
+/** The folders an issue's pictures may come from: its own, the project's (its workspace's), those banmian.yaml names, and those its layout allows. */
+export function pictureFolders(issueFile: string, allow: readonly string[], ws: Workspace): string[] {
+  return [dirname(resolvePath(issueFile)), ws.root, ...ws.pictures, ...allow];
 }
 
 /**

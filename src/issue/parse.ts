@@ -5,6 +5,7 @@ import { LIMITS } from '../limits.js';
 import { IssueError, IssueErrors } from './errors.js';
 import { readDeskFile } from './read.js';
 import { Locator, isObj, schemaProblems, suggest, type Json, type Obj, type Seg } from './schema.js';
+import type { Workspace } from '../workspace/workspace.js';
 import { loadStory, type Story } from './story.js';
 import { textLines, trimmed } from './text.js';
 import type { Article, BodyBlock, Continuation, Crop, GridPlace, Issue, Page, PageSpace, PictureSlot, PlaceSpec, SourcePos, Table } from './types.js';
@@ -276,7 +277,7 @@ function continuation(c: Obj, path: Seg[], loc: Locator): Continuation {
 }
 
 /** An article as the issue gives it, then what its story file gives where the issue is silent. Story problems go to `problems`. */
-function article(a: Obj, path: Seg[], file: string, loc: Locator, problems: IssueError[]): Article {
+function article(a: Obj, path: Seg[], file: string, loc: Locator, problems: IssueError[], ws: Workspace | undefined): Article {
   const art: Article = {
     id: t(a.id),
     place: isObj(a.place) ? placeSpec(a.place, [...path, 'place'], loc) : undefined,
@@ -300,7 +301,7 @@ function article(a: Obj, path: Seg[], file: string, loc: Locator, problems: Issu
   if (a.briefs !== undefined) art.briefs = tList(a.briefs);
   if (a.story === undefined) return art;
   try {
-    const { path: story, story: text } = loadStory(t(a.story), file, loc.value([...path, 'story']));
+    const { path: story, story: text } = loadStory(t(a.story), file, loc.value([...path, 'story']), ws);
     withStory(art, a, story, text);
     if (art.headlineSize !== undefined && !art.headline) {
       problems.push(new IssueError('missing-key', loc.value([...path, 'headline']), `"headline" gives a size, but story file ${story} has no headline; add "text", or a "# " line to the story`));
@@ -398,7 +399,7 @@ function furnitureLimitErrors(issue: Issue, loc: Locator): IssueError[] {
     .map(([text, segs]) => new IssueError('too-large', loc.value(segs), `this text has ${text!.length} characters, more than the limit of ${LIMITS.articleCharacters}; shorten it, or raise BANMIAN_MAX_ARTICLE_CHARACTERS`));
 }
 
-function build(data: Obj, file: string, loc: Locator, problems: IssueError[]): Issue {
+function build(data: Obj, file: string, loc: Locator, problems: IssueError[], ws: Workspace | undefined): Issue {
   const pages = (data.pages as Obj[]).map((pg, pi): Page => {
     const pPath: Seg[] = ['pages', pi];
     const page: Page = {
@@ -408,7 +409,7 @@ function build(data: Obj, file: string, loc: Locator, problems: IssueError[]): I
       masthead: pg.masthead === true,
       articles: (pg.articles as Obj[]).map((a, ai) => {
         const path = [...pPath, 'articles', ai];
-        const art = article(a, path, file, loc, problems);
+        const art = article(a, path, file, loc, problems, ws);
         const over = articleLimitError(art, articleTexts(art, a, path, loc));
         if (over) problems.push(over);
         return art;
@@ -554,8 +555,11 @@ function sortAndThrow(errors: IssueError[], file: string): never {
   throw new IssueErrors(unique);
 }
 
-/** Parse issue-file text; `file` places it, for positions and the story files it names. Throws IssueErrors. */
-export function parseIssue(text: string, file: string): Issue {
+/**
+ * Parse issue-file text; `file` places it, for positions and the story files it names, read from
+ * the folders of `ws` (the workspace found from `file` when not given). Throws IssueErrors.
+ */
+export function parseIssue(text: string, file: string, ws?: Workspace): Issue {
   const lines = new LineCounter();
   // prettyErrors off: we format positions ourselves and want YAML's bare message.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
@@ -592,15 +596,15 @@ export function parseIssue(text: string, file: string): Issue {
   if (isObj(data)) for (const page of listOf(data.pages)) for (const a of isObj(page) ? listOf(page.articles) : []) if (isObj(a) && a.place === 'auto') delete a.place;
   const errors = [...schemaProblems(data, loc), ...semanticErrors(data, loc)];
   if (errors.length > 0) sortAndThrow(errors, file);
-  const issue = build(data as Obj, file, loc, errors);
+  const issue = build(data as Obj, file, loc, errors, ws);
   if (errors.length > 0) sortAndThrow(errors, file);
   return issue;
 }
 
 /** Read and parse an issue file. A missing or unreadable file is an IssueErrors too (bad user input, not an internal fault). */
-export function loadIssue(path: string): Issue {
+export function loadIssue(path: string, ws?: Workspace): Issue {
   try {
-    return parseIssue(readDeskFile({ path, at: { file: path, line: 1, column: 1 }, noun: 'issue file', ext: '.yaml', empty: 'start from `compose init NAME --paper …`' }), path);
+    return parseIssue(readDeskFile({ path, at: { file: path, line: 1, column: 1 }, noun: 'issue file', ext: '.yaml', empty: 'start from `compose init NAME --paper …`' }), path, ws);
   } catch (e) {
     throw e instanceof IssueError ? new IssueErrors([e]) : e;
   }

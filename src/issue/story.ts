@@ -1,8 +1,8 @@
 // Story files: an article's text as the editorial system exports it, in Markdown or in the JSON a
 // wire service sends. Problems are reported at the story file's own line and column.
-import { dirname, extname, isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { dirname, extname, isAbsolute, join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { packageRoot } from '../paths.js';
+import { storyFolders, workspaceOf, type Workspace } from '../workspace/workspace.js';
 import { IssueError, IssueErrors } from './errors.js';
 import { jsonSyntaxError } from './json.js';
 import { positionIn, readDeskFile } from './read.js';
@@ -15,13 +15,14 @@ export type Story = Pick<Article, 'kicker' | 'headline' | 'subhead' | 'byline' |
 
 /**
  * The story file an article names (`name` as written, at `at` in `issueFile`), read from the
- * issue's folder. Throws IssueErrors: the file's own problems at its lines and columns.
+ * issue's folder, its workspace or the workspace's story folders (`ws`, else the one found from
+ * the issue file). Throws IssueErrors: the file's own problems at its lines and columns.
  */
-export function loadStory(name: string, issueFile: string, at: SourcePos): { path: string; story: Story } {
+export function loadStory(name: string, issueFile: string, at: SourcePos, ws?: Workspace): { path: string; story: Story } {
   const path = isAbsolute(name) ? name : join(dirname(issueFile), name);
-  const within = { folders: [dirname(resolvePath(issueFile)), packageRoot()], outside: `story file ${path} is outside the issue's folder and the project; move it into the issue's folder` };
   let text: string;
   try {
+    const within = { folders: storyFolders(issueFile, ws ?? workspaceOf(issueFile)), outside: `story file ${path} is outside the issue's folder and the project (its workspace and the stories: folders of its banmian.yaml); move it into the issue's folder` };
     text = readDeskFile({ path, at, noun: `story file ${path}`, ext: '.md or .json', empty: 'export the story again, or remove "story"', within });
   } catch (e) {
     throw e instanceof IssueError ? new IssueErrors([e]) : e;

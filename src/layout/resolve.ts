@@ -1,10 +1,9 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { LIMITS } from '../limits.js';
 import type { FontRegistry } from '../fonts/registry.js';
 import { isWithin, pictureFolders } from '../issue/confine.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
 import type { Article, GridPlace, Issue, Page, PlaceSpec, SourcePos } from '../issue/types.js';
+import { layoutFolder, layoutNames, type Workspace } from '../workspace/workspace.js';
 import { geometryOf, loadHao, loadTemplate, type Geometry, type Template } from './template.js';
 
 /** A page with its template and geometry: everything composition needs to know about where things go. */
@@ -72,19 +71,19 @@ export type TemplateLoader = typeof loadTemplate;
  * Resolves each page's layout and checks every placement against its grid: boxes inside the grid,
  * apart from one another and from the masthead; pictures inside their article; threads whose
  * parts stand on pages that exist, in page order, with columns of one measure. All problems are
- * collected and thrown together.
+ * collected and thrown together. Layouts come from the workspace's folders, its own first.
  */
-export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegistry, load: TemplateLoader = loadTemplate): IssuePlan {
-  const hao = loadHao(layoutsDir);
+export function resolveIssue(issue: Issue, ws: Workspace, fonts: FontRegistry, load: TemplateLoader = loadTemplate): IssuePlan {
+  const hao = loadHao(ws.sizes);
   const templates = new Map<string, Template>();
   const errors: IssueError[] = [];
   const pages: PagePlan[] = [];
-  const known = () => readdirSync(layoutsDir).filter((f) => f.endsWith('.yaml') && f !== 'sizes.yaml').map((f) => f.slice(0, -5));
   for (const page of issue.pages) {
     let template = templates.get(page.layout);
     if (!template) {
-      if (!existsSync(join(layoutsDir, `${page.layout}.yaml`)) || page.layout === 'sizes') {
-        errors.push(new IssueError('unknown-layout', page.pos, `page ${page.number}: unknown layout "${page.layout}"; expected one of: ${known().join(', ')}`));
+      const layoutsDir = layoutFolder(ws.layouts, page.layout);
+      if (!layoutsDir) {
+        errors.push(new IssueError('unknown-layout', page.pos, `page ${page.number}: unknown layout "${page.layout}"; expected one of: ${layoutNames(ws.layouts).join(', ')}`));
         continue;
       }
       template = load(layoutsDir, page.layout, hao);
@@ -139,7 +138,7 @@ export function resolveIssue(issue: Issue, layoutsDir: string, fonts: FontRegist
         if (p.source) {
           // Pictures come from the issue's folder, the project, or folders the layout allows: a
           // path that leaves them (../../etc/passwd, a symlink out) is refused, not read.
-          if (!isWithin(p.source, pictureFolders(issue.file, plan.template.pictures.allow))) {
+          if (!isWithin(p.source, pictureFolders(issue.file, plan.template.pictures.allow, ws))) {
             errors.push(new IssueError('outside', p.pos, `picture ${p.source} is outside the issue's folder, the project and the layout's pictures.allow folders; move it in, or allow its folder in the layout`));
           }
         }

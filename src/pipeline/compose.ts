@@ -13,20 +13,23 @@ import { loadTemplate, type PdfxLevel, type Template } from '../layout/template.
 import { setArticle, type ArticleSetter, type ArticleSetting } from '../page/article.js';
 import { composeIssue } from '../page/compose.js';
 import type { ComposedPage, Composition, PlacedFrame } from '../page/types.js';
-import { packageRoot } from '../paths.js';
 import { renderPdf } from '../render/pdf.js';
 import { sameFile, writeAtomically } from '../files.js';
+import { bundledWorkspace, workspaceOf, type Workspace } from '../workspace/workspace.js';
 
 export interface ComposeResult {
   pdf: string;
   issue: Issue;
   composition: Composition;
+  /** The PDF as written. */
+  bytes: Uint8Array;
 }
 
-let registry: FontRegistry | undefined;
-/** Fonts load once per process, whatever number of issues it composes. */
-export function fontRegistry(): FontRegistry {
-  registry ??= new FontRegistry(join(packageRoot(), 'fonts', 'fonts.yaml'));
+const registries = new Map<string, FontRegistry>();
+/** Fonts load once per process and fonts.yaml (Banmian's own unless given), whatever number of issues it composes. */
+export function fontRegistry(fontsFile = bundledWorkspace().fonts): FontRegistry {
+  let registry = registries.get(fontsFile);
+  if (!registry) registries.set(fontsFile, (registry = new FontRegistry(fontsFile)));
   return registry;
 }
 
@@ -35,6 +38,8 @@ export interface ComposeOptions {
   pdfx?: PdfxLevel;
   /** The run report's file (-r), written after the PDF: checked with it against the run's inputs. */
   report?: string;
+  /** The workspace's folder (`--root`), instead of the banmian.yaml found upward from the issue file. */
+  root?: string;
 }
 
 /** An issue composed and its pictures made ready: what the PDF and the proofs are drawn from. */
@@ -43,11 +48,14 @@ export interface ComposedIssue {
   plan: IssuePlan;
   composition: Composition;
   pictures: Pictures;
+  /** The workspace the issue was composed in, and the fonts it names: what its proofs are drawn with. */
+  workspace: Workspace;
+  fonts: FontRegistry;
 }
 
-/** parse → resolve → compose → pictures, once. */
-export function buildIssue(issuePath: string): Promise<ComposedIssue> {
-  return composeSession().build(issuePath);
+/** parse → resolve → compose → pictures, once; `root` as ComposeOptions.root. */
+export function buildIssue(issuePath: string, root?: string): Promise<ComposedIssue> {
+  return composeSession().build(issuePath, root);
 }
 
 const jpegDigests = new WeakMap<PreparedPicture, string>();
@@ -78,9 +86,9 @@ export async function renderIssue(built: ComposedIssue, pdfx?: PdfxLevel): Promi
   const { composition } = built;
   // Advertisements are checked for the level the file goes out at, so their findings join the
   // build's here; only an issue that places one loads their stage.
-  const ads = composition.pages.some((p) => p.spaces.some((sp) => sp.ad)) ? await (await import('../ads/prepare.js')).prepareAds(composition, level) : undefined;
+  const ads = composition.pages.some((p) => p.spaces.some((sp) => sp.ad)) ? await (await import('../ads/prepare.js')).prepareAds(composition, level, built.workspace) : undefined;
   if (ads) composition.findings.push(...ads.findings);
-  return renderPdf(composition, fontRegistry(), { title: `${issue.paper} ${issue.date}`, date: issue.date, pdfx: level }, built.pictures.images, profile, ads?.placed);
+  return renderPdf(composition, built.fonts, { title: `${issue.paper} ${issue.date}`, date: issue.date, pdfx: level }, built.pictures.images, profile, ads?.placed);
 }
 
 /** Where the PDF of an issue file goes: its name, in the output folder. */
@@ -108,7 +116,7 @@ export interface BuildCounts {
  * process anyway). Whatever it keeps gives the bytes a cold run gives.
  */
 export interface ComposeSession {
-  build(issuePath: string): Promise<ComposedIssue>;
+  build(issuePath: string, root?: string): Promise<ComposedIssue>;
   compose(issuePath: string, outDir: string, options?: ComposeOptions): Promise<ComposeResult>;
   /** An issue already parsed (the plan's proposal) into the PDF `pdf`. */
   composeParsed(issue: Issue, pdf: string, options?: ComposeOptions): Promise<ComposeResult>;
@@ -120,27 +128,39 @@ export function composeSession(set: ArticleSetter = setArticle): ComposeSession 
   const articles = rememberedArticles(set);
   const pictures = rememberedPictures();
   const templates = rememberedTemplates();
-  const build = async (issue: Issue): Promise<ComposedIssue> => {
-    const fonts = fontRegistry();
-    const plan = resolveIssue(issue, join(packageRoot(), 'layouts'), fonts, templates);
+  const build = async (issue: Issue, workspace: Workspace): Promise<ComposedIssue> => {
+    const fonts = fontRegistry(workspace.fonts);
+    const plan = resolveIssue(issue, workspace, fonts, templates);
     const setting = articles.build();
     const composition = composeIssue(issue, plan, fonts, setting.set);
-    const prepared = await pictures.prepare(composition);
+    const prepared = await pictures.prepare(composition, workspace);
     composition.findings.push(...prepared.findings);
     setting.settle();
-    return { issue, plan, composition, pictures: prepared };
+    return { issue, plan, composition, pictures: prepared, workspace, fonts };
+  };
+  // The workspace is read on every build: an edit to banmian.yaml counts from the next.
+  const load = (issuePath: string, root: string | undefined) => {
+    const workspace = workspaceOf(issuePath, root);
+    return { workspace, issue: loadIssue(issuePath, workspace) };
   };
   return {
-    build: async (issuePath) => build(loadIssue(issuePath)),
-    compose: async (issuePath, outDir, options = {}) => composeParsed(loadIssue(issuePath), pdfPathOf(issuePath, outDir), options),
-    composeParsed: async (issue, pdf, options = {}) => composeParsed(issue, pdf, options),
+    build: async (issuePath, root) => {
+      const { issue, workspace } = load(issuePath, root);
+      return build(issue, workspace);
+    },
+    compose: async (issuePath, outDir, options = {}) => {
+      const { issue, workspace } = load(issuePath, options.root);
+      return composeBuilt(issue, workspace, pdfPathOf(issuePath, outDir), options);
+    },
+    composeParsed: async (issue, pdf, options = {}) => composeBuilt(issue, workspaceOf(issue.file, options.root), pdf, options),
     counts: () => articles.counts(),
   };
-  async function composeParsed(issue: Issue, pdf: string, options: ComposeOptions): Promise<ComposeResult> {
+  async function composeBuilt(issue: Issue, workspace: Workspace, pdf: string, options: ComposeOptions): Promise<ComposeResult> {
     checkOutputs(issue, pdf, options.report);
-    const built = await build(issue);
-    writeAtomically(pdf, await renderIssue(built, options.pdfx));
-    return { pdf, issue, composition: built.composition };
+    const built = await build(issue, workspace);
+    const bytes = await renderIssue(built, options.pdfx);
+    writeAtomically(pdf, bytes);
+    return { pdf, issue, composition: built.composition, bytes };
   }
 }
 
@@ -213,7 +233,7 @@ function rememberedTemplates(): TemplateLoader {
 function rememberedPictures() {
   let last: { key: string; frames: PlacedFrame[]; pictures: Pictures } | undefined;
   return {
-    async prepare(c: Composition): Promise<Pictures> {
+    async prepare(c: Composition, workspace: Workspace): Promise<Pictures> {
       const slots = c.pages.flatMap((page) => page.frames.filter((f) => f.picture).map((f) => ({ page, frame: f })));
       const key = digest(
         JSON.stringify(
@@ -232,7 +252,7 @@ function rememberedPictures() {
           if (image) images.set(f, image);
         });
         last = { key, frames, pictures: { images, findings: last.pictures.findings } };
-      } else last = { key, frames, pictures: await preparePictures(c) };
+      } else last = { key, frames, pictures: await preparePictures(c, workspace) };
       return last.pictures;
     },
   };

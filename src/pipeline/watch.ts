@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { packageRoot } from '../paths.js';
+import { findWorkspaceFile, workspaceOf, WORKSPACE_FILE } from '../workspace/workspace.js';
 import type { Issue } from '../issue/types.js';
 import { composeSession, inputPaths, type BuildCounts, type ComposeOptions, type ComposeResult } from './compose.js';
 
@@ -14,11 +14,12 @@ export interface IssueWatch {
 }
 
 /**
- * Calls `changed` once per burst of saves to the issue file, its story files, its pictures or a
- * layout. Folders are watched, not files: an editor that saves by renaming a new file into place
- * leaves a watch on the old file looking at nothing.
+ * Calls `changed` once per burst of saves to the issue file, its story files, its pictures, its
+ * workspace's banmian.yaml or a layout of the workspace (`root` as ComposeOptions.root). Folders
+ * are watched, not files: an editor that saves by renaming a new file into place leaves a watch on
+ * the old file looking at nothing.
  */
-export function watchIssue(issueFile: string, changed: () => void): IssueWatch {
+export function watchIssue(issueFile: string, changed: () => void, root?: string): IssueWatch {
   let watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   const edited = () => {
@@ -39,14 +40,25 @@ export function watchIssue(issueFile: string, changed: () => void): IssueWatch {
         folders.set(dirname(path), names);
       };
       for (const path of issue ? inputPaths(issue) : [issueFile]) add(path);
-      watchers = [...folders].flatMap(([folder, names]) => {
+      let layouts: string[] = [];
+      try {
+        const ws = workspaceOf(issueFile, root);
+        if (ws.file) add(ws.file);
+        layouts = ws.layouts;
+      } catch {
+        // A banmian.yaml being mended: its next save composes again.
+        const file = root !== undefined ? join(root, WORKSPACE_FILE) : findWorkspaceFile(dirname(issueFile));
+        if (file) add(file);
+      }
+      const watchOn = (folder: string, onChange: Parameters<typeof watch>[1]) => {
         try {
-          return [watch(folder, (_event, name) => name && names.has(name.toString()) && edited())];
+          return [watch(folder, onChange)];
         } catch {
           return [];
         }
-      });
-      watchers.push(watch(join(packageRoot(), 'layouts'), edited));
+      };
+      watchers = [...folders].flatMap(([folder, names]) => watchOn(folder, (_event, name) => name && names.has(name.toString()) && edited()));
+      watchers.push(...layouts.flatMap((folder) => watchOn(folder, edited)));
     },
     close() {
       clearTimeout(timer);
@@ -89,6 +101,6 @@ export function composeOnSave(issueFile: string, outDir: string, options: Compos
     });
     return composing;
   };
-  const watching = watchIssue(issueFile, () => void compose());
+  const watching = watchIssue(issueFile, () => void compose(), options.root);
   return { ready: compose(), close: () => watching.close() };
 }

@@ -1,6 +1,5 @@
 // 自动组版: the places the plan proposes for the stories an issue leaves unplaced, page by page,
 // around what the desk fixed (articles, their pictures, the masthead, declared spaces).
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { IssueError, IssueErrors } from '../issue/errors.js';
 import type { PlaceValue, PlaceEdit } from '../issue/edit.js';
@@ -10,7 +9,7 @@ import { spanWidth } from '../layout/template.js';
 import { setArticle } from '../page/article.js';
 import { composeIssue } from '../page/compose.js';
 import { findHoles, pageCoverage } from '../page/coverage.js';
-import { packageRoot } from '../paths.js';
+import { workspaceOf } from '../workspace/workspace.js';
 import { fontRegistry, rememberedArticles } from '../pipeline/compose.js';
 import type { Evaluation, Room } from './objective.js';
 import { search, type SearchOptions, type SearchResult } from './search.js';
@@ -91,10 +90,10 @@ export interface PlanOptions extends SearchOptions {
 
 /** Plans every page (or the one asked for) that has stories left to the plan. */
 export function planIssue(issue: Issue, options: PlanOptions): PagePlanned[] {
-  const fonts = fontRegistry();
+  const workspace = workspaceOf(issue.file);
+  const fonts = fontRegistry(workspace.fonts);
   const fixed = fixedOnly(issue);
-  const layouts = join(packageRoot(), 'layouts');
-  const plan = resolveIssue(fixed, layouts, fonts);
+  const plan = resolveIssue(fixed, workspace, fonts);
   const set = rememberedArticles(setArticle).build().set;
   const composed = composeIssue(fixed, plan, fonts, set);
   if (options.page !== undefined && !issue.pages.some((p) => p.number === options.page)) {

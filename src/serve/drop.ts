@@ -1,15 +1,14 @@
 // A box dropped in the preview: its new place written into the issue file, if the file with it
 // stands the same checks `validate` makes of the grid (on it, apart from every box, space and the
 // masthead, pictures inside their article); otherwise nothing is written and the desk hears why.
-import { join } from 'node:path';
 import { formatIssueError, IssueError, IssueErrors } from '../issue/errors.js';
 import { PlaceEditError, writePlaces, type PlaceEdit } from '../issue/edit.js';
 import { parseIssue } from '../issue/parse.js';
 import { readDeskFile } from '../issue/read.js';
 import { resolveIssue } from '../layout/resolve.js';
 import { writeAtomically } from '../files.js';
-import { packageRoot } from '../paths.js';
 import { fontRegistry } from '../pipeline/compose.js';
+import { workspaceOf } from '../workspace/workspace.js';
 
 export type DropOutcome = { written: true } | { refused: string };
 
@@ -32,7 +31,8 @@ export function dropPlace(file: string, edit: PlaceEdit): DropOutcome {
   try {
     const source = readDeskFile({ path: file, at: { file, line: 1, column: 1 }, noun: 'issue file', ext: '.yaml', empty: 'write the issue first' });
     const placed = writePlaces(source, [edit]);
-    resolveIssue(parseIssue(placed, file), join(packageRoot(), 'layouts'), fontRegistry());
+    const workspace = workspaceOf(file);
+    resolveIssue(parseIssue(placed, file, workspace), workspace, fontRegistry(workspace.fonts));
     writeAtomically(file, placed);
     return { written: true };
   } catch (e) {

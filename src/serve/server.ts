@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
-import { composeSession, fontRegistry, pageLook, renderIssue, type ComposedIssue } from '../pipeline/compose.js';
+import { composeSession, pageLook, renderIssue, type ComposedIssue } from '../pipeline/compose.js';
 import { watchIssue } from '../pipeline/watch.js';
 import { proofPng } from '../proof/png.js';
 import { OVERLAYS, type Overlay } from '../proof/svg.js';
@@ -124,7 +124,7 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
     if (png) {
       images.delete(key);
     } else {
-      png = proofPng(target, fontRegistry(), composed.pictures.images, composed.composition.findings, new Set(overlays), options.dpi);
+      png = proofPng(target, composed.fonts, composed.pictures.images, composed.composition.findings, new Set(overlays), options.dpi);
       png.catch(() => images.get(key) === png && images.delete(key));
     }
     images.set(key, png);

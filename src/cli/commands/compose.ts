@@ -10,32 +10,31 @@ import { articleLine, buildReport, findingLine } from '../report.js';
 export function composeCommand(program: Command, exit: SetExit): void {
   program
     .argument('<issue>', 'issue file (YAML), e.g. issues/cqrb-2024-12-25.yaml')
-    .option('-o, --out <dir>', 'output folder', 'out')
+    .option('-o, --out <dir>', "output folder (default: the workspace's output, else out)")
     .option('-q, --quiet', 'print findings only, not the summary')
     .option('-r, --report <file>', 'also write the run report as JSON: per article its pages, characters set, overset and warnings')
     .option('--pdfx <level>', `the PDF/X level to write instead of the layout's (${PDFX_LEVELS.join(', ')})`)
     .option('-w, --watch', 'keep running: compose again on every save of the issue, its stories, its pictures or a layout, one line per result (Ctrl-C to stop)')
     .addHelpText('after', '\nExit codes: 0 clean, 1 composed with blocking findings (overset, missing glyphs), 2 bad input, 3 internal or I/O error.')
-    .action(async (issue: string, opts: { out: string; quiet?: boolean; report?: string; pdfx?: string; watch?: boolean }) => {
+    .action(async (issue: string, opts: { out?: string; quiet?: boolean; report?: string; pdfx?: string; watch?: boolean; root?: string }) => {
       if (opts.pdfx !== undefined && !PDFX_LEVELS.includes(opts.pdfx as PdfxLevel)) program.error(`--pdfx must be one of ${PDFX_LEVELS.join(', ')}`, { exitCode: EXIT.badInput });
       if (opts.watch) {
-        await composeWhileWatching(issue, opts.out, { pdfx: opts.pdfx as PdfxLevel | undefined, report: opts.report });
+        const { workspaceOf } = await import('../../workspace/workspace.js');
+        await composeWhileWatching(issue, opts.out ?? workspaceOf(issue, opts.root).output ?? 'out', { pdfx: opts.pdfx as PdfxLevel | undefined, report: opts.report, root: opts.root });
         exit(EXIT.clean);
         return;
       }
-      const [{ composeFile }, { writeAtomically }] = await Promise.all([import('../../pipeline/compose.js'), import('../../files.js')]);
-      const { pdf, composition } = await composeFile(issue, opts.out, { pdfx: opts.pdfx as PdfxLevel | undefined, report: opts.report });
-      for (const f of composition.findings) process.stderr.write(`${findingLine(f)}\n`);
-      const blocking = composition.findings.filter((f) => f.blocking).length;
+      const { composeIssue } = await import('../../index.js');
+      const { pdf, composition, exitCode } = await composeIssue(issue, { out: opts.out, pdfx: opts.pdfx as PdfxLevel | undefined, report: opts.report, root: opts.root });
+      for (const f of composition.findings) process.stderr.write(`${findingLine(f)}
+`);
       if (!opts.quiet) {
         for (const a of composition.articles) process.stderr.write(`  ${articleLine(a)}\n`);
         const set = composition.articles.reduce((n, a) => n + a.charactersSet, 0);
         const over = composition.articles.reduce((n, a) => n + a.oversetCharacters, 0);
         process.stderr.write(`${pdf}: ${composition.pages.length} page(s), ${composition.articles.length} articles, ${set} characters set, ${over} overset\n`);
       }
-      const code = blocking ? EXIT.findings : EXIT.clean;
-      exit(code);
-      if (opts.report) writeAtomically(opts.report, `${JSON.stringify(buildReport(issue, pdf, composition, code), null, 2)}\n`);
+      exit(exitCode);
     });
 }
 

@@ -7,10 +7,11 @@ export function fontsCommand(program: Command, exit: SetExit): void {
     .command('fonts')
     .description("list the font roles, the files they resolve to, and their coverage of an issue's characters")
     .argument('[issue]', 'an issue file whose characters to check')
-    .action(async (file: string | undefined) => {
-      const [{ loadIssue }, { issueTexts }, { fontRegistry }] = await Promise.all([import('../../issue/parse.js'), import('../../issue/text.js'), import('../../pipeline/compose.js')]);
-      const fonts = fontRegistry();
-      const chars = file ? [...new Set([...issueTexts(loadIssue(file)).join('')].filter((c) => c.codePointAt(0)! > 0x20))] : [];
+    .action(async (file: string | undefined, opts: { root?: string }) => {
+      const [{ loadIssue }, { issueTexts }, { fontRegistry }, { workspaceFrom, workspaceOf }] = await Promise.all([import('../../issue/parse.js'), import('../../issue/text.js'), import('../../pipeline/compose.js'), import('../../workspace/workspace.js')]);
+      const ws = file ? workspaceOf(file, opts.root) : workspaceFrom(process.cwd(), opts.root);
+      const fonts = fontRegistry(ws.fonts);
+      const chars = file ? [...new Set([...issueTexts(loadIssue(file, ws)).join('')].filter((c) => c.codePointAt(0)! > 0x20))] : [];
       const roles = ['song', 'song-bold', 'hei', 'hei-bold', 'kai'].filter((r) => fonts.hasRole(r));
       for (const w of fonts.warnings) process.stderr.write(`warning: ${w.message}\n`);
       let missingEverywhere = 0;

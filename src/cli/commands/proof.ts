@@ -15,18 +15,18 @@ export function proofCommand(program: Command, exit: SetExit): void {
     .option('--dpi <n>', 'resolution of the PNG', '72')
     .option('-o, --out <dir>', 'output folder', 'out')
     .addHelpText('after', '\nWrites DIR/ISSUE-pN.png for each page. Exit codes as for compose: 0 clean, 1 blocking findings (shown in red with --overlay overset), 2 bad input.')
-    .action(async (file: string, opts: { page?: string; overlay: string; dpi: string; out: string }) => {
+    .action(async (file: string, opts: { page?: string; overlay: string; dpi: string; out: string; root?: string }) => {
       const overlays = opts.overlay.split(',').map((o) => o.trim()).filter(Boolean);
       const unknown = overlays.filter((o) => !OVERLAYS.includes(o as Overlay));
       if (unknown.length) program.error(`proof: unknown overlay ${unknown.join(', ')}; expected ${OVERLAYS.join(', ')}`, { exitCode: EXIT.badInput });
       const dpi = Number(opts.dpi);
       if (!(dpi >= 10 && dpi <= 600)) program.error(`proof: --dpi must be between 10 and 600, not "${opts.dpi}"`, { exitCode: EXIT.badInput });
-      const [{ proofPng }, { buildIssue, fontRegistry }, { writeAtomically }] = await Promise.all([import('../../proof/png.js'), import('../../pipeline/compose.js'), import('../../files.js')]);
-      const built = await buildIssue(file);
+      const [{ proofPng }, { buildIssue }, { writeAtomically }] = await Promise.all([import('../../proof/png.js'), import('../../pipeline/compose.js'), import('../../files.js')]);
+      const built = await buildIssue(file, opts.root);
       const pages = built.composition.pages.filter((p) => opts.page === undefined || String(p.number) === opts.page);
       if (!pages.length) program.error(`proof: ${file} has no page ${opts.page}; its pages are ${built.composition.pages.map((p) => p.number).join(', ')}`, { exitCode: EXIT.badInput });
       for (const page of pages) {
-        const png = await proofPng(page, fontRegistry(), built.pictures.images, built.composition.findings, new Set(overlays as Overlay[]), dpi);
+        const png = await proofPng(page, built.fonts, built.pictures.images, built.composition.findings, new Set(overlays as Overlay[]), dpi);
         const out = join(opts.out, `${basename(file, extname(file))}-p${page.number}.png`);
         writeAtomically(out, png);
         process.stdout.write(`${out}\n`);

@@ -10,9 +10,9 @@ export function validateCommand(program: Command, exit: SetExit): void {
     .argument('<issue...>', 'issue files (YAML)')
     .option('--json', 'the problems as JSON, per file')
     .addHelpText('after', '\nExit codes: 0 every file is valid, 2 problems (each as file:line:col: message).')
-    .action(async (files: string[], opts: { json?: boolean }) => {
-      const { validateIssue } = await import('../validate.js');
-      const results = files.map(validateIssue);
+    .action(async (files: string[], opts: { json?: boolean; root?: string }) => {
+      const { validateIssue } = await import('../../index.js');
+      const results = files.map((f) => validateIssue(f, { root: opts.root }));
       if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       else {
         for (const r of results) {
