@@ -559,7 +559,7 @@ test('proof --overlay grid tints the columns blue and leaves the margins alone',
 test('proof --overlay overset paints the overset article’s box red and exits 1', async () => {
   const [r, plainRun] = await Promise.all([runs['proof-overset']!, runs['proof-overset-plain']!]);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /^error: overset \(article roundtable\)/m);
+  assert.match(r.stderr, /: error: overset \(page 2, article roundtable\)/m);
   assert.equal(plainRun.code, 1, plainRun.stderr);
   const file = (dir: string) => join(out(dir), 'overset-p2.png');
   assert.deepEqual(lines(r.stdout), [file('proof-overset')]);

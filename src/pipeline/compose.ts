@@ -35,6 +35,8 @@ export interface ComposeOptions {
   pdfx?: PdfxLevel;
   /** The run report's file (-r), written after the PDF: checked with it against the run's inputs. */
   report?: string;
+  /** The PDF's own path (-o FILE.pdf), in place of the issue file's name in the output folder. */
+  pdf?: string;
 }
 
 /** An issue composed and its pictures made ready: what the PDF and the proofs are drawn from. */
@@ -118,7 +120,7 @@ export function composeSession(set: ArticleSetter = setArticle): ComposeSession 
     build: async (issuePath) => build(loadIssue(issuePath)),
     compose: async (issuePath, outDir, options = {}) => {
       const issue = loadIssue(issuePath);
-      const pdf = pdfPathOf(issuePath, outDir);
+      const pdf = options.pdf ?? pdfPathOf(issuePath, outDir);
       checkOutputs(issue, pdf, options.report);
       const { plan, composition, pictures: prepared } = await build(issue);
       // One output intent per file: the plant's profile as the first page's layout names it.
