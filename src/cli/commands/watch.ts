@@ -27,11 +27,12 @@ export function watchCommand(program: Command, exit: SetExit): void {
 /** Composes on every save until SIGINT or SIGTERM: each result a line on stdout, its problems on stderr. */
 export async function composeWhileWatching(issue: string, target: OutputTarget, options: ComposeOptions, style: DiagnosticStyle): Promise<void> {
   const [{ composeOnSave }, { writeAtomically }] = await Promise.all([import('../../pipeline/watch.js'), import('../../files.js')]);
+  // The problems and the report first, then the result's line: a reader that waits for the line has them.
   const told = (o: SaveOutcome) => {
-    process.stdout.write(`${resultLine(o, clock())}\n`);
     if ('error' in o) {
       const e = o.error;
       writeDiagnostics(e instanceof IssueErrors || e instanceof IssueError ? diagnosticsOfError(e) : [internalDiagnostic(issue, e instanceof Error ? e.message : String(e))], style);
+      process.stdout.write(`${resultLine(o, clock())}\n`);
       return;
     }
     const { issue: parsed, pdf, composition } = o.result;
@@ -40,6 +41,7 @@ export async function composeWhileWatching(issue: string, target: OutputTarget, 
       const code = composition.findings.some((f) => f.blocking) ? EXIT.findings : EXIT.clean;
       writeAtomically(options.report, `${JSON.stringify(buildReport(parsed, pdf, composition, code), null, 2)}\n`);
     }
+    process.stdout.write(`${resultLine(o, clock())}\n`);
   };
   const watching = composeOnSave(issue, target.dir, options, told);
   process.stderr.write(`watching ${printable(issue)} (Ctrl-C to stop)\n`);
