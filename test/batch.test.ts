@@ -35,7 +35,7 @@ test('the run goes on past the broken issue and exits with the worst code, 2', (
   assert.equal(run.code, 2, run.stderr);
   // Not a terminal: one plain line per issue, and the broken one's position.
   assert.equal(run.stderr.match(/^\[\d+\/10\] .*: (ok|bad input) \(\d+\.\d s\)$/gm)?.length, 10, run.stderr);
-  assert.match(run.stderr, new RegExp(`edition-broken\\.yaml:${brokenLine}:\\d+: unknown key "headlin"`));
+  assert.match(run.stderr, new RegExp(`edition-broken\\.yaml:${brokenLine}:\\d+: error: unknown key "headlin"`));
 });
 
 test('report.json holds every issue with its status, pages, overset, findings, timing and output', () => {
