@@ -8,6 +8,8 @@ import { composeFile } from './pipeline/compose.js';
 import { buildReport, type RunReport } from './cli/report.js';
 import { validateIssue as validateFile, type Validation } from './cli/validate.js';
 import type { PreflightRun } from './cli/preflight.js';
+import { DEFAULT_OUT } from './cli/commands/compose.js';
+import type { Issue } from './issue/types.js';
 import { workspaceOf, type Workspace } from './workspace/workspace.js';
 
 export { IssueError, IssueErrors, formatIssueError, type IssueErrorCode } from './issue/errors.js';
@@ -23,14 +25,14 @@ export { workspaceOf, type Workspace } from './workspace/workspace.js';
 /** The exit code the command gives a composed issue: 0 clean (warnings at most), 1 blocking findings. */
 export const COMPOSED = { clean: 0, findings: 1 } as const;
 
-/** Output folder when neither the call nor the workspace names one: under the working folder. */
-const DEFAULT_OUT = 'out';
 
 export interface ComposeIssueOptions {
   /** The folder the PDF is written to, named after the issue file; default: the workspace's `output`, else `out`. */
   out?: string;
   /** The workspace's folder, instead of the banmian.yaml found upward from the issue file. */
   root?: string;
+  /** The PDF's own path, instead of the issue file's name in `out`. */
+  pdf?: string;
   /** The PDF/X level instead of the layout's. */
   pdfx?: PdfxLevel;
   /** Also write the run report (JSON) to this file, after the PDF. */
@@ -48,6 +50,8 @@ export interface ComposeIssueResult {
   /** The run report, as `compose -r` writes it. */
   report: RunReport;
   composition: Composition;
+  /** The issue as read: where each article and paragraph stands in its files. */
+  issue: Issue;
   /** The workspace the issue was composed in. */
   workspace: Workspace;
 }
@@ -56,11 +60,11 @@ export interface ComposeIssueResult {
 export async function composeIssue(issueFile: string, options: ComposeIssueOptions = {}): Promise<ComposeIssueResult> {
   const workspace = workspaceOf(issueFile, options.root);
   const out = options.out ?? workspace.output ?? DEFAULT_OUT;
-  const { pdf, bytes, composition } = await composeFile(issueFile, out, { pdfx: options.pdfx, report: options.report, root: options.root });
+  const { pdf, bytes, composition, issue } = await composeFile(issueFile, out, { pdf: options.pdf, pdfx: options.pdfx, report: options.report, root: options.root });
   const exitCode = composition.findings.some((f) => f.blocking) ? COMPOSED.findings : COMPOSED.clean;
-  const report = buildReport(issueFile, pdf, composition, exitCode);
+  const report = buildReport(issue, pdf, composition, exitCode);
   if (options.report !== undefined) writeAtomically(options.report, `${JSON.stringify(report, null, 2)}\n`);
-  return { pdf, bytes, exitCode, findings: composition.findings, report, composition, workspace };
+  return { pdf, bytes, exitCode, findings: composition.findings, report, composition, issue, workspace };
 }
 
 /** Every problem of an issue file that can be known without composing it, each at its file:line:column; none thrown. */

@@ -4,12 +4,12 @@
 // and the next fails with ENOENT on its rename.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { BatchReport } from '../src/cli/batch.js';
 import { issueYaml } from './fixture.js';
+import { readBatchReport } from './report-schema.js';
 import { runCompose } from './spawn.js';
 
 const ISSUES = 6;
@@ -43,9 +43,9 @@ test(`${ROUNDS} batches of ${ISSUES} issues sharing one new picture, on 4 worker
     const run = await runCompose(['batch', issues, '-o', out, '-j', '4'], { ...process.env, BANMIAN_CACHE: cache });
     const problems: string[] = [];
     if (run.code !== 0) problems.push(`exit ${run.code}\n${run.stderr}`);
-    const report = existsSync(join(out, 'report.json')) ? (JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport) : undefined;
+    const report = existsSync(join(out, 'report.json')) ? readBatchReport(join(out, 'report.json')) : undefined;
     if (report?.issues.length !== ISSUES) problems.push(`report.json has ${report?.issues.length ?? 'no'} issues`);
-    for (const o of report?.issues ?? []) if (!o.pdf || !existsSync(o.pdf)) problems.push(`${o.file}: no PDF`);
+    for (const o of report?.issues ?? []) if (!o.pdf || !existsSync(o.pdf)) problems.push(`${o.issue}: no PDF`);
     const left = [...partials(out), ...partials(cache)];
     if (left.length) problems.push(`partial files left: ${left.join(', ')}`);
     if (problems.length) failed.push(`round ${round}: ${problems.join('; ')}`);

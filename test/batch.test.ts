@@ -5,8 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { BatchReport } from '../src/cli/batch.js';
 import { expandIssues } from '../src/cli/batch.js';
+import { readBatchReport } from './report-schema.js';
 import { ROOT, runCompose, type Run } from './spawn.js';
 
 const SAMPLE = readFileSync(join(ROOT, 'issues', 'cqrb-2024-12-25.yaml'), 'utf8');
@@ -35,30 +35,31 @@ test('the run goes on past the broken issue and exits with the worst code, 2', (
   assert.equal(run.code, 2, run.stderr);
   // Not a terminal: one plain line per issue, and the broken one's position.
   assert.equal(run.stderr.match(/^\[\d+\/10\] .*: (ok|bad input) \(\d+\.\d s\)$/gm)?.length, 10, run.stderr);
-  assert.match(run.stderr, new RegExp(`edition-broken\\.yaml:${brokenLine}:\\d+: unknown key "headlin"`));
+  assert.match(run.stderr, new RegExp(`edition-broken\\.yaml:${brokenLine}:\\d+: error: unknown key "headlin"`));
 });
 
 test('report.json holds every issue with its status, pages, overset, findings, timing and output', () => {
-  const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')) as BatchReport;
+  const report = readBatchReport(join(dir, 'out', 'report.json'));
   assert.equal(report.exitCode, 2);
   assert.equal(report.issues.length, 10);
   for (const o of report.issues) {
     assert.ok(o.ms > 0);
-    if (o.file === broken) {
+    if (o.issue === broken) {
       assert.equal(o.exitCode, 2);
       assert.equal(o.pdf, null);
       assert.equal(o.pages.length, 0);
-      assert.match(o.errors[0]!, new RegExp(`:${brokenLine}:\\d+: `));
+      assert.deepEqual([o.findings[0]!.file, o.findings[0]!.line, o.findings[0]!.severity, o.findings[0]!.code], [broken, brokenLine, 'error', 'unknown-key']);
       continue;
     }
-    assert.equal(o.exitCode, 0, o.file);
-    assert.ok(o.pdf && existsSync(o.pdf), `${o.file}: no PDF`);
+    assert.equal(o.exitCode, 0, o.issue);
+    assert.ok(o.pdf && existsSync(o.pdf), `${o.issue}: no PDF`);
     assert.deepEqual(
       o.pages.map((p) => [p.number, p.status, p.oversetCharacters]),
       SAMPLE_PAGES.map((n) => [n, 'ok', 0]),
     );
   }
   assert.equal(report.issues.filter((o) => o.exitCode === 0).length, 9);
+  assert.deepEqual([report.summary.issues, report.summary.clean, report.summary.badInput], [10, 9, 1]);
 });
 
 test('a batch names its issues by folder, by pattern or by file, sorted', () => {
@@ -74,10 +75,10 @@ test('an issue that runs past the time limit has its worker stopped, is reported
   for (const n of [1, 2, 3]) writeFileSync(join(folder, `edition-${n}.yaml`), SAMPLE);
   const r = await runCompose(['batch', folder, '-o', join(dir, 'slow-out'), '-j', '2'], { ...process.env, BANMIAN_CACHE: join(dir, 'cache'), BANMIAN_MAX_SECONDS: '0.05' });
   assert.equal(r.code, 3, r.stderr);
-  const report = JSON.parse(readFileSync(join(dir, 'slow-out', 'report.json'), 'utf8')) as BatchReport;
+  const report = readBatchReport(join(dir, 'slow-out', 'report.json'));
   assert.equal(report.issues.length, 3);
   for (const o of report.issues) {
     assert.equal(o.exitCode, 3);
-    assert.match(o.errors[0]!, /stopped after 0\.05 s, the time limit for one issue \(BANMIAN_MAX_SECONDS\)/);
+    assert.match(o.findings[0]!.message, /stopped after 0\.05 s, the time limit for one issue \(BANMIAN_MAX_SECONDS\)/);
   }
 });

@@ -253,7 +253,7 @@ test('compose --help lists the commands and the compose options', async () => {
   for (const c of ['validate', 'proof', 'preflight', 'init', 'fonts']) assert.match(commands[1]!, new RegExp(`^  ${c} `, 'm'), `${c} is not listed`);
   const options = /^Options:\n([\s\S]*?)\n\n/m.exec(r.stdout);
   assert.ok(options, `no Options section:\n${r.stdout}`);
-  for (const o of ['-o, --out <dir>', '-q, --quiet', '-r, --report <file>', '--pdfx <level>', '-h, --help']) assert.ok(options[1]!.includes(o), `${o} is not listed`);
+  for (const o of ['-o, --out <path>', '-q, --quiet', '-r, --report <file>', '--pdfx <level>', '-h, --help']) assert.ok(options[1]!.includes(o), `${o} is not listed`);
   assert.match(r.stdout, /^Usage: compose /m);
 });
 
@@ -283,7 +283,7 @@ test('validate: an unknown key exits 2 at the key’s line:col', async () => {
   assert.ok(!text.slice(0, text.indexOf('headlin:')).includes('headline'), 'the misspelt key is not the first headline');
   const at = brokenAt();
   const line = await problemOf('broken');
-  assert.match(line, new RegExp(`^${escape(file)}:${at.line}:${at.col}: unknown key "headlin"`));
+  assert.match(line, new RegExp(`^${escape(file)}:${at.line}:${at.col}: error: unknown key "headlin"`));
   assert.match(line, /did you mean "headline"/);
 });
 
@@ -560,7 +560,7 @@ test('proof --overlay grid tints the columns blue and leaves the margins alone',
 test('proof --overlay overset paints the overset article’s box red and exits 1', async () => {
   const [r, plainRun] = await Promise.all([runs['proof-overset']!, runs['proof-overset-plain']!]);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /^error: overset \(article roundtable\)/m);
+  assert.match(r.stderr, /: error: overset \(page 2, article roundtable\)/m);
   assert.equal(plainRun.code, 1, plainRun.stderr);
   const file = (dir: string) => join(out(dir), 'overset-p2.png');
   assert.deepEqual(lines(r.stdout), [file('proof-overset')]);

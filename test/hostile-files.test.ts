@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { parse } from 'yaml';
-import type { BatchReport } from '../src/cli/batch.js';
 import { FileRefused, readRegularFile } from '../src/files.js';
 import { issueYaml } from './fixture.js';
+import { readBatchReport } from './report-schema.js';
 import { ROOT, escapeRegExp, runCompose, type Run } from './spawn.js';
 
 const BIN = join(ROOT, 'bin', 'compose.js');
@@ -119,9 +119,11 @@ describe('files that are not what they seem, outputs over inputs, batches stoppe
 
     const batch = await runUnlessHung(['batch', file, '-o', join(dir, 'batch-out')], { BANMIAN_MAX_SECONDS: '50' });
     assert.equal(batch.code, 2, batch.stderr);
-    const report = JSON.parse(readFileSync(join(dir, 'batch-out', 'report.json'), 'utf8')) as BatchReport;
+    const report = readBatchReport(join(dir, 'batch-out', 'report.json'));
     assert.equal(report.interrupted, false);
-    assert.match(report.issues[0]!.errors[0]!, new RegExp(`^${escapeRegExp(`${file}:${pos}: `)}.*not a regular file`));
+    const [finding] = report.issues[0]!.findings;
+    assert.equal(`${finding!.file}:${finding!.line}:${finding!.column}`, `${file}:${pos}`);
+    assert.match(finding!.message, /not a regular file/);
   });
 
   test('a story file that is a FIFO, and a picture that is a directory, are refused at the value that names them', async (t) => {
@@ -236,12 +238,12 @@ describe('files that are not what they seem, outputs over inputs, batches stoppe
       const r = await batch.run;
       assert.equal(r.code, code, r.stderr);
       assert.match(r.stderr, new RegExp(`stopped by ${signal}`));
-      const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport;
+      const report = readBatchReport(join(out, 'report.json'));
       assert.equal(report.interrupted, true);
       assert.ok(report.issues.length >= 1, 'no finished issue in the report');
       assert.ok(report.unfinished.length >= 1, 'no unfinished issue in the report');
       assert.equal(report.issues.length + report.unfinished.length, 6);
-      for (const o of report.issues) assert.ok(o.pdf && existsSync(o.pdf), `${o.file}: reported finished without its PDF`);
+      for (const o of report.issues) assert.ok(o.pdf && existsSync(o.pdf), `${o.issue}: reported finished without its PDF`);
     });
   }
 
@@ -272,9 +274,9 @@ describe('files that are not what they seem, outputs over inputs, batches stoppe
     clearTimeout(timer);
     assert.ok(placed, 'no worker was seen');
     assert.equal(code, 3, `${code === null ? 'hung' : `exit ${code}`}\n${stderr}`);
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport;
+    const report = readBatchReport(join(out, 'report.json'));
     assert.equal(report.interrupted, false);
-    assert.match(report.issues[0]!.errors[0]!, /stopped after 5 s, the time limit for one issue/);
+    assert.match(report.issues[0]!.findings[0]!.message, /stopped after 5 s, the time limit for one issue/);
     assert.ok(!existsSync(join(out, 'issue.pdf')));
   });
 });

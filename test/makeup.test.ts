@@ -96,7 +96,7 @@ test('a story taken off the full page leaves a hole of its columns and lines: ex
   writeFileSync(join(dir, 'issue.yaml'), without);
   const run = await runCompose([join(dir, 'issue.yaml'), '-o', join(dir, 'out')]);
   assert.equal(run.code, 1, run.stderr);
-  const holes = run.stderr.split('\n').filter((l) => l.startsWith('error: hole'));
+  const holes = run.stderr.split('\n').filter((l) => l.includes(': error: hole')).map((l) => l.slice(l.indexOf('error: hole')));
   assert.deepEqual(holes.map((l) => l.replace(/ are empty.*/, '')), [`error: hole (page 2): columns ${gone.column}–${gone.column + gone.span - 1}, lines ${gone.line - 1}–103`]);
 });
 

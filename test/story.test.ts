@@ -280,6 +280,6 @@ test('an unclosed ** on line 5 of the story exits 2 with story.md:5:COL and writ
   assert.equal(lines.length, 1, run.stderr);
   const { line, column } = position(story, `**${LEAD.lead}`);
   assert.equal(line, 5);
-  assert.match(lines[0]!, new RegExp(`^${escapeRegExp(join(tmp, 'cli', 'story.md'))}:5:${column}: this \\*\\* is never closed`));
+  assert.match(lines[0]!, new RegExp(`^${escapeRegExp(join(tmp, 'cli', 'story.md'))}:5:${column}: error: this \\*\\* is never closed`));
   assert.ok(!existsSync(join(out, 'issue.pdf')), 'a PDF was written');
 });

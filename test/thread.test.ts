@@ -19,6 +19,7 @@ import { ROOT, escapeRegExp, runCompose, type Run } from './spawn.js';
 import type { RunReport } from '../src/cli/report.js';
 import { readPdf, type ReadLine, type ReadPage } from './readback.js';
 import { reserveFree } from './fixture.js';
+import { readRunReport } from './report-schema.js';
 
 // Runs compiled, from dist/test/: the package root is two folders up. The copy comes from the
 // broadsheet sample (one page); the threads, jump lines and masthead of a sample from the tabloid
@@ -456,9 +457,9 @@ test('two articles with one id exit 2 at the second one’s id', () =>
 
 type Report = RunReport;
 
-/** The report parses as JSON and has the documented keys, with their types. */
+/** The report follows schema/report.schema.json and has the documented keys, with their types. */
 function readReport(path: string): Report {
-  const r = JSON.parse(readFileSync(path, 'utf8')) as Report;
+  const r = readRunReport(path);
   assert.equal(typeof r.issue, 'string');
   assert.equal(typeof r.pdf, 'string');
   assert.equal(typeof r.exitCode, 'number');
@@ -483,7 +484,7 @@ test('an overset thread: exit 1, and the report, the summary and the PDF agree o
   assert.ok(entry.oversetCharacters > 0 && entry.oversetLines > 0, JSON.stringify(entry));
 
   // Overset shows in the last part.
-  const m = /^error: overset \(page (\d+), article robotics\): (\d+) characters? in (\d+) lines? overset/m.exec(r.stderr);
+  const m = /: error: overset \(page (\d+), article robotics\): (\d+) characters? in (\d+) lines? overset/m.exec(r.stderr);
   assert.ok(m, r.stderr);
   assert.deepEqual([Number(m[1]), Number(m[2]), Number(m[3])], [3, entry.oversetCharacters, entry.oversetLines]);
   // The summary line: pages and rank, characters set, each part's lines, and 超 (overset) N字 in M lines.
@@ -494,7 +495,7 @@ test('an overset thread: exit 1, and the report, the summary and the PDF agree o
   // The reader finds the copy's beginning across both parts; what is missing is the overset.
   const { file } = files['overset']!;
   const lib = await composeFile(file, join(tmp, 'lib-overset'));
-  const read = readPdf(readFileSync(report.pdf));
+  const read = readPdf(readFileSync(report.pdf!));
   const parts = threadParts(lib, read, 'robotics');
   assert.deepEqual(
     parts.map((p) => p.page),
@@ -513,7 +514,7 @@ test('a clean run’s report: exit code 0 and no overset for any article', async
   const report = readReport(join(tmp, 'clean.json'));
   assert.equal(report.exitCode, 0);
   assert.equal(report.issue, files['to-page-2']!.file);
-  assert.ok(existsSync(report.pdf), `the report names ${report.pdf}, which is not there`);
+  assert.ok(report.pdf && existsSync(report.pdf), `the report names ${report.pdf}, which is not there`);
   const ids = (parse(files['to-page-2']!.text) as { pages: { articles: { id: string }[] }[] }).pages.flatMap((p) => p.articles.map((a) => a.id));
   assert.deepEqual(report.articles.map((a) => a.id).sort(), ids.sort());
   for (const a of report.articles) assert.deepEqual([a.id, a.oversetCharacters, a.oversetLines], [a.id, 0, 0]);

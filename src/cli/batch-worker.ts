@@ -1,6 +1,8 @@
-import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
+import { IssueError, IssueErrors } from '../issue/errors.js';
 import { composeFile } from '../pipeline/compose.js';
+import { diagnosticsOfError, internalDiagnostic } from './diagnostics.js';
 import { EXIT } from './exit.js';
+import { buildReport, failedReport, type RunReport } from './report.js';
 
 /** One issue of a batch, composed in a worker process; what comes back is plain data. */
 export interface BatchJob {
@@ -8,38 +10,21 @@ export interface BatchJob {
   outDir: string;
 }
 
-export interface BatchOutcome {
-  file: string;
-  exitCode: number;
-  pdf: string | null;
-  ms: number;
-  /** Bad input as file:line:col lines, or the internal error's message. */
-  errors: string[];
-  pages: { number: number; status: 'ok' | 'findings'; oversetCharacters: number; oversetLines: number; findings: { code: string; blocking: boolean; article?: string; message: string }[] }[];
-}
+/** A batch's issue: the run report `compose -r` writes, with the time it took. */
+export type BatchOutcome = RunReport & { ms: number };
 
 async function run(job: BatchJob): Promise<BatchOutcome> {
   const started = performance.now();
+  let report: RunReport;
   try {
-    const { pdf, composition } = await composeFile(job.file, job.outDir);
-    const pages = composition.pages.map((p) => {
-      const ended = composition.articles.filter((a) => a.pages[a.pages.length - 1] === p.number);
-      const findings = composition.findings.filter((f) => f.page === p.number).map(({ code, blocking, article, message }) => ({ code, blocking, article, message }));
-      return {
-        number: p.number,
-        status: findings.some((f) => f.blocking) ? ('findings' as const) : ('ok' as const),
-        oversetCharacters: ended.reduce((n, a) => n + a.oversetCharacters, 0),
-        oversetLines: ended.reduce((n, a) => n + a.oversetLines, 0),
-        findings,
-      };
-    });
-    const blocking = composition.findings.some((f) => f.blocking);
-    return { file: job.file, exitCode: blocking ? EXIT.findings : EXIT.clean, pdf, ms: performance.now() - started, errors: [], pages };
+    const { pdf, issue, composition } = await composeFile(job.file, job.outDir);
+    report = buildReport(issue, pdf, composition, composition.findings.some((f) => f.blocking) ? EXIT.findings : EXIT.clean);
   } catch (e) {
-    const bad = e instanceof IssueErrors || e instanceof IssueError;
-    const errors = bad ? formatIssueError(e).split('\n') : [e instanceof Error ? e.message : String(e)];
-    return { file: job.file, exitCode: bad ? EXIT.badInput : EXIT.internal, pdf: null, ms: performance.now() - started, errors, pages: [] };
+    if (e instanceof IssueErrors || e instanceof IssueError) report = failedReport(job.file, EXIT.badInput, diagnosticsOfError(e));
+    else report = failedReport(job.file, EXIT.internal, [internalDiagnostic(job.file, e instanceof Error ? e.message : String(e))]);
   }
+  // The issue's file as the batch named it, so the report lists what was asked for.
+  return { ...report, issue: job.file, ms: performance.now() - started };
 }
 
 process.on('message', (job: BatchJob) => {

@@ -1,19 +1,23 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join, resolve as resolvePath } from 'node:path';
+import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { globSync, isDynamicPattern } from 'tinyglobby';
 import { sameFile } from '../files.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
 import { LIMITS } from '../limits.js';
 import { pdfPathOf } from '../pipeline/compose.js';
 import type { BatchJob, BatchOutcome } from './batch-worker.js';
+import { internalDiagnostic } from './diagnostics.js';
 import { EXIT } from './exit.js';
+import { REPORT_VERSION, failedReport } from './report.js';
 
 /**
- * The issue files a batch names: a folder's *.yaml, a pattern with * and ? in its last part, or a
- * file. Sorted, so the run and its report read the same every night; a file named twice, in two
- * spellings, is composed once.
+ * The issue files a batch names: a folder's *.yaml and *.yml, a glob (`**`, `*`, `?`, `[…]`,
+ * `{a,b}`, through tinyglobby), or a file. Sorted, so the run and its report read the same every
+ * night; a file named twice, in two spellings, is composed once. A glob that matches no file is bad
+ * input, named in one line: a nightly run over an empty or misspelt folder must not pass as clean.
  */
 export function expandIssues(inputs: string[]): string[] {
   const files = new Map<string, string>();
@@ -21,16 +25,19 @@ export function expandIssues(inputs: string[]): string[] {
     if (!files.has(resolvePath(file))) files.set(resolvePath(file), file);
   };
   for (const input of inputs) {
-    const last = basename(input);
-    if (/[*?]/.test(last)) {
-      const pattern = new RegExp(`^${last.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-      for (const f of readdirSync(dirname(input))) if (pattern.test(f)) add(join(dirname(input), f));
+    if (isDynamicPattern(input)) {
+      const matched = globSync([input], { absolute: isAbsolute(input), expandDirectories: false, onlyFiles: true });
+      if (!matched.length) throw new BatchInputError(`the pattern '${input}' matches no file; check the folder and the pattern (quote it, so that the shell leaves ** to the batch)`);
+      for (const f of matched) add(f);
     } else if (statSync(input, { throwIfNoEntry: false })?.isDirectory()) {
       for (const f of readdirSync(input)) if (f.endsWith('.yaml') || f.endsWith('.yml')) add(join(input, f));
     } else add(input);
   }
   return [...files.values()].sort();
 }
+
+/** What a batch was asked to compose cannot be: said in one line, exit 2. */
+export class BatchInputError extends Error {}
 
 /**
  * Refuses a batch, before anything is written, where two issues would write one PDF (issues of
@@ -51,7 +58,9 @@ export function checkBatchOutputs(files: string[], outDir: string, report: strin
   if (errors.length) throw new IssueErrors(errors);
 }
 
+/** The batch's report: every issue's run report, in the shape `compose -r` writes, and a summary. */
 export interface BatchReport {
+  reportVersion: typeof REPORT_VERSION;
   exitCode: number;
   /** Whether the run stopped, or is still going, before every issue was composed. */
   interrupted: boolean;
@@ -59,7 +68,49 @@ export interface BatchReport {
   issues: BatchOutcome[];
   /** The issues not finished when the report was written. */
   unfinished: string[];
+  summary: BatchSummary;
+}
+
+export interface BatchSummary {
+  issues: number;
+  /** Issues by exit code: composed clean, composed with blocking findings, bad input, a fault. */
+  clean: number;
+  findings: number;
+  badInput: number;
+  internal: number;
+  unfinished: number;
+  pages: number;
+  charactersSet: number;
+  oversetCharacters: number;
   ms: number;
+}
+
+/** The report of a batch as it stands: the finished issues in the order named, and the rest unfinished. */
+export function batchReport(files: string[], outcomes: BatchOutcome[], ms: number): BatchReport {
+  const done = new Set(outcomes.map((o) => o.issue));
+  const issues = [...outcomes].sort((a, b) => files.indexOf(a.issue) - files.indexOf(b.issue));
+  const unfinished = files.filter((f) => !done.has(f));
+  const exited = (code: number) => issues.filter((o) => o.exitCode === code).length;
+  const articles = issues.flatMap((o) => o.articles);
+  return {
+    reportVersion: REPORT_VERSION,
+    exitCode: Math.max(0, ...issues.map((o) => o.exitCode)),
+    interrupted: unfinished.length > 0,
+    issues,
+    unfinished,
+    summary: {
+      issues: files.length,
+      clean: exited(EXIT.clean),
+      findings: exited(EXIT.findings),
+      badInput: exited(EXIT.badInput),
+      internal: exited(EXIT.internal),
+      unfinished: unfinished.length,
+      pages: issues.reduce((n, o) => n + o.pages.length, 0),
+      charactersSet: articles.reduce((n, a) => n + a.charactersSet, 0),
+      oversetCharacters: articles.reduce((n, a) => n + a.oversetCharacters, 0),
+      ms,
+    },
+  };
 }
 
 export interface BatchHooks {
@@ -80,12 +131,7 @@ export async function runBatch(files: string[], outDir: string, hooks: BatchHook
   const started = performance.now();
   const queue = files.map((file): BatchJob => ({ file, outDir }));
   const outcomes: BatchOutcome[] = [];
-  const report = (): BatchReport => {
-    const done = new Set(outcomes.map((o) => o.file));
-    const issues = [...outcomes].sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file));
-    const unfinished = files.filter((f) => !done.has(f));
-    return { exitCode: Math.max(0, ...issues.map((o) => o.exitCode)), interrupted: unfinished.length > 0, issues, unfinished, ms: performance.now() - started };
-  };
+  const report = () => batchReport(files, outcomes, performance.now() - started);
   const lane = async () => {
     let worker: Worker | undefined;
     for (let job = queue.shift(); job && !hooks.stop?.aborted; job = queue.shift()) {
@@ -126,7 +172,7 @@ const gone = (w: Worker) => w.child.exitCode !== null || w.child.signalCode !== 
  */
 function runOn({ child, lastWords }: Worker, job: BatchJob, stop: AbortSignal | undefined): Promise<BatchOutcome | null> {
   const started = performance.now();
-  const failed = (why: string): BatchOutcome => ({ file: job.file, exitCode: EXIT.internal, pdf: null, ms: performance.now() - started, errors: [`${job.file}: ${why}`], pages: [] });
+  const failed = (why: string): BatchOutcome => ({ ...failedReport(job.file, EXIT.internal, [internalDiagnostic(job.file, why)]), ms: performance.now() - started });
   return new Promise((resolve) => {
     const settle = (o: BatchOutcome | null) => {
       clearTimeout(timer);

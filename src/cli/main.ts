@@ -1,8 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
+import { IssueError, IssueErrors } from '../issue/errors.js';
 import { packageRoot } from '../paths.js';
 import { composeCommand } from './commands/compose.js';
 import { batchCommand } from './commands/batch.js';
@@ -13,6 +13,8 @@ import { preflightCommand } from './commands/preflight.js';
 import { proofCommand } from './commands/proof.js';
 import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
+import { watchCommand } from './commands/watch.js';
+import { addDiagnosticOptions, diagnosticStyle, diagnosticsOfError, writeDiagnostics } from './diagnostics.js';
 import { EXIT } from './exit.js';
 
 export { EXIT };
@@ -33,17 +35,29 @@ export async function main(argv: string[]): Promise<number> {
   proofCommand(program, exit);
   serveCommand(program, exit);
   batchCommand(program, exit);
+  watchCommand(program, exit);
   preflightCommand(program, exit);
   initCommand(program, exit);
   fontsCommand(program, exit);
   planCommand(program, exit);
   rootOption(program);
+  for (const command of [program, ...program.commands]) addDiagnosticOptions(command);
+  // The command that runs: bad input it throws is written in the style its options ask for.
+  let acting: Command = program;
+  program.hook('preAction', (_program, action) => {
+    acting = action;
+  });
   try {
+    const unknown = await unknownCommand(program, argv.slice(2));
+    if (unknown) {
+      process.stderr.write(`${unknown}\n`);
+      return EXIT.badInput;
+    }
     await program.parseAsync(argv);
     return code;
   } catch (e) {
     if (e instanceof IssueErrors || e instanceof IssueError) {
-      process.stderr.write(`${formatIssueError(e)}\n`);
+      writeDiagnostics(diagnosticsOfError(e), diagnosticStyle(acting.opts()));
       return EXIT.badInput;
     }
     if (e && typeof e === 'object' && 'exitCode' in e && 'code' in e && String(e.code).startsWith('commander.')) {
@@ -69,6 +83,34 @@ function rootOption(program: Command): void {
     const root = program.opts<{ root?: string }>().root;
     if (root !== undefined && action.opts<{ root?: string }>().root === undefined) action.setOptionValue('root', root);
   });
+}
+
+/**
+ * A bare `compose ISSUE.yaml` composes, so a misspelt command would be read as an issue file:
+ * the first operand that is neither a command, nor a .yaml/.yml name, nor a file that exists,
+ * and is close to a command's name, is an unknown command with the name it was likely meant as.
+ */
+async function unknownCommand(program: Command, args: string[]): Promise<string | undefined> {
+  const word = firstOperand(program, args);
+  if (word === undefined || /\.ya?ml$/i.test(word) || existsSync(word)) return undefined;
+  const names = ['help', ...program.commands.flatMap((c) => [c.name(), ...c.aliases()])];
+  if (names.includes(word)) return undefined;
+  // Only a misspelling pays for the matcher: the commands that run load none of it.
+  const { suggest } = await import('../issue/schema.js');
+  const near = suggest(word, names);
+  return near ? `error: unknown command '${word}' (did you mean '${near}'?)` : undefined;
+}
+
+/** The first argument that is not one of the program's options or an option's value. */
+function firstOperand(program: Command, args: string[]): string | undefined {
+  const takesValue = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long]).filter((f): f is string => f !== undefined));
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') return args[i + 1];
+    if (!a.startsWith('-') || a === '-') return a;
+    if (takesValue.has(a)) i++;
+  }
+  return undefined;
 }
 
 function packageVersion(): string {

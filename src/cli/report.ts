@@ -1,28 +1,71 @@
-import { printable } from '../issue/errors.js';
-import type { ArticleReport, Composition, Finding, Hole } from '../page/types.js';
+import type { Issue } from '../issue/types.js';
+import type { ArticleReport, Composition, Hole } from '../page/types.js';
+import { diagnosticOfFinding, type Diagnostic } from './diagnostics.js';
 
-/** The run's verdict for the nightly pipeline: one entry per article, with its findings. */
-export interface RunReport {
-  issue: string;
-  pdf: string;
-  exitCode: number;
-  pages: { number: number; name: string; articles: string[]; holes: Hole[]; spaces: { kind: string; label?: string }[] }[];
-  articles: (ArticleReport & { warnings: { code: string; message: string }[] })[];
-  findings: Finding[];
+/** The version of the report's shape (schema/report.schema.json): a pipeline checks it before it reads on. */
+export const REPORT_VERSION = 1;
+
+export interface PageReport {
+  number: number;
+  name: string;
+  /** findings: a blocking finding stands on the page. */
+  status: 'ok' | 'findings';
+  articles: string[];
+  holes: Hole[];
+  spaces: { kind: string; label?: string }[];
+  /** Overset of the articles whose last part stands on this page. */
+  oversetCharacters: number;
+  oversetLines: number;
 }
 
-export function buildReport(issue: string, pdf: string, c: Composition, exitCode: number): RunReport {
+/**
+ * The run's verdict for the nightly pipeline, written by `compose -r` and, one per issue, by
+ * `batch`: the issue, its PDF, its exit code, its pages and articles with their copyfit, and every
+ * finding or problem as a diagnostic. An issue that did not compose has no PDF, pages or articles.
+ */
+export interface RunReport {
+  reportVersion: typeof REPORT_VERSION;
+  issue: string;
+  pdf: string | null;
+  exitCode: number;
+  /** How long the issue took, in a batch. */
+  ms?: number;
+  pages: PageReport[];
+  articles: (ArticleReport & { warnings: { code: string; message: string }[] })[];
+  findings: Diagnostic[];
+}
+
+export function buildReport(issue: Issue, pdf: string, c: Composition, exitCode: number): RunReport {
+  const findings = c.findings.map((f) => diagnosticOfFinding(f, issue));
   return {
-    issue,
+    reportVersion: REPORT_VERSION,
+    issue: issue.file,
     pdf,
     exitCode,
-    pages: c.pages.map((p) => ({ number: p.number, name: p.name, articles: [...new Set(p.boxes.map((b) => b.id))], holes: p.holes, spaces: p.spaces.map((s) => ({ kind: s.kind, label: s.label })) })),
+    pages: c.pages.map((p) => {
+      const ended = c.articles.filter((a) => a.pages[a.pages.length - 1] === p.number);
+      return {
+        number: p.number,
+        name: p.name,
+        status: c.findings.some((f) => f.blocking && f.page === p.number) ? 'findings' : 'ok',
+        articles: [...new Set(p.boxes.map((b) => b.id))],
+        holes: p.holes,
+        spaces: p.spaces.map((s) => ({ kind: s.kind, label: s.label })),
+        oversetCharacters: ended.reduce((n, a) => n + a.oversetCharacters, 0),
+        oversetLines: ended.reduce((n, a) => n + a.oversetLines, 0),
+      };
+    }),
     articles: c.articles.map((a) => ({
       ...a,
       warnings: c.findings.filter((f) => f.article === a.id && f.code !== 'overset').map((f) => ({ code: f.code, message: f.message })),
     })),
-    findings: c.findings,
+    findings,
   };
+}
+
+/** The report of an issue that was not composed: bad input or a fault, as its diagnostics. */
+export function failedReport(issue: string, exitCode: number, findings: Diagnostic[]): RunReport {
+  return { reportVersion: REPORT_VERSION, issue, pdf: null, exitCode, pages: [], articles: [], findings };
 }
 
 /**
@@ -34,10 +77,4 @@ export function articleLine(a: ArticleReport): string {
   const parts = a.parts.map((p) => `p${p.page} ${p.place.lines} lines (head ${p.headLines}; ${p.columns.map((c) => `${c.used}/${c.available}`).join(' ')})`).join(', ');
   const fit = a.oversetCharacters ? `超${a.oversetCharacters}字 in ${a.oversetLines} lines overset` : `缺${a.underset}行`;
   return `${a.id} (page ${a.pages.join(', ')}; ${a.rank}${size}): ${a.charactersSet} characters set; ${parts}; ${fit}`;
-}
-
-/** A finding as standard error gives it: error or warning, its code, page and article, its message. */
-export function findingLine(f: Finding): string {
-  const where = [f.page !== undefined ? `page ${f.page}` : '', f.article ? `article ${f.article}` : ''].filter(Boolean).join(', ');
-  return `${f.blocking ? 'error' : 'warning'}: ${f.code}${where ? ` (${where})` : ''}: ${printable(f.message)}`;
 }

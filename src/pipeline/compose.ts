@@ -40,6 +40,8 @@ export interface ComposeOptions {
   report?: string;
   /** The workspace's folder (`--root`), instead of the banmian.yaml found upward from the issue file. */
   root?: string;
+  /** The PDF's own path (-o FILE.pdf), in place of the issue file's name in the output folder. */
+  pdf?: string;
 }
 
 /** An issue composed and its pictures made ready: what the PDF and the proofs are drawn from. */
@@ -150,7 +152,7 @@ export function composeSession(set: ArticleSetter = setArticle): ComposeSession 
     },
     compose: async (issuePath, outDir, options = {}) => {
       const { issue, workspace } = load(issuePath, options.root);
-      return composeBuilt(issue, workspace, pdfPathOf(issuePath, outDir), options);
+      return composeBuilt(issue, workspace, options.pdf ?? pdfPathOf(issuePath, outDir), options);
     },
     composeParsed: async (issue, pdf, options = {}) => composeBuilt(issue, workspaceOf(issue.file, options.root), pdf, options),
     counts: () => articles.counts(),

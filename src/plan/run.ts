@@ -4,7 +4,8 @@ import { basename, extname, join } from 'node:path';
 import { writePlaces, type PlaceEdit } from '../issue/edit.js';
 import { loadIssue, parseIssue } from '../issue/parse.js';
 import type { GridPlace } from '../issue/types.js';
-import { articleLine, findingLine } from '../cli/report.js';
+import { diagnosticOfFinding, renderDiagnostic } from '../cli/diagnostics.js';
+import { articleLine } from '../cli/report.js';
 import { EXIT } from '../cli/exit.js';
 import { writeAtomically } from '../files.js';
 import { composeSession } from '../pipeline/compose.js';
@@ -61,7 +62,7 @@ export async function runPlan(issuePath: string, options: RunOptions, say: (line
   for (const page of planned.pages) for (const place of spaces.get(page.number) ?? []) page.spaces.push({ place, kind: 'reserved', pos: page.pos });
   const pdf = join(options.out, `${basename(issuePath, extname(issuePath))}.plan.pdf`);
   const { composition } = await composeSession().composeParsed(planned, pdf);
-  for (const f of composition.findings) say(findingLine(f));
+  for (const f of composition.findings) say(renderDiagnostic(diagnosticOfFinding(f, planned), { format: 'short', color: false }));
   for (const a of composition.articles) say(`  ${articleLine(a)}`);
   say(`${pdf}: the plan's proof, ${composition.pages.length} page(s), ${composition.articles.reduce((n, a) => n + a.oversetCharacters, 0)} characters overset`);
   return unfinished || composition.findings.some((f) => f.blocking) ? EXIT.findings : EXIT.clean;

@@ -1,7 +1,7 @@
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { printable } from '../../issue/errors.js';
 import { OVERLAYS, type Overlay } from '../../proof/svg.js';
+import { diagnosticOfFinding, diagnosticStyle, writeDiagnostics } from '../diagnostics.js';
 import { EXIT, type SetExit } from '../exit.js';
 
 /** `compose proof ISSUE.yaml`: PNG proofs of pages, with the grid, the article boxes and overset marked. */
@@ -15,7 +15,7 @@ export function proofCommand(program: Command, exit: SetExit): void {
     .option('--dpi <n>', 'resolution of the PNG', '72')
     .option('-o, --out <dir>', 'output folder', 'out')
     .addHelpText('after', '\nWrites DIR/ISSUE-pN.png for each page. Exit codes as for compose: 0 clean, 1 blocking findings (shown in red with --overlay overset), 2 bad input.')
-    .action(async (file: string, opts: { page?: string; overlay: string; dpi: string; out: string; root?: string }) => {
+    .action(async (file: string, opts: { page?: string; overlay: string; dpi: string; out: string; root?: string; diagnosticFormat?: string; color?: string }) => {
       const overlays = opts.overlay.split(',').map((o) => o.trim()).filter(Boolean);
       const unknown = overlays.filter((o) => !OVERLAYS.includes(o as Overlay));
       if (unknown.length) program.error(`proof: unknown overlay ${unknown.join(', ')}; expected ${OVERLAYS.join(', ')}`, { exitCode: EXIT.badInput });
@@ -31,7 +31,7 @@ export function proofCommand(program: Command, exit: SetExit): void {
         writeAtomically(out, png);
         process.stdout.write(`${out}\n`);
       }
-      for (const f of built.composition.findings.filter((x) => x.blocking)) process.stderr.write(`error: ${f.code}${f.article ? ` (article ${f.article})` : ''}: ${printable(f.message)}\n`);
+      writeDiagnostics(built.composition.findings.filter((f) => f.blocking).map((f) => diagnosticOfFinding(f, built.issue)), diagnosticStyle(opts));
       exit(built.composition.findings.some((f) => f.blocking) ? EXIT.findings : EXIT.clean);
     });
 }
