@@ -8,9 +8,8 @@ import { composeFile } from './pipeline/compose.js';
 import { buildReport, type RunReport } from './cli/report.js';
 import { validateIssue as validateFile, type Validation } from './cli/validate.js';
 import type { PreflightRun } from './cli/preflight.js';
-import { DEFAULT_OUT } from './cli/commands/compose.js';
 import type { Issue } from './issue/types.js';
-import { workspaceOf, type Workspace } from './workspace/workspace.js';
+import { DEFAULT_OUT, workspaceOf, type Workspace } from './workspace/workspace.js';
 
 export { IssueError, IssueErrors, formatIssueError, type IssueErrorCode } from './issue/errors.js';
 export type { SourcePos } from './issue/types.js';

@@ -205,7 +205,7 @@ test('an RGB ad is refused by preflight, named with its file and the space; the 
   const text = adIssue('ads/rgb.pdf');
   const run = await compose(text, { 'rgb.pdf': { ...SPACE_SIZE, colour: 'rgb' } });
   assert.equal(run.code, 1, run.stderr);
-  const refusal = run.stderr.split('\n').filter((l) => l.startsWith('error: ad-preflight'));
+  const refusal = run.stderr.split('\n').filter((l) => /^\S+:\d+:\d+: error: ad-preflight/.test(l));
   assert.ok(refusal.length >= 1, run.stderr);
   assert.match(refusal[0], /ad "招聘" \(ads\/rgb\.pdf; space at [^)]*issue\.yaml:\d+:\d+\): colour: .*RGB/);
   assert.match(refusal[0], new RegExp(`issue\\.yaml:${adLine(text)}:`));
@@ -218,7 +218,7 @@ test('an ad of the wrong size is refused with ad-size, both sizes in mm', async 
   const wrong = { width: space.width, height: space.height - 20 };
   const run = await compose(adIssue('ads/small.pdf'), { 'small.pdf': wrong });
   assert.equal(run.code, 1, run.stderr);
-  const line = run.stderr.split('\n').find((l) => l.startsWith('error: ad-size'));
+  const line = run.stderr.split('\n').find((l) => /^\S+:\d+:\d+: error: ad-size/.test(l));
   assert.ok(line, run.stderr);
   const mm = (pt: number) => ptToMm(pt).toFixed(1);
   assert.ok(line.includes(`${mm(wrong.width)} × ${mm(wrong.height)} mm`) && line.includes(`${mm(space.width)} × ${mm(space.height)} mm`), line);

@@ -101,16 +101,16 @@ test('--root names the workspace for an issue outside it, before or after the co
   assert.equal(v.code, 0, v.stderr);
   const before = await runCompose(['--root', join(tmp, 'outside'), 'validate', file]);
   assert.equal(before.code, 2);
-  assert.match(before.stderr, /^\S+banmian\.yaml:1:1: --root \S+ holds no banmian\.yaml; .+\n$/);
+  assert.match(before.stderr, /^\S+banmian\.yaml:1:1: error: --root \S+ holds no banmian\.yaml; .+\n$/);
 });
 
 test('a broken banmian.yaml is one line at its place, exit 2, and nothing is written', async () => {
   const cases: [string, string, RegExp][] = [
-    ['unknown-key', 'layouts: layouts\nlayout: broadsheet\n', /banmian\.yaml:2:1: banmian\.yaml: unknown key "layout" \(did you mean "layouts"\?\)/],
-    ['missing-folder', 'layouts: layouts\npictures: [photos]\n', /banmian\.yaml:2:12: banmian\.yaml: pictures: \S+photos is not a folder/],
-    ['syntax', 'layouts: [layouts\n', /banmian\.yaml:\d+:\d+: banmian\.yaml: YAML syntax error/],
-    ['bad-zone', 'defaults:\n  time-zone: Mars/Olympus\n', /banmian\.yaml:2:14: banmian\.yaml: defaults: time-zone "Mars\/Olympus" is no IANA time zone/],
-    ['no-layout', 'defaults: {layout: tabliod}\n', /banmian\.yaml:1:20: banmian\.yaml: defaults: there is no layout "tabliod"; name one of broadsheet, tabloid/],
+    ['unknown-key', 'layouts: layouts\nlayout: broadsheet\n', /banmian\.yaml:2:1: error: banmian\.yaml: unknown key "layout" \(did you mean "layouts"\?\)/],
+    ['missing-folder', 'layouts: layouts\npictures: [photos]\n', /banmian\.yaml:2:12: error: banmian\.yaml: pictures: \S+photos is not a folder/],
+    ['syntax', 'layouts: [layouts\n', /banmian\.yaml:\d+:\d+: error: banmian\.yaml: YAML syntax error/],
+    ['bad-zone', 'defaults:\n  time-zone: Mars/Olympus\n', /banmian\.yaml:2:14: error: banmian\.yaml: defaults: time-zone "Mars\/Olympus" is no IANA time zone/],
+    ['no-layout', 'defaults: {layout: tabliod}\n', /banmian\.yaml:1:20: error: banmian\.yaml: defaults: there is no layout "tabliod"; name one of broadsheet, tabloid/],
   ];
   for (const [name, text, message] of cases) {
     const ws = narrowWorkspace(join(tmp, `broken-${name}`), text);

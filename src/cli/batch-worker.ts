@@ -1,6 +1,6 @@
 import { IssueError, IssueErrors } from '../issue/errors.js';
 import { composeFile } from '../pipeline/compose.js';
-import { diagnosticsOfError, internalDiagnostic } from './diagnostics.js';
+import { diagnosticsOfError, internalDiagnostic } from './diagnostic.js';
 import { EXIT } from './exit.js';
 import { buildReport, failedReport, type RunReport } from './report.js';
 

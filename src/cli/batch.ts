@@ -9,7 +9,7 @@ import { IssueError, IssueErrors } from '../issue/errors.js';
 import { LIMITS } from '../limits.js';
 import { pdfPathOf } from '../pipeline/compose.js';
 import type { BatchJob, BatchOutcome } from './batch-worker.js';
-import { internalDiagnostic } from './diagnostics.js';
+import { internalDiagnostic } from './diagnostic.js';
 import { EXIT } from './exit.js';
 import { REPORT_VERSION, failedReport } from './report.js';
 

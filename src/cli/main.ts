@@ -14,7 +14,8 @@ import { proofCommand } from './commands/proof.js';
 import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
-import { addDiagnosticOptions, diagnosticStyle, diagnosticsOfError, writeDiagnostics } from './diagnostics.js';
+import { diagnosticsOfError } from './diagnostic.js';
+import { addDiagnosticOptions, diagnosticStyle, writeDiagnostics } from './diagnostics.js';
 import { EXIT } from './exit.js';
 
 export { EXIT };

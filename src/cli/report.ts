@@ -1,6 +1,6 @@
 import type { Issue } from '../issue/types.js';
 import type { ArticleReport, Composition, Hole } from '../page/types.js';
-import { diagnosticOfFinding, type Diagnostic } from './diagnostics.js';
+import { diagnosticOfFinding, type Diagnostic } from './diagnostic.js';
 
 /** The version of the report's shape (schema/report.schema.json): a pipeline checks it before it reads on. */
 export const REPORT_VERSION = 1;

@@ -44,6 +44,9 @@ export interface Workspace {
   defaults: { paper?: string; layout: string; timeZone: string };
 }
 
+/** The output folder when neither -o nor the workspace names one: under the working folder. */
+export const DEFAULT_OUT = 'out';
+
 /** Banmian's own folders and files: what serves an issue in no workspace, and what a workspace falls back on. */
 export function bundledWorkspace(): Workspace {
   const root = packageRoot();

@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import type { Command } from 'commander';
 import { PDFX_LEVELS, type PdfxLevel } from '../../layout/pdfx.js';
-import { diagnosticOfFinding, diagnosticStyle, writeDiagnostics } from '../diagnostics.js';
+import { diagnosticOfFinding } from '../diagnostic.js';
+import { diagnosticStyle, writeDiagnostics } from '../diagnostics.js';
 import { EXIT, type SetExit } from '../exit.js';
 import { articleLine } from '../report.js';
 import { composeWhileWatching } from './watch.js';
@@ -64,12 +65,9 @@ export interface OutputTarget {
 /** Where `-o` puts the PDF, the workspace's output folder when it is not given. */
 export async function outputOf(issue: string, opts: { out?: string; root?: string }): Promise<OutputTarget> {
   if (opts.out !== undefined) return outputTarget(opts.out);
-  const { workspaceOf } = await import('../../workspace/workspace.js');
+  const { DEFAULT_OUT, workspaceOf } = await import('../../workspace/workspace.js');
   return outputTarget(workspaceOf(issue, opts.root).output ?? DEFAULT_OUT);
 }
-
-/** The output folder when neither -o nor the workspace names one: under the working folder. */
-export const DEFAULT_OUT = 'out';
 
 /**
  * `-o` as other tools read it: a path ending in a slash, or a folder that exists, is the folder the

@@ -1,7 +1,8 @@
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { OVERLAYS, type Overlay } from '../../proof/svg.js';
-import { diagnosticOfFinding, diagnosticStyle, writeDiagnostics } from '../diagnostics.js';
+import { diagnosticOfFinding } from '../diagnostic.js';
+import { diagnosticStyle, writeDiagnostics } from '../diagnostics.js';
 import { EXIT, type SetExit } from '../exit.js';
 
 /** `compose proof ISSUE.yaml`: PNG proofs of pages, with the grid, the article boxes and overset marked. */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { diagnosticStyle, writeDiagnostics, type Diagnostic } from '../diagnostics.js';
+import type { Diagnostic } from '../diagnostic.js';
+import { diagnosticStyle, writeDiagnostics } from '../diagnostics.js';
 import { EXIT, type SetExit } from '../exit.js';
 
 /** `compose validate ISSUE.yaml...`: every problem as file:line:col, without composing. */
