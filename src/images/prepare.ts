@@ -193,7 +193,7 @@ function pictureRefusal(source: string, e: unknown): string {
     case 'special':
       return `picture file ${source} is not a regular file (a pipe, a socket or a device); give a JPEG, PNG, WebP or TIFF file`;
     case 'outside':
-      return `picture ${source} is outside the issue's folder, the project and the layout's pictures.allow folders; move it in, or allow its folder in the layout`;
+      return `picture ${source} is outside the issue's folder, the workspace, its picture folders and the layout's pictures.allow folders; move it in, or allow its folder in the layout`;
     case 'too-large':
       return `picture file ${source} has ${e.size} bytes, more than the limit of ${LIMITS.pictureBytes}; give a smaller file, or raise BANMIAN_MAX_PICTURE_BYTES`;
   }

@@ -136,10 +136,10 @@ export function resolveIssue(issue: Issue, ws: Workspace, fonts: FontRegistry, l
       checkStyle(a, plan, errors);
       for (const p of a.pictures) {
         if (p.source) {
-          // Pictures come from the issue's folder, the project, or folders the layout allows: a
+          // Pictures come from the issue's folder, the workspace and its picture folders, or folders the layout allows: a
           // path that leaves them (../../etc/passwd, a symlink out) is refused, not read.
           if (!isWithin(p.source, pictureFolders(issue.file, plan.template.pictures.allow, ws))) {
-            errors.push(new IssueError('outside', p.pos, `picture ${p.source} is outside the issue's folder, the project and the layout's pictures.allow folders; move it in, or allow its folder in the layout`));
+            errors.push(new IssueError('outside', p.pos, `picture ${p.source} is outside the issue's folder, the workspace, its picture folders and the layout's pictures.allow folders; move it in, or allow its folder in the layout`));
           }
         }
         const span = a.place.span;
