@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { readPdf } from './readback.js';
 import { ROOT } from './spawn.js';
 import { issueYaml } from './fixture.js';
+import { readRunReport } from './report-schema.js';
 
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; dependencies: Record<string, string>; bin: Record<string, string>; engines: Record<string, string>; license: string };
 const TARBALL = `${PACKAGE.name}-${PACKAGE.version}.tgz`;
@@ -124,7 +125,7 @@ test("a workspace init makes in the prefix composes with its own 7-column layout
   const pdf = join(ws, 'out', 'wide.pdf');
   assert.ok(existsSync(pdf), `no ${pdf}`);
   assert.deepEqual(readdirSync(elsewhere).sort(), ['report.json']);
-  const report = JSON.parse(readFileSync(join(elsewhere, 'report.json'), 'utf8')) as { articles: { parts: { place: { span: number } }[] }[]; pages: { holes: unknown[] }[] };
+  const report = readRunReport(join(elsewhere, 'report.json'));
   assert.equal(report.articles[0]!.parts[0]!.place.span, COLUMNS);
   assert.deepEqual(report.pages[0]!.holes, [], 'the box across 7 columns leaves a hole: the layout has more');
 
