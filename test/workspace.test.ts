@@ -97,6 +97,9 @@ test('--root names the workspace for an issue outside it, before or after the co
   const r = await runCompose([file, '--root', ws, '-o', join(tmp, 'rooted-out'), '-q']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(characters(join(tmp, 'rooted-out', 'gala.pdf')), NARROW_CHARACTERS);
+  const b = await runCompose(['--root', ws, 'batch', file, '-o', join(tmp, 'rooted-batch'), '-j', '1']);
+  assert.equal(b.code, 0, b.stderr);
+  assert.equal(characters(join(tmp, 'rooted-batch', 'gala.pdf')), NARROW_CHARACTERS, "batch's workers compose in the workspace --root names");
   const v = await runCompose(['validate', file, '--root', ws]);
   assert.equal(v.code, 0, v.stderr);
   const before = await runCompose(['--root', join(tmp, 'outside'), 'validate', file]);

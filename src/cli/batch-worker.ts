@@ -8,6 +8,8 @@ import { buildReport, failedReport, type RunReport } from './report.js';
 export interface BatchJob {
   file: string;
   outDir: string;
+  /** The workspace `--root` names, for every issue of the batch. */
+  root?: string;
 }
 
 /** A batch's issue: the run report `compose -r` writes, with the time it took. */
@@ -17,7 +19,7 @@ async function run(job: BatchJob): Promise<BatchOutcome> {
   const started = performance.now();
   let report: RunReport;
   try {
-    const { pdf, issue, composition } = await composeFile(job.file, job.outDir);
+    const { pdf, issue, composition } = await composeFile(job.file, job.outDir, { root: job.root });
     report = buildReport(issue, pdf, composition, composition.findings.some((f) => f.blocking) ? EXIT.findings : EXIT.clean);
   } catch (e) {
     if (e instanceof IssueErrors || e instanceof IssueError) report = failedReport(job.file, EXIT.badInput, diagnosticsOfError(e));

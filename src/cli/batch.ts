@@ -127,9 +127,9 @@ const WORKER = fileURLToPath(new URL('./batch-worker.js', import.meta.url));
  * worker is a process, not a thread, so that it can be ended whatever it waits on: an issue that
  * runs past the time limit, or a worker that dies, is reported, and a fresh worker takes the next issue.
  */
-export async function runBatch(files: string[], outDir: string, hooks: BatchHooks, workers = availableParallelism()): Promise<BatchReport> {
+export async function runBatch(files: string[], outDir: string, hooks: BatchHooks, workers = availableParallelism(), root?: string): Promise<BatchReport> {
   const started = performance.now();
-  const queue = files.map((file): BatchJob => ({ file, outDir }));
+  const queue = files.map((file): BatchJob => ({ file, outDir, root }));
   const outcomes: BatchOutcome[] = [];
   const report = () => batchReport(files, outcomes, performance.now() - started);
   const lane = async () => {

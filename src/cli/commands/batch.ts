@@ -19,7 +19,7 @@ export function batchCommand(program: Command, exit: SetExit): void {
     .option('-o, --out <dir>', 'output folder for the PDFs and report.json', 'out')
     .option('-j, --jobs <n>', 'workers (default: one per core)')
     .addHelpText('after', '\nreport.json follows schema/report.schema.json: each issue as `compose -r` reports it, and a summary.\nExit code: the worst of the issues (0 clean, 1 findings, 2 bad input, 3 internal error); 130 or 143 when stopped by SIGINT or SIGTERM.')
-    .action(async (inputs: string[], opts: { out: string; jobs?: string; diagnosticFormat?: string; color?: string }) => {
+    .action(async (inputs: string[], opts: { out: string; jobs?: string; root?: string; diagnosticFormat?: string; color?: string }) => {
       const [{ BatchInputError, batchReport, checkBatchOutputs, expandIssues, runBatch }, { writeAtomically }] = await Promise.all([import('../batch.js'), import('../../files.js')]);
       if (outputTarget(opts.out).pdf !== undefined) program.error(`batch: -o names the folder for every issue's PDF, not one PDF (${opts.out})`, { exitCode: EXIT.badInput });
       let files: string[] = [];
@@ -47,7 +47,7 @@ export function batchCommand(program: Command, exit: SetExit): void {
           write(now);
           progress(o, now);
         };
-        report = await runBatch(files, opts.out, { onDone, stop: stop.signal }, jobs);
+        report = await runBatch(files, opts.out, { onDone, stop: stop.signal }, jobs, opts.root);
       } finally {
         for (const s of STOPPING) process.off(s, onSignal);
       }
