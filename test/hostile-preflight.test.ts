@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { PreflightReport } from '../src/preflight/preflight.js';
+import { assemble } from './pdfgen.js';
 import { escapeRegExp, runCompose, type Run } from './spawn.js';
 
 /** Far beyond any honest run, even on a busy machine: only a hang reaches it. */
@@ -24,24 +25,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 /** `compose preflight …`, killed (code null) if it has not finished within HANG. */
 const preflightRun = (args: string[], env: NodeJS.ProcessEnv = {}) => runCompose(['preflight', ...args], { ...process.env, ...env }, { timeout: HANG });
 
-/** A PDF written by hand: the objects numbered from 1, a classic xref table, the trailer's extra keys. */
-function pdfOf(objects: (string | Buffer)[], trailer = ''): Buffer {
-  const parts: Buffer[] = [Buffer.from('%PDF-1.3\n', 'latin1')];
-  const offsets: number[] = [];
-  let length = parts[0]!.length;
-  const push = (b: Buffer) => {
-    parts.push(b);
-    length += b.length;
-  };
-  objects.forEach((body, i) => {
-    offsets.push(length);
-    push(Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`, 'latin1'), Buffer.isBuffer(body) ? body : Buffer.from(body, 'latin1'), Buffer.from('\nendobj\n', 'latin1')]));
-  });
-  const xref = length;
-  const table = offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
-  push(Buffer.from(`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${table}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R ${trailer}>>\nstartxref\n${xref}\n%%EOF\n`, 'latin1'));
-  return Buffer.concat(parts);
-}
+const pdfOf = (objects: (string | Buffer)[], trailer = '') => assemble(objects, '1.3', trailer);
 
 function stream(dict: string, data: Buffer | string): Buffer {
   const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data, 'latin1');

@@ -112,10 +112,11 @@ export function pdfx(spec: FileSpec): Buffer {
   if (metadata) objects.push(stream('/Type /Metadata /Subtype /XML', XMP('PDF/X-4'), true));
   const font = readFileSync(FONT);
   objects.push(stream(`/Length1 ${font.length}`, font));
-  return assemble(objects, spec.header ?? (claims === 'PDF/X-4' ? '1.6' : '1.3'), omit.has('ID') ? '' : '/ID [<62616e6d69616e> <62616e6d69616e>]');
+  return assemble(objects, spec.header ?? (claims === 'PDF/X-4' ? '1.6' : '1.3'), `/Info 3 0 R ${omit.has('ID') ? '' : '/ID [<62616e6d69616e> <62616e6d69616e>]'}`);
 }
 
-function assemble(objects: (string | Buffer)[], version: string, trailer: string): Buffer {
+/** A PDF written by hand: the objects numbered from 1, a classic xref table, the catalog as object 1, the trailer's other keys. */
+export function assemble(objects: (string | Buffer)[], version: string, trailer = ''): Buffer {
   const parts: Buffer[] = [Buffer.from(`%PDF-${version}\n%\xe2\xe3\xcf\xd3\n`, 'latin1')];
   const offsets: number[] = [];
   let length = parts[0]!.length;
@@ -129,7 +130,7 @@ function assemble(objects: (string | Buffer)[], version: string, trailer: string
   });
   const xref = length;
   const table = offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
-  push(Buffer.from(`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${table}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Info 3 0 R ${trailer} >>\nstartxref\n${xref}\n%%EOF\n`, 'latin1'));
+  push(Buffer.from(`xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${table}trailer\n<< /Size ${objects.length + 1} /Root 1 0 R ${trailer} >>\nstartxref\n${xref}\n%%EOF\n`, 'latin1'));
   return Buffer.concat(parts);
 }
 
