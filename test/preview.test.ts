@@ -61,15 +61,19 @@ async function browse(t: { skip(message: string): void }): Promise<boolean> {
   return true;
 }
 
-/** Waits until the current page shown is `number`, at `zoom`, from a build after `version`. */
-const shown = (number: number, zoom: string, version = 0) =>
+/**
+ * Waits until the sheet shown is page `number` at `zoom`, from build `version` or a later one, and
+ * no other is being drawn to replace it: a sheet measured or dragged on is the one that stays.
+ */
+const shown = (number: number, zoom: string, version: number) =>
   page.waitForFunction(([n, z, v]) => {
     const view = document.getElementById('view')!;
-    return view.dataset.page === String(n) && view.dataset.zoom === z && Number(view.dataset.version) > Number(v) && view.querySelector('.textLayer span') !== null;
+    return view.dataset.page === String(n) && view.dataset.zoom === z && Number(view.dataset.version) >= v && !view.hasAttribute('aria-busy') && view.querySelector('.textLayer span') !== null;
   }, [number, zoom, version] as const, { timeout: WAIT });
 
 const textLayer = () => page.evaluate(() => (document.querySelector('#view .textLayer')?.textContent ?? '').replace(/\s/g, ''));
-const layer = async (): Promise<LayerPage[]> => (await (await fetch(new URL('/state.json', preview.url))).json()).layer;
+const previewState = async (): Promise<{ version: number; layer: LayerPage[] }> => (await fetch(new URL('/state.json', preview.url))).json();
+const layer = async (): Promise<LayerPage[]> => (await previewState()).layer;
 
 /** The text layer's span holding `text`, by its box on the screen. */
 async function spanBox(text: string) {
@@ -86,7 +90,7 @@ test('the preview serves the PDF compose writes, and shows its pages drawn by pd
   assert.ok(served.equals(readFileSync(join(dir, 'out', 'issue.pdf'))), 'the preview draws other bytes than compose writes');
 
   if (!(await browse(t))) return;
-  await shown(PAGES[0].number, 'fit');
+  await shown(PAGES[0].number, 'fit', (await previewState()).version);
   assert.equal(await page.locator('#thumbs canvas').count(), PAGES.length, 'a canvas per page');
   assert.equal(await page.locator('#view .sheet canvas').count(), 1);
   const headline = String(article('state-council').headline).split(' ')[0];
@@ -97,42 +101,48 @@ test('zoomed to 200 % the page is drawn twice as large as at 100 %, its text in 
   if (!(await browse(t))) return;
   const canvasWidth = () => page.evaluate(() => (document.querySelector('#view .sheet canvas') as HTMLCanvasElement).width);
   await page.selectOption('#zoom', '100');
-  await shown(PAGES[0].number, '100');
+  await shown(PAGES[0].number, '100', 1);
   const at100 = await canvasWidth();
   await page.selectOption('#zoom', '200');
-  await shown(PAGES[0].number, '200');
+  await shown(PAGES[0].number, '200', 1);
   const at200 = await canvasWidth();
   assert.ok(Math.abs(at200 - 2 * at100) <= 2, `canvas ${at100} px wide at 100 %, ${at200} px at 200 %`);
   const headline = String(article('state-council').headline).split(' ')[0];
   assert.ok((await textLayer()).includes(headline));
   await page.selectOption('#zoom', 'fit');
-  await shown(PAGES[0].number, 'fit');
+  await shown(PAGES[0].number, 'fit', 1);
 });
 
-test('clicking a line names the line of its paragraph in the issue file', async (t) => {
+test('clicking a line names the line of its paragraph in the issue file, and the page stays as drawn', async (t) => {
   if (!(await browse(t))) return;
   const paragraph = article('commentary-jump').body![1] as string;
   const line = SAMPLE.slice(0, SAMPLE.indexOf(paragraph)).split('\n').length;
-  await page.click(`#thumbs figure[data-page="${PAGES[1].number}"]`);
-  await shown(PAGES[1].number, 'fit');
+  const thumb = `#thumbs figure[data-page="${PAGES[1].number}"]`;
+  await page.click(thumb);
+  await shown(PAGES[1].number, 'fit', 1);
+  const sheet = await page.locator('#view .sheet').elementHandle();
   const box = await spanBox(paragraph.slice(0, 4));
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   assert.match((await page.textContent('#source')) ?? '', new RegExp(`issue\\.yaml:${line}:\\d+ \\(commentary-jump\\)`));
+  // The position shown beside the zoom leaves the page its room: choosing it again does not draw it anew.
+  await page.click(thumb);
+  await shown(PAGES[1].number, 'fit', 1);
+  assert.ok(await sheet!.evaluate((node) => node.isConnected), 'the page was drawn anew at another size when the source position was shown');
 });
 
 test('a box dragged to other columns is written into the issue file and composed at its new place', async (t) => {
   if (!(await browse(t))) return;
   const number = PAGES[1].number;
   await page.click(`#thumbs figure[data-page="${number}"]`);
-  await shown(number, 'fit');
-  const before = (await layer()).find((p) => p.number === number)!;
+  const state = await previewState();
+  await shown(number, 'fit', state.version);
+  const before = state.layer.find((p) => p.number === number)!;
   const box = before.boxes.find((b) => b.article === MOVED && b.part === 0)!;
   const sheet = (await page.locator('#view .sheet').boundingBox())!;
   const scale = sheet.width / before.width;
   const step = (before.grid.columnWidth + before.grid.gutter) * scale;
   const subhead = article(MOVED).body!.find((b): b is { subhead: string } => typeof b === 'object' && !!b.subhead)!.subhead;
   const from = await spanBox(subhead.slice(0, 4));
-  const version = Number(await page.getAttribute('#view', 'data-version'));
 
   // The pointer over the box shows its id at this zoom; the id is the handle.
   await page.mouse.move(sheet.x + (box.x + box.width / 2) * scale, sheet.y + (box.y + box.height / 2) * scale);
@@ -157,7 +167,7 @@ test('a box dragged to other columns is written into the issue file and composed
   const written = readFileSync(file, 'utf8');
   assert.equal(written, ISSUE.replace(NARROWED, placed), 'only the place was rewritten: comments, order and spacing kept');
   for (const comment of ISSUE.split('\n').filter((l) => l.trim().startsWith('#'))) assert.ok(written.includes(comment));
-  await shown(number, 'fit', version);
+  await shown(number, 'fit', state.version + 1);
   t.diagnostic(`drop to the recomposed page drawn: ${Math.round(performance.now() - dropped)} ms`);
   const validate = await runCompose(['validate', file]);
   assert.equal(validate.code, 0, validate.stderr);

@@ -13,6 +13,9 @@ const CSS_PX_PER_PT = 96 / 72;
 const TAGS_FROM_SCALE = 1;
 // Thumbnails are drawn this wide, CSS pixels.
 const THUMB_WIDTH = 110;
+// A page drawn to fit that still fits and is at most this much smaller than the room stays as drawn:
+// a scrollbar or a pixel of layout coming and going does not redraw it.
+const FIT_SLACK = 0.02;
 
 let state = null;
 let doc = null;
@@ -21,6 +24,7 @@ let zoom = 'fit';
 let scale = 1;
 let drawnLooks = new Map();
 let viewKey = '';
+let fitted = null;
 let generation = 0;
 let dragging = null;
 
@@ -37,6 +41,11 @@ function svg(tag, attrs) {
 const layerOf = (n) => state.layer.find((p) => p.number === n);
 const overlays = () => new Set([...document.querySelectorAll('input[name=overlay]:checked')].map((i) => i.value));
 const where = (pos) => pos.file + ':' + pos.line + ':' + pos.column;
+// The header's one line cuts a long text short: the whole of it is under the pointer.
+function tell(id, text) {
+  $(id).textContent = text;
+  $(id).title = text;
+}
 
 async function load() {
   const res = await fetch('/state.json', { cache: 'no-store' });
@@ -47,7 +56,7 @@ async function load() {
   const fresh = !failed && next.pages.length > 0 && (!state || next.version !== state.version);
   if (fresh) doc = await getDocument({ url: '/issue.pdf?v=' + next.version }).promise;
   state = next;
-  if (fresh) $('drop').textContent = $('drop').textContent.replace(/; composing…$/, '; composed');
+  if (fresh) tell('drop', $('drop').textContent.replace(/; composing…$/, '; composed'));
   if (!state.pages.some((p) => p.number === current)) current = state.pages[0]?.number ?? null;
   report();
   if (doc) {
@@ -57,7 +66,7 @@ async function load() {
 }
 
 function report() {
-  $('file').textContent = state.file;
+  tell('file', state.file);
   $('version').textContent = state.version;
   $('status').textContent = state.errors.length ? 'error: showing the last good pages' : 'composed';
   $('errors').textContent = state.errors.join('\n');
@@ -111,36 +120,53 @@ async function thumbnails() {
 function scaleFor(layer) {
   if (zoom !== 'fit') return (Number(zoom) / 100) * CSS_PX_PER_PT;
   const room = $('view').getBoundingClientRect();
-  return Math.min((room.width - 16) / layer.width, (window.innerHeight - room.top - 16) / layer.height);
+  const exact = Math.min((room.width - 16) / layer.width, (window.innerHeight - room.top - 16) / layer.height);
+  if (fitted === null || fitted > exact || fitted < exact * (1 - FIT_SLACK)) fitted = exact;
+  return fitted;
 }
 
-/** The current page at the zoom: canvas, pdf.js's text layer (selectable, searchable), the overlays. */
+/** A page as the view shows it: its canvas, pdf.js's text layer (selectable, searchable) and a holder for the overlays. */
+async function drawSheet(number, s) {
+  const { page, viewport, canvas } = await drawPage(number, s);
+  const text = build('div', { className: 'textLayer' });
+  const sheet = build('div', { className: 'sheet' }, canvas, text);
+  sheet.style.setProperty('--total-scale-factor', s);
+  sheet.style.setProperty('--scale-round-x', '1px');
+  sheet.style.setProperty('--scale-round-y', '1px');
+  sheet.style.width = viewport.width + 'px';
+  sheet.style.height = viewport.height + 'px';
+  await new TextLayer({ textContentSource: page.streamTextContent(), container: text, viewport }).render();
+  sheet.append(build('div', { className: 'overlay' }));
+  return sheet;
+}
+
+/**
+ * The current page at the zoom, with the overlays. The latest call wins; until it has drawn, the
+ * view is busy (aria-busy) and its data still names the sheet shown.
+ */
 async function view() {
   if (current === null) return;
   for (const f of $('thumbs').children) f.classList.toggle('current', Number(f.dataset.page) === current);
   const info = state.pages.find((p) => p.number === current);
-  const layer = layerOf(current);
-  const s = scaleFor(layer);
+  const s = scaleFor(layerOf(current));
   const key = current + ':' + info.look + ':' + s;
-  if (key !== viewKey) {
-    const mine = ++generation;
-    const { page, viewport, canvas } = await drawPage(current, s);
-    const text = build('div', { className: 'textLayer' });
-    const sheet = build('div', { className: 'sheet' }, canvas, text);
-    sheet.style.setProperty('--total-scale-factor', s);
-    sheet.style.setProperty('--scale-round-x', '1px');
-    sheet.style.setProperty('--scale-round-y', '1px');
-    sheet.style.width = viewport.width + 'px';
-    sheet.style.height = viewport.height + 'px';
-    await new TextLayer({ textContentSource: page.streamTextContent(), container: text, viewport }).render();
-    if (mine !== generation) return;
-    scale = s;
-    viewKey = key;
-    sheet.append(build('div', { className: 'overlay' }));
-    $('view').replaceChildren(sheet);
-  }
-  overlay();
+  const mine = ++generation;
   const v = $('view');
+  if (key !== viewKey) {
+    v.setAttribute('aria-busy', 'true');
+    try {
+      const sheet = await drawSheet(current, s);
+      if (mine !== generation) return;
+      scale = s;
+      viewKey = key;
+      v.replaceChildren(sheet);
+    } finally {
+      // A drawing that failed leaves the last sheet up, and lets it be worked on.
+      if (mine === generation) v.removeAttribute('aria-busy');
+    }
+  }
+  v.removeAttribute('aria-busy');
+  overlay();
   v.dataset.page = current;
   v.dataset.version = state.version;
   v.dataset.zoom = zoom;
@@ -226,10 +252,9 @@ $('view').addEventListener('click', (event) => {
   const layer = layerOf(current);
   const line = layer.lines.find((l) => within(p, l));
   const box = layer.boxes.find((b) => within(p, b));
-  const source = $('source');
-  if (line) source.textContent = where(line.source) + (box ? ' (' + box.article + ')' : '');
-  else if (box) source.textContent = where(box.pos) + ' (' + box.article + ', place ' + placeText(box.place) + ')';
-  else source.textContent = '';
+  if (line) tell('source', where(line.source) + (box ? ' (' + box.article + ')' : ''));
+  else if (box) tell('source', where(box.pos) + ' (' + box.article + ', place ' + placeText(box.place) + ')');
+  else tell('source', '');
 });
 
 const placeText = (p) => 'column ' + p.column + ', span ' + p.span + ', line ' + p.line + ', lines ' + p.lines;
@@ -237,7 +262,8 @@ const placeText = (p) => 'column ' + p.column + ', span ' + p.span + ', line ' +
 // Dragging a box's id moves it, its corner's grip resizes it: snapped to columns and grid lines.
 $('view').addEventListener('pointerdown', (event) => {
   const handle = event.target.closest('.tag.movable, .tag.grip');
-  if (!handle || !state) return;
+  // A sheet about to be replaced is not dragged on: its boxes and scale are the last drawing's.
+  if (!handle || !state || $('view').hasAttribute('aria-busy')) return;
   event.preventDefault();
   const box = layerOf(current).boxes[Number(handle.dataset.box)];
   dragging = { box, resize: handle.classList.contains('grip'), from: pointOf(event), place: box.place, ghost: null, refusal: null };
@@ -268,7 +294,7 @@ function moved(event) {
   dragging.place = place;
   dragging.ghost = rectOf(g, place);
   dragging.refusal = refusal(layer, dragging.box, dragging.ghost);
-  $('drop').textContent = dragging.refusal ? 'cannot go there: ' + dragging.refusal : placeText(place);
+  tell('drop', dragging.refusal ? 'cannot go there: ' + dragging.refusal : placeText(place));
   $('drop').className = dragging.refusal ? 'overset' : '';
   overlay();
 }
@@ -300,17 +326,17 @@ async function dropped() {
   overlay();
   const same = Object.keys(drag.place).every((k) => drag.place[k] === drag.box.place[k]);
   if (same) {
-    $('drop').textContent = '';
+    tell('drop', '');
     return;
   }
   if (drag.refusal) {
-    $('drop').textContent = 'not moved: ' + drag.refusal;
+    tell('drop', 'not moved: ' + drag.refusal);
     return;
   }
-  $('drop').textContent = 'writing ' + drag.box.article + ': ' + placeText(drag.place) + '…';
+  tell('drop', 'writing ' + drag.box.article + ': ' + placeText(drag.place) + '…');
   const res = await fetch('/place', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ page: current, article: drag.box.article, place: drag.place }) });
   const answer = await res.json();
-  $('drop').textContent = answer.written ? drag.box.article + ' placed at ' + placeText(drag.place) + '; composing…' : 'not moved: ' + answer.refused;
+  tell('drop', answer.written ? drag.box.article + ' placed at ' + placeText(drag.place) + '; composing…' : 'not moved: ' + answer.refused);
   $('drop').className = answer.written ? '' : 'overset';
 }
 

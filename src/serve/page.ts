@@ -10,7 +10,12 @@ export const PAGE_HTML = `<!doctype html>
 <link rel="stylesheet" href="/pdfjs/pdf_viewer.css">
 <style>
   body { margin: 0; font: 13px/1.45 system-ui, sans-serif; background: #e8e8e4; color: #222; }
-  header { position: sticky; top: 0; background: #333; color: #eee; padding: 6px 12px; display: flex; flex-wrap: wrap; gap: 16px; align-items: center; z-index: 5; }
+  /* One line whatever it says: a taller header would leave less room to the page, and 'whole page' would redraw it smaller. */
+  header { position: sticky; top: 0; background: #333; color: #eee; padding: 6px 12px; display: flex; gap: 16px; align-items: center; z-index: 5; white-space: nowrap; overflow: hidden; }
+  header > * { flex: none; }
+  header > #file, header > #source, header > #drop { flex: 0 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; }
+  /* The file's name is known to the desk: it yields its room first, down to its start. */
+  header > #file { flex-shrink: 4; min-width: 8em; }
   header label { cursor: pointer; }
   #source { font-family: monospace; color: #ffd866; }
   #drop.overset { color: #ff8a80; }
