@@ -1,8 +1,6 @@
 // A plan decoded from the search's choices and what it costs: holes first, then overset, then
 // the white it leaves, the underset, and the rules of make-up it bends.
 import type { GridBox } from '../layout/resolve.js';
-import { findHoles } from '../page/coverage.js';
-import type { Hole } from '../page/types.js';
 import type { Shape, Story } from './shapes.js';
 import type { PlanSettings } from './settings.js';
 
@@ -23,10 +21,37 @@ export interface Room {
   fixed: GridBox[];
   /** coverage[column][line] of the fixed boxes. */
   covered: boolean[][];
+  /** The same cells in one array, column after column (cell c × lines + l): what each plan's coverage is copied from. */
+  grid: Uint8Array;
+  /** Cells no fixed box claims. */
+  white: number;
+  /** Lines from the top each column is free from, before anything is placed: under what stands at its head. */
+  start: number[];
   holeLines: number;
   pitch: number;
   /** Width in pt of a box spanning n columns, by n. */
   widths: number[];
+}
+
+/** The room of a page, with what every plan reads of it worked out once. */
+export function makeRoom(columns: number, lines: number, fixed: GridBox[], covered: boolean[][], holeLines: number, pitch: number, widths: number[]): Room {
+  const grid = new Uint8Array(columns * lines);
+  let white = 0;
+  for (let c = 0; c < columns; c++) for (let l = 0; l < lines; l++) covered[c][l] ? (grid[c * lines + l] = 1) : white++;
+  const start = Array.from({ length: columns }, (_, c) => {
+    let top = 0;
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const b of fixed) {
+        if (b.c0 - 1 <= c && c < b.c1 - 1 && b.top <= top && top < b.bottom) {
+          top = b.bottom + 1;
+          moved = true;
+        }
+      }
+    }
+    return top;
+  });
+  return { columns, lines, fixed, covered, grid, white, start, holeLines, pitch, widths };
 }
 
 /** One story on the page: its shape, first column (0-based), top line (0-based) and depth. */
@@ -57,7 +82,7 @@ export interface Evaluation {
   placed: Placed[];
   /** Stories the plan found no room for. */
   leftOut: number[];
-  holes: Hole[];
+  /** Grid cells in holes. */
   holeCells: number;
   whiteCells: number;
   /** Per placed story, lines its box holds beyond its text (缺行), and lines a cut story loses. */
@@ -67,23 +92,6 @@ export interface Evaluation {
   cost: number;
   /** The plan's boxes in one string: two evaluations with one key are the same plan. */
   key: string;
-}
-
-/** Lines from the top each column is free from, before anything is placed: under what stands at its head. */
-export function startCursors(room: Room): number[] {
-  return Array.from({ length: room.columns }, (_, c) => {
-    let top = 0;
-    for (let moved = true; moved; ) {
-      moved = false;
-      for (const b of room.fixed) {
-        if (b.c0 - 1 <= c && c < b.c1 - 1 && b.top <= top && top < b.bottom) {
-          top = b.bottom + 1;
-          moved = true;
-        }
-      }
-    }
-    return top;
-  });
 }
 
 /**
@@ -120,37 +128,42 @@ export function wasteAt(cursors: number[], column: number, span: number, top: nu
  */
 export function put(room: Room, settings: PlanSettings, cursors: number[], story: number, shape: Shape, lead: boolean): Placed | undefined {
   const s = shape.span;
-  const columns = lead ? [settings.lead === 'left' ? 0 : room.columns - s] : Array.from({ length: room.columns - s + 1 }, (_, c) => (settings.lead === 'left' ? c : room.columns - s - c));
-  let best: { column: number; top: number; score: number } | undefined;
-  for (const column of columns) {
+  const last = room.columns - s;
+  let bestColumn = -1;
+  let bestTop = 0;
+  let bestScore = Infinity;
+  for (let i = 0; i <= (lead ? 0 : last); i++) {
+    const column = settings.lead === 'left' ? i : last - i;
     const top = fitAt(room, cursors, column, s, shape.least);
     if (top === undefined) continue;
     const score = wasteAt(cursors, column, s, top) * room.lines + top;
-    if (!best || score < best.score) best = { column, top, score };
+    if (score < bestScore) [bestColumn, bestTop, bestScore] = [column, top, score];
   }
-  if (!best) return undefined;
-  for (let c = best.column; c < best.column + s; c++) cursors[c] = best.top + shape.least + 1;
-  return { story, shape, column: best.column, top: best.top, depth: shape.least };
+  if (bestColumn < 0) return undefined;
+  for (let c = bestColumn; c < bestColumn + s; c++) cursors[c] = bestTop + shape.least + 1;
+  return { story, shape, column: bestColumn, top: bestTop, depth: shape.least };
 }
 
+/** The first story put is the lead when it has the lead's rank: the search puts one of them first. */
+export const leadsAt = (stories: Story[], order: number[], i: number) => i === 0 && stories[order[0]].rank === 0;
+
 /** The stories put in the genome's order; the last box down each column grows as far as its shape lets it. */
-export function decode(room: Room, settings: PlanSettings, stories: Story[], genome: Genome, leadStory: number | undefined): { placed: Placed[]; leftOut: number[] } {
-  const cursors = startCursors(room);
+export function decode(room: Room, settings: PlanSettings, stories: Story[], genome: Genome): { placed: Placed[]; leftOut: number[] } {
+  const cursors = room.start.slice();
   const placed: Placed[] = [];
   const leftOut: number[] = [];
-  for (const k of genome.order) {
-    const p = put(room, settings, cursors, k, stories[k].shapes[genome.shapes[k]], k === leadStory);
+  genome.order.forEach((k, i) => {
+    const p = put(room, settings, cursors, k, stories[k].shapes[genome.shapes[k]], leadsAt(stories, genome.order, i));
     if (p) placed.push(p);
     else leftOut.push(k);
-  }
-  const below = [...room.fixed.map((b) => ({ c0: b.c0 - 1, c1: b.c1 - 1, top: b.top })), ...placed.map((q) => ({ c0: q.column, c1: q.column + q.shape.span, top: q.top }))];
+  });
   for (const p of placed) {
     let limit = room.lines;
+    const c0 = p.column;
+    const c1 = p.column + p.shape.span;
     const bottom = p.top + p.depth;
-    for (const o of below) {
-      if (o.c1 <= p.column || o.c0 >= p.column + p.shape.span || o.top < bottom) continue;
-      limit = Math.min(limit, o.top - 1);
-    }
+    for (const b of room.fixed) if (b.c1 - 1 > c0 && b.c0 - 1 < c1 && b.top >= bottom) limit = Math.min(limit, b.top - 1);
+    for (const o of placed) if (o.column + o.shape.span > c0 && o.column < c1 && o.top >= bottom) limit = Math.min(limit, o.top - 1);
     p.depth = Math.max(p.depth, Math.min(p.shape.most, limit - p.top));
   }
   return { placed, leftOut };
@@ -195,27 +208,39 @@ const RULE_WEIGHT: Record<Rule, (s: PlanSettings) => number> = {
   balance: () => 0,
 };
 
-function longestWhite(column: boolean[]): number {
-  let longest = 0;
-  let run = 0;
-  for (const cell of column) {
-    run = cell ? 0 : run + 1;
-    longest = Math.max(longest, run);
+/**
+ * Cells of the page's holes (开天窗): a white cell is in a hole just when the white run down its
+ * column is as deep as a hole, since one column of that run is a hole already.
+ */
+function holeCellsOf(room: Room, grid: Uint8Array): number {
+  let cells = 0;
+  for (let c = 0; c < room.columns; c++) {
+    let run = 0;
+    for (let i = c * room.lines, end = i + room.lines; i <= end; i++) {
+      if (i < end && !grid[i]) run++;
+      else {
+        if (run >= room.holeLines) cells += run;
+        run = 0;
+      }
+    }
   }
-  return longest;
+  return cells;
 }
 
 /** The whole plan's figures and cost. */
-export function evaluate(room: Room, settings: PlanSettings, stories: Story[], genome: Genome, leadStory: number | undefined): Evaluation {
-  const { placed, leftOut } = decode(room, settings, stories, genome, leadStory);
-  const covered = room.covered.map((col) => col.slice());
-  for (const p of placed) for (let c = p.column; c < p.column + p.shape.span; c++) for (let l = p.top; l < p.top + p.depth; l++) covered[c][l] = true;
-  // Most plans have no white run as deep as a hole in any column: no hole to look for.
-  const holes = covered.some((col) => longestWhite(col) >= room.holeLines) ? findHoles({ columns: room.columns, lines: room.lines, covered, cover: () => undefined }, room.holeLines) : [];
-  const inHole = new Set<number>();
-  for (const h of holes) for (let c = h.columns[0] - 1; c < h.columns[1]; c++) for (let l = h.lines[0] - 1; l < h.lines[1]; l++) inHole.add(c * room.lines + l);
-  let whiteCells = 0;
-  for (const col of covered) for (const cell of col) if (!cell) whiteCells++;
+export function evaluate(room: Room, settings: PlanSettings, stories: Story[], genome: Genome): Evaluation {
+  const { placed, leftOut } = decode(room, settings, stories, genome);
+  const grid = room.grid.slice();
+  let whiteCells = room.white;
+  for (const p of placed) {
+    for (let c = p.column; c < p.column + p.shape.span; c++) {
+      for (let i = c * room.lines + p.top, end = i + p.depth; i < end; i++) {
+        if (!grid[i]) whiteCells--;
+        grid[i] = 1;
+      }
+    }
+  }
+  const holeCells = holeCellsOf(room, grid);
   let underset = 0;
   let cut = 0;
   let balance = 0;
@@ -228,10 +253,10 @@ export function evaluate(room: Room, settings: PlanSettings, stories: Story[], g
   }
   const bent = bentRules(room, settings, stories, placed);
   const w = settings.weights;
-  const cost =
-    leftOut.length * LEFT_OUT + inHole.size * HOLE_CELL + cut * CUT_LINE + whiteCells * WHITE_CELL + underset * w.underset + balance * w.balance + bent.reduce((n, b) => n + RULE_WEIGHT[b.rule](settings), 0);
+  let cost = leftOut.length * LEFT_OUT + holeCells * HOLE_CELL + cut * CUT_LINE + whiteCells * WHITE_CELL + underset * w.underset + balance * w.balance;
+  for (const b of bent) cost += RULE_WEIGHT[b.rule](settings);
   const key = placed.map((p) => `${p.story}:${p.column}/${p.shape.span}/${p.top}/${p.depth}`).sort().join(' ');
-  return { genome, placed, leftOut, holes, holeCells: inHole.size, whiteCells, underset, cut, bent, cost, key };
+  return { genome, placed, leftOut, holeCells, whiteCells, underset, cut, bent, cost, key };
 }
 
 /** What stands before the plan on a page cannot be undone: the least any completion of a partial plan costs. */

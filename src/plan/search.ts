@@ -1,7 +1,7 @@
 // The search for a page's plan: every order and shape for a few stories, with what is already
 // lost pruning the rest; simulated annealing from a seed for more. The same input and seed give
 // the same plan.
-import { evaluate, partialCost, put, startCursors, type Evaluation, type Genome, type Placed, type Room, type Rule } from './objective.js';
+import { evaluate, partialCost, put, type Evaluation, type Genome, type Placed, type Room, type Rule } from './objective.js';
 import type { Story } from './shapes.js';
 import type { PlanSettings } from './settings.js';
 
@@ -67,35 +67,52 @@ class Kept {
   }
 }
 
-/** The lead first, then by rank, then as the issue lists them; each at its middle span. */
-function firstGenome(stories: Story[], lead: number | undefined): Genome {
+/** A start: the given lead first, then by rank, then as the issue lists them; each at its middle span, the lead at the shape given. */
+function firstGenome(stories: Story[], lead: number | undefined, leadShape = 0): Genome {
   const order = stories.map((_, k) => k).sort((a, b) => (a === lead ? -1 : b === lead ? 1 : stories[a].rank - stories[b].rank || a - b));
-  return { order, shapes: stories.map((s) => Math.floor((s.shapes.length - 1) / 2)) };
+  const shapes = stories.map((s) => Math.floor((s.shapes.length - 1) / 2));
+  if (lead !== undefined) shapes[lead] = leadShape;
+  return { order, shapes };
 }
 
-export function search(room: Room, settings: PlanSettings, stories: Story[], lead: number | undefined, options: SearchOptions): SearchResult {
+/** Every lead-rank story at every shape of its own, each a start: the lead's width decides most of the page. */
+function starts(stories: Story[], leads: number[]): Genome[] {
+  if (!leads.length) return [firstGenome(stories, undefined)];
+  return leads.flatMap((lead) => stories[lead].shapes.map((_, i) => firstGenome(stories, lead, i)));
+}
+
+/**
+ * The best plans for the page. `leads` are the stories of the lead's rank: one of them is put
+ * first, at the head of the lead's side; which one is the search's choice.
+ */
+export function search(room: Room, settings: PlanSettings, stories: Story[], leads: number[], options: SearchOptions): SearchResult {
   const kept = new Kept(Math.max(1, options.candidates));
   const exhaustive = stories.length <= EXHAUSTIVE_STORIES;
-  if (exhaustive) everyPlan(room, settings, stories, lead, kept);
-  else anneal(room, settings, stories, lead, options.seed, kept);
+  if (exhaustive) {
+    // The starts first: the kept plans bound the search from its first branch on.
+    for (const genome of starts(stories, leads)) kept.offer(evaluate(room, settings, stories, genome));
+    everyPlan(room, settings, stories, leads, kept);
+  } else anneal(room, settings, stories, leads, options.seed, kept);
   return { plans: kept.plans, keeping: kept.keeping, tried: kept.tried, exhaustive };
 }
 
 /** Depth-first over the next story and its shape; a branch whose loss so far cannot beat the kept plans is cut. */
-function everyPlan(room: Room, settings: PlanSettings, stories: Story[], lead: number | undefined, kept: Kept): void {
+function everyPlan(room: Room, settings: PlanSettings, stories: Story[], leads: number[], kept: Kept): void {
   const order: number[] = [];
   const shapes = stories.map(() => 0);
   const placed: Placed[] = [];
+  const taken = stories.map(() => false);
   const step = (cursors: number[], waste: number, holeWaste: number, leftOut: number) => {
     if (order.length === stories.length) {
-      kept.offer(evaluate(room, settings, stories, { order: [...order], shapes: [...shapes] }, lead));
+      kept.offer(evaluate(room, settings, stories, { order: [...order], shapes: [...shapes] }));
       return;
     }
     for (let k = 0; k < stories.length; k++) {
-      if (order.includes(k) || (lead !== undefined && order.length === 0 && k !== lead)) continue;
+      if (taken[k] || (leads.length && order.length === 0 && stories[k].rank !== 0)) continue;
+      const lead = order.length === 0 && stories[k].rank === 0;
       stories[k].shapes.forEach((shape, i) => {
-        const next = [...cursors];
-        const p = put(room, settings, next, k, shape, k === lead);
+        const next = cursors.slice();
+        const p = put(room, settings, next, k, shape, lead);
         let w = waste;
         let hw = holeWaste;
         if (p) {
@@ -107,23 +124,25 @@ function everyPlan(room: Room, settings: PlanSettings, stories: Story[], lead: n
           placed.push(p);
         }
         order.push(k);
+        taken[k] = true;
         shapes[k] = i;
         const out = leftOut + (p ? 0 : 1);
         if (partialCost(room, settings, stories, placed, w, hw, out) < kept.worst()) step(next, w, hw, out);
         order.pop();
+        taken[k] = false;
         if (p) placed.pop();
       });
     }
   };
-  step(startCursors(room), 0, 0, 0);
+  step(room.start.slice(), 0, 0, 0);
 }
 
 /**
- * Simulated annealing over the order and shapes, the lead kept first. Each run starts from the
- * rank order with the lead at another of its shapes (the lead's width decides most of the page);
- * plans already weighed are not decoded again.
+ * Simulated annealing over the order and shapes. The first runs each start from one lead-rank
+ * story first at one of its shapes, kept so; the runs after those may change the lead's shape and
+ * which lead-rank story leads. Plans already weighed are not decoded again.
  */
-function anneal(room: Room, settings: PlanSettings, stories: Story[], lead: number | undefined, seed: number, kept: Kept): void {
+function anneal(room: Room, settings: PlanSettings, stories: Story[], leads: number[], seed: number, kept: Kept): void {
   const random = prng(seed);
   const pick = (n: number) => Math.floor(random() * n);
   const weighed = new Map<string, Evaluation>();
@@ -131,26 +150,31 @@ function anneal(room: Room, settings: PlanSettings, stories: Story[], lead: numb
     const key = `${genome.order.join(',')}|${genome.shapes.join(',')}`;
     let e = weighed.get(key);
     if (!e) {
-      e = evaluate(room, settings, stories, genome, lead);
+      e = evaluate(room, settings, stories, genome);
       weighed.set(key, e);
       kept.offer(e);
     }
     return e;
   };
-  const first = lead === undefined ? 0 : 1;
-  const runs = lead === undefined ? RUNS : Math.max(RUNS, stories[lead].shapes.length);
+  const first = leads.length ? 1 : 0;
+  const begin = starts(stories, leads);
+  const runs = Math.max(RUNS, begin.length);
+  const steps = Math.ceil(STEPS / runs);
   for (let run = 0; run < runs; run++) {
-    const start = firstGenome(stories, lead);
-    if (lead !== undefined) start.shapes[lead] = run % stories[lead].shapes.length;
-    let current = weigh(start);
-    const steps = Math.ceil(STEPS / runs);
+    const pinned = leads.length > 0 && run < begin.length;
+    let current = weigh(begin[run % begin.length]);
     for (let s = 0; s < steps; s++) {
       const temperature = HOT * (COLD / HOT) ** (s / steps);
-      const genome: Genome = { order: [...current.genome.order], shapes: [...current.genome.shapes] };
+      const genome: Genome = { order: current.genome.order.slice(), shapes: current.genome.shapes.slice() };
       const move = pick(3);
       if (move === 0) {
         const k = pick(stories.length);
-        if (k !== lead || run >= stories[lead].shapes.length) genome.shapes[k] = pick(stories[k].shapes.length);
+        if (!pinned || k !== genome.order[0]) genome.shapes[k] = pick(stories[k].shapes.length);
+      } else if (!pinned && leads.length > 1 && move === 1 && random() < 1 / stories.length) {
+        // Another lead-rank story leads: it changes places with the one first.
+        const other = leads[pick(leads.length)];
+        const j = genome.order.indexOf(other);
+        [genome.order[0], genome.order[j]] = [genome.order[j], genome.order[0]];
       } else if (genome.order.length - first >= 2) {
         const i = first + pick(genome.order.length - first);
         const j = first + pick(genome.order.length - first);
