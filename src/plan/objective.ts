@@ -21,8 +21,8 @@ export interface Room {
   fixed: GridBox[];
   /** coverage[column][line] of the fixed boxes. */
   covered: boolean[][];
-  /** The same cells in one array, column after column (cell c × lines + l): what each plan's coverage is copied from. */
-  grid: Uint8Array;
+  /** Per column, the runs of lines the fixed boxes cover, [first, past the last], top down and apart. */
+  runs: [number, number][][];
   /** Cells no fixed box claims. */
   white: number;
   /** Lines from the top each column is free from, before anything is placed: under what stands at its head. */
@@ -35,9 +35,16 @@ export interface Room {
 
 /** The room of a page, with what every plan reads of it worked out once. */
 export function makeRoom(columns: number, lines: number, fixed: GridBox[], covered: boolean[][], holeLines: number, pitch: number, widths: number[]): Room {
-  const grid = new Uint8Array(columns * lines);
   let white = 0;
-  for (let c = 0; c < columns; c++) for (let l = 0; l < lines; l++) covered[c][l] ? (grid[c * lines + l] = 1) : white++;
+  const runs = covered.map((column) => {
+    const out: [number, number][] = [];
+    column.forEach((cell, l) => {
+      if (!cell) white++;
+      else if (out.length && out[out.length - 1][1] === l) out[out.length - 1][1] = l + 1;
+      else out.push([l, l + 1]);
+    });
+    return out;
+  });
   const start = Array.from({ length: columns }, (_, c) => {
     let top = 0;
     for (let moved = true; moved; ) {
@@ -51,7 +58,7 @@ export function makeRoom(columns: number, lines: number, fixed: GridBox[], cover
     }
     return top;
   });
-  return { columns, lines, fixed, covered, grid, white, start, holeLines, pitch, widths };
+  return { columns, lines, fixed, covered, runs, white, start, holeLines, pitch, widths };
 }
 
 /** One story on the page: its shape, first column (0-based), top line (0-based) and depth. */
@@ -90,9 +97,14 @@ export interface Evaluation {
   cut: number;
   bent: Bent[];
   cost: number;
-  /** The plan's boxes in one string: two evaluations with one key are the same plan. */
-  key: string;
 }
+
+/** The plan's boxes in one string: two evaluations with one key are the same plan. */
+export const planKey = (e: Evaluation) =>
+  e.placed
+    .map((p) => `${p.story}:${p.column}/${p.shape.span}/${p.top}/${p.depth}`)
+    .sort()
+    .join(' ');
 
 /**
  * Where a box of `span` columns and `depth` lines can start at `column`: at or below each column's
@@ -209,38 +221,42 @@ const RULE_WEIGHT: Record<Rule, (s: PlanSettings) => number> = {
 };
 
 /**
- * Cells of the page's holes (开天窗): a white cell is in a hole just when the white run down its
- * column is as deep as a hole, since one column of that run is a hole already.
+ * The cells a plan leaves white, and those of them in holes (开天窗): the gaps down each column
+ * between what covers it, a gap as deep as a hole being a hole already, since one column of it is.
+ * Down a column the plan's boxes stand in the order they were put, and the fixed runs top down:
+ * the two are merged as they come.
  */
-function holeCellsOf(room: Room, grid: Uint8Array): number {
-  let cells = 0;
-  for (let c = 0; c < room.columns; c++) {
-    let run = 0;
-    for (let i = c * room.lines, end = i + room.lines; i <= end; i++) {
-      if (i < end && !grid[i]) run++;
-      else {
-        if (run >= room.holeLines) cells += run;
-        run = 0;
-      }
+function whiteOf(room: Room, placed: Placed[]): { whiteCells: number; holeCells: number } {
+  let whiteCells = 0;
+  let holeCells = 0;
+  let at = 0;
+  // Lines [from, to) of the column under way are covered: the white above them, down from `at`, is a gap.
+  const cover = (from: number, to: number) => {
+    if (from > at) {
+      whiteCells += from - at;
+      if (from - at >= room.holeLines) holeCells += from - at;
     }
+    at = Math.max(at, to);
+  };
+  for (let c = 0; c < room.columns; c++) {
+    const runs = room.runs[c];
+    let i = 0;
+    at = 0;
+    for (const p of placed) {
+      if (p.column > c || c >= p.column + p.shape.span) continue;
+      for (; i < runs.length && runs[i][0] < p.top; i++) cover(runs[i][0], runs[i][1]);
+      cover(p.top, p.top + p.depth);
+    }
+    for (; i < runs.length; i++) cover(runs[i][0], runs[i][1]);
+    cover(room.lines, room.lines);
   }
-  return cells;
+  return { whiteCells, holeCells };
 }
 
 /** The whole plan's figures and cost. */
 export function evaluate(room: Room, settings: PlanSettings, stories: Story[], genome: Genome): Evaluation {
   const { placed, leftOut } = decode(room, settings, stories, genome);
-  const grid = room.grid.slice();
-  let whiteCells = room.white;
-  for (const p of placed) {
-    for (let c = p.column; c < p.column + p.shape.span; c++) {
-      for (let i = c * room.lines + p.top, end = i + p.depth; i < end; i++) {
-        if (!grid[i]) whiteCells--;
-        grid[i] = 1;
-      }
-    }
-  }
-  const holeCells = holeCellsOf(room, grid);
+  const { whiteCells, holeCells } = whiteOf(room, placed);
   let underset = 0;
   let cut = 0;
   let balance = 0;
@@ -255,8 +271,7 @@ export function evaluate(room: Room, settings: PlanSettings, stories: Story[], g
   const w = settings.weights;
   let cost = leftOut.length * LEFT_OUT + holeCells * HOLE_CELL + cut * CUT_LINE + whiteCells * WHITE_CELL + underset * w.underset + balance * w.balance;
   for (const b of bent) cost += RULE_WEIGHT[b.rule](settings);
-  const key = placed.map((p) => `${p.story}:${p.column}/${p.shape.span}/${p.top}/${p.depth}`).sort().join(' ');
-  return { genome, placed, leftOut, holeCells, whiteCells, underset, cut, bent, cost, key };
+  return { genome, placed, leftOut, holeCells, whiteCells, underset, cut, bent, cost };
 }
 
 /** What stands before the plan on a page cannot be undone: the least any completion of a partial plan costs. */

@@ -1,7 +1,7 @@
 // The search for a page's plan: every order and shape for a few stories, with what is already
 // lost pruning the rest; simulated annealing from a seed for more. The same input and seed give
 // the same plan.
-import { evaluate, partialCost, put, type Evaluation, type Genome, type Placed, type Room, type Rule } from './objective.js';
+import { evaluate, partialCost, planKey, put, type Evaluation, type Genome, type Placed, type Room, type Rule } from './objective.js';
 import type { Story } from './shapes.js';
 import type { PlanSettings } from './settings.js';
 
@@ -11,6 +11,12 @@ export const EXHAUSTIVE_STORIES = 5;
 const STEPS = 8_000;
 /** Annealing runs at the least, each from its own start. */
 const RUNS = 4;
+/**
+ * Annealing over again from the same starts with this many streams of random choices, each its
+ * own seed: one stream alone stops at a page with a hole about one time in four, and rarely two
+ * streams on the same page.
+ */
+const STREAMS = 3;
 const HOT = 3_000;
 const COLD = 1;
 
@@ -42,6 +48,9 @@ export interface SearchResult {
   exhaustive: boolean;
 }
 
+/** A plan's choices and what they cost. */
+type Weighed = Pick<Evaluation, 'genome' | 'cost'>;
+
 /** Keeps the best distinct plans seen, and per rule the best that keeps it. */
 class Kept {
   plans: Evaluation[] = [];
@@ -55,8 +64,9 @@ class Kept {
       const known = this.keeping.get(rule);
       if (!known || e.cost < known.cost) this.keeping.set(rule, e);
     }
-    if (this.plans.some((p) => p.key === e.key)) return;
     if (this.plans.length >= this.room && e.cost >= this.plans[this.plans.length - 1].cost) return;
+    const key = planKey(e);
+    if (this.plans.some((p) => planKey(p) === key)) return;
     this.plans.push(e);
     // Ties keep the plan found first: the order of the search, which the seed fixes.
     this.plans.sort((a, b) => a.cost - b.cost);
@@ -143,46 +153,97 @@ function everyPlan(room: Room, settings: PlanSettings, stories: Story[], leads: 
  * which lead-rank story leads. Plans already weighed are not decoded again.
  */
 function anneal(room: Room, settings: PlanSettings, stories: Story[], leads: number[], seed: number, kept: Kept): void {
-  const random = prng(seed);
-  const pick = (n: number) => Math.floor(random() * n);
-  const weighed = new Map<string, Evaluation>();
-  const weigh = (genome: Genome) => {
-    const key = `${genome.order.join(',')}|${genome.shapes.join(',')}`;
-    let e = weighed.get(key);
-    if (!e) {
-      e = evaluate(room, settings, stories, genome);
-      weighed.set(key, e);
+  // Of a plan weighed once, only its choices and cost are kept: the kept plans hold the rest.
+  const weighed = new Map<string, Weighed>();
+  const weigh = (genome: Genome): Weighed => {
+    const key = String.fromCharCode(...genome.order, ...genome.shapes);
+    let w = weighed.get(key);
+    if (!w) {
+      const e = evaluate(room, settings, stories, genome);
       kept.offer(e);
+      w = { genome, cost: e.cost };
+      weighed.set(key, w);
     }
-    return e;
+    return w;
   };
   const first = leads.length ? 1 : 0;
   const begin = starts(stories, leads);
   const runs = Math.max(RUNS, begin.length);
   const steps = Math.ceil(STEPS / runs);
-  for (let run = 0; run < runs; run++) {
-    const pinned = leads.length > 0 && run < begin.length;
-    let current = weigh(begin[run % begin.length]);
-    for (let s = 0; s < steps; s++) {
-      const temperature = HOT * (COLD / HOT) ** (s / steps);
-      const genome: Genome = { order: current.genome.order.slice(), shapes: current.genome.shapes.slice() };
-      const move = pick(3);
-      if (move === 0) {
-        const k = pick(stories.length);
-        if (!pinned || k !== genome.order[0]) genome.shapes[k] = pick(stories[k].shapes.length);
-      } else if (!pinned && leads.length > 1 && move === 1 && random() < 1 / stories.length) {
-        // Another lead-rank story leads: it changes places with the one first.
-        const other = leads[pick(leads.length)];
-        const j = genome.order.indexOf(other);
-        [genome.order[0], genome.order[j]] = [genome.order[j], genome.order[0]];
-      } else if (genome.order.length - first >= 2) {
-        const i = first + pick(genome.order.length - first);
-        const j = first + pick(genome.order.length - first);
-        if (move === 1) [genome.order[i], genome.order[j]] = [genome.order[j], genome.order[i]];
-        else genome.order.splice(j, 0, ...genome.order.splice(i, 1));
+  for (let stream = 0; stream < STREAMS; stream++) {
+    const random = prng(seed * STREAMS + stream);
+    const pick = (n: number) => Math.floor(random() * n);
+    for (let run = 0; run < runs; run++) {
+      const pinned = leads.length > 0 && run < begin.length;
+      let current = weigh(begin[run % begin.length]);
+      for (let s = 0; s < steps; s++) {
+        const temperature = HOT * (COLD / HOT) ** (s / steps);
+        const genome: Genome = { order: current.genome.order.slice(), shapes: current.genome.shapes.slice() };
+        const move = pick(3);
+        if (move === 0) {
+          const k = pick(stories.length);
+          if (!pinned || k !== genome.order[0]) genome.shapes[k] = pick(stories[k].shapes.length);
+        } else if (!pinned && leads.length > 1 && move === 1 && random() < 1 / stories.length) {
+          // Another lead-rank story leads: it changes places with the one first.
+          const other = leads[pick(leads.length)];
+          const j = genome.order.indexOf(other);
+          [genome.order[0], genome.order[j]] = [genome.order[j], genome.order[0]];
+        } else if (genome.order.length - first >= 2) {
+          const i = first + pick(genome.order.length - first);
+          const j = first + pick(genome.order.length - first);
+          if (move === 1) [genome.order[i], genome.order[j]] = [genome.order[j], genome.order[i]];
+          else genome.order.splice(j, 0, ...genome.order.splice(i, 1));
+        }
+        const next = weigh(genome);
+        if (next.cost <= current.cost || random() < Math.exp((current.cost - next.cost) / temperature)) current = next;
       }
-      const next = weigh(genome);
-      if (next.cost <= current.cost || random() < Math.exp((current.cost - next.cost) / temperature)) current = next;
+    }
+  }
+  polish(stories, leads, kept.plans[0], weigh);
+}
+
+/**
+ * From the best plan annealing found, every plan one change away (a story at another shape, two
+ * stories swapped, one moved) is weighed and the best taken, until none is better: annealing
+ * stops short of a better plan a step away more often than not.
+ */
+function polish(stories: Story[], leads: number[], best: Weighed, weigh: (genome: Genome) => Weighed): void {
+  for (let current = best; ; ) {
+    let next = current;
+    for (const genome of neighbours(stories, leads, current.genome)) {
+      const e = weigh(genome);
+      if (e.cost < next.cost) next = e;
+    }
+    if (next === current) return;
+    current = next;
+  }
+}
+
+/** The plans one change from the genome's, the first place kept for a lead-rank story. */
+function* neighbours(stories: Story[], leads: number[], g: Genome): Generator<Genome> {
+  for (let k = 0; k < stories.length; k++) {
+    for (let i = 0; i < stories[k].shapes.length; i++) {
+      if (i === g.shapes[k]) continue;
+      const shapes = g.shapes.slice();
+      shapes[k] = i;
+      yield { order: g.order, shapes };
+    }
+  }
+  const n = g.order.length;
+  const keeps = (order: number[]) => !leads.length || stories[order[0]].rank === 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      if (i < j) {
+        const swapped = g.order.slice();
+        [swapped[i], swapped[j]] = [swapped[j], swapped[i]];
+        if (keeps(swapped)) yield { order: swapped, shapes: g.shapes };
+      }
+      if (Math.abs(i - j) > 1) {
+        const moved = g.order.slice();
+        moved.splice(j, 0, ...moved.splice(i, 1));
+        if (keeps(moved)) yield { order: moved, shapes: g.shapes };
+      }
     }
   }
 }
