@@ -7,8 +7,11 @@ import type { PlanSettings } from './settings.js';
 
 /** Up to this many stories, every order and shape is tried (with pruning); more, annealing. */
 export const EXHAUSTIVE_STORIES = 5;
-/** Annealing: steps in all, and the temperature it starts and ends at, in cost units. */
-const STEPS = 8_000;
+/**
+ * Annealing: steps per run, whatever the number of runs (a page with two lead-rank stories runs
+ * from twice the starts, each as long), and the temperature it starts and ends at, in cost units.
+ */
+const STEPS = 1_600;
 /** Annealing runs at the least, each from its own start. */
 const RUNS = 4;
 /**
@@ -169,15 +172,14 @@ function anneal(room: Room, settings: PlanSettings, stories: Story[], leads: num
   const first = leads.length ? 1 : 0;
   const begin = starts(stories, leads);
   const runs = Math.max(RUNS, begin.length);
-  const steps = Math.ceil(STEPS / runs);
   for (let stream = 0; stream < STREAMS; stream++) {
     const random = prng(seed * STREAMS + stream);
     const pick = (n: number) => Math.floor(random() * n);
     for (let run = 0; run < runs; run++) {
       const pinned = leads.length > 0 && run < begin.length;
       let current = weigh(begin[run % begin.length]);
-      for (let s = 0; s < steps; s++) {
-        const temperature = HOT * (COLD / HOT) ** (s / steps);
+      for (let s = 0; s < STEPS; s++) {
+        const temperature = HOT * (COLD / HOT) ** (s / STEPS);
         const genome: Genome = { order: current.genome.order.slice(), shapes: current.genome.shapes.slice() };
         const move = pick(3);
         if (move === 0) {
