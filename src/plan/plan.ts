@@ -7,7 +7,7 @@ import type { PlaceValue, PlaceEdit } from '../issue/edit.js';
 import type { Article, GridPlace, Issue, Page } from '../issue/types.js';
 import { boxLines, mastheadBox, resolveIssue, type GridBox, type PagePlan } from '../layout/resolve.js';
 import { spanWidth } from '../layout/template.js';
-import { setArticle } from '../page/article.js';
+import { setArticle, type ArticleSetter } from '../page/article.js';
 import { composeIssue } from '../page/compose.js';
 import { findHoles, pageCoverage } from '../page/coverage.js';
 import { packageRoot } from '../paths.js';
@@ -98,15 +98,17 @@ function checkPlannable(page: Page, ranks: string[]): void {
 export interface PlanOptions extends SearchOptions {
   /** Only this page; every page with a story left to the plan otherwise. */
   page?: number;
+  /** What sets the articles: a caller that composes a proof after the plan gives both one memory, so the fixed articles are set once. */
+  set?: ArticleSetter;
 }
 
 /** The pages (or the one asked for) that have stories left to the plan, each with its room and its stories' shapes. */
-export function pagesToPlan(issue: Issue, options: { page?: number }): PageToPlan[] {
+export function pagesToPlan(issue: Issue, options: Pick<PlanOptions, 'page' | 'set'>): PageToPlan[] {
   const fonts = fontRegistry();
   const fixed = fixedOnly(issue);
   const layouts = join(packageRoot(), 'layouts');
   const plan = resolveIssue(fixed, layouts, fonts);
-  const set = rememberedArticles(setArticle).build().set;
+  const set = options.set ?? rememberedArticles(setArticle).build().set;
   const composed = composeIssue(fixed, plan, fonts, set);
   if (options.page !== undefined && !issue.pages.some((p) => p.number === options.page)) {
     throw new IssueError('bad-value', { file: issue.file, line: 1, column: 1 }, `the issue has no page ${options.page} (--page); it has pages ${issue.pages.map((p) => p.number).join(', ')}`);

@@ -7,7 +7,8 @@ import type { GridPlace } from '../issue/types.js';
 import { articleLine, findingLine } from '../cli/report.js';
 import { EXIT } from '../cli/exit.js';
 import { writeAtomically } from '../files.js';
-import { composeSession } from '../pipeline/compose.js';
+import { setArticle } from '../page/article.js';
+import { composeSession, rememberedArticles } from '../pipeline/compose.js';
 import { pageLine, planLines } from './figures.js';
 import { placesOf, planIssue, spacesLeft, type PlanOptions } from './plan.js';
 
@@ -23,7 +24,8 @@ const placeText = (p: GridPlace) => `{column: ${p.column}, span: ${p.span}, line
 /** Plans the issue file and reports on `say`, one line a call; returns the exit code. */
 export async function runPlan(issuePath: string, options: RunOptions, say: (line: string) => void): Promise<number> {
   const issue = loadIssue(issuePath);
-  const pages = planIssue(issue, options);
+  const set = rememberedArticles(setArticle).build().set;
+  const pages = planIssue(issue, { ...options, set });
   if (!pages.length) {
     say(`${issuePath}: no page has a story left to the plan (no place, or place: auto); nothing to plan`);
     return EXIT.clean;
@@ -58,7 +60,7 @@ export async function runPlan(issuePath: string, options: RunOptions, say: (line
   // A story the plan found no room for is reported above and left out of the proof, which cannot place it.
   for (const page of planned.pages) page.articles = page.articles.filter((a) => a.place);
   const pdf = join(options.out, `${basename(issuePath, extname(issuePath))}.plan.pdf`);
-  const { composition } = await composeSession().composeParsed(planned, pdf);
+  const { composition } = await composeSession(set).composeParsed(planned, pdf);
   for (const f of composition.findings) say(findingLine(f));
   for (const a of composition.articles) say(`  ${articleLine(a)}`);
   say(`${pdf}: the plan's proof, ${composition.pages.length} page(s), ${composition.articles.reduce((n, a) => n + a.oversetCharacters, 0)} characters overset`);
