@@ -1,6 +1,6 @@
 // The search for a page's plan: every order and shape for a few stories, with what is already
-// lost pruning the rest; simulated annealing from a seed for more. The same input and seed give
-// the same plan.
+// lost pruning the rest; for more, simulated annealing in a few streams from a seed, its best plan
+// then bettered one change at a time. The same input and seed give the same plan.
 import { evaluate, partialCost, planKey, put, type Evaluation, type Genome, type Placed, type Room, type Rule } from './objective.js';
 import type { Story } from './shapes.js';
 import type { PlanSettings } from './settings.js';
