@@ -50,3 +50,35 @@ test('an edit naming a page or article the file does not have writes nothing', (
   assert.throws(() => writePlaces(sample, [{ page: 9, article: 'briefs', place: { column: 1, span: 1, line: 1, lines: 1 } }]), PlaceEditError);
   assert.throws(() => writePlaces(sample, [{ page: 2, article: 'nobody', place: { column: 1, span: 1, line: 1, lines: 1 } }]), /no article "nobody"/);
 });
+
+const reserved = { page: 2, place: { column: 1, span: 8, line: 90, lines: 'bottom' as const }, kind: 'reserved' as const };
+const spacesOf = (text: string) => (parse(text) as { pages: { spaces?: unknown[] }[] }).pages[0].spaces;
+
+test('a page without spaces gets a list of its own above its articles; no other line changes', () => {
+  const written = writePlaces(sample, [], [reserved]);
+  assert.deepEqual(spacesOf(written), [{ place: reserved.place, kind: 'reserved' }]);
+  const lines = written.split('\n');
+  const at = lines.indexOf('    spaces:');
+  assert.deepEqual(lines.slice(at, at + 2), ['    spaces:', '      - {place: {column: 1, span: 8, line: 90, lines: bottom}, kind: reserved}']);
+  lines.splice(at, 2);
+  assert.equal(lines.join('\n'), sample, 'no other line changes');
+  assert.match(written, /\n {4}spaces:\n {6}- \{place[^\n]*\n {4}articles:\n/, 'the list stands above the articles, at the page\'s indent');
+});
+
+test('a page that declares spaces keeps them and gets the new one at the end of its list, in the list\'s own style', () => {
+  const ad = '{place: {column: 1, span: 8, line: 80, lines: 10}, kind: ad, label: 招聘}';
+  const block = sample.replace('    articles:\n', `    spaces:\n      - ${ad}   # 广告位\n    articles:\n`);
+  const flow = sample.replace('    articles:\n', `    spaces: [${ad}]   # 广告位\n    articles:\n`);
+  for (const text of [block, flow]) {
+    const written = writePlaces(text, [], [reserved]);
+    assert.deepEqual(spacesOf(written), [...spacesOf(text)!, { place: reserved.place, kind: 'reserved' }]);
+    assert.equal(written.split('\n').length, text.split('\n').length + (text === block ? 1 : 0));
+    assert.ok(written.includes('# 广告位'), 'the comment stays');
+  }
+});
+
+test('places and spaces written at once each land where they belong', () => {
+  const written = writePlaces(sample, [{ page: 2, article: 'briefs', place: { column: 2, span: 4, line: 10, lines: 20 } }], [reserved]);
+  assert.deepEqual(articleOf(written, 'briefs').place, { column: 2, span: 4, line: 10, lines: 20 });
+  assert.equal(spacesOf(written)!.length, 1);
+});

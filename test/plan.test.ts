@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { Ajv } from 'ajv';
 import { parse, parseDocument, type YAMLMap } from 'yaml';
 import { readPdf, type ReadPage } from './readback.js';
 import { ROOT, runCompose } from './spawn.js';
@@ -16,6 +17,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 interface PageMaking {
   /** Which of the sample's stories, by id, with the rank each is given; all others are dropped. */
   ranks: Record<string, string>;
+  /** The stories listed in the order of `ranks` rather than the sample's. */
+  reorder?: boolean;
   /** Stories that keep the sample's place, given here (the plan works around them). */
   fixed?: Record<string, string>;
   /** Spaces the page declares, as YAML flow mappings. */
@@ -27,7 +30,7 @@ function pageFrom(name: string, making: PageMaking): string {
   const doc = parseDocument(readFileSync(SAMPLE, 'utf8'));
   const page = (doc.get('pages') as { items: YAMLMap[] }).items[0];
   const articles = page.get('articles') as { items: YAMLMap[] };
-  articles.items = articles.items.filter((a) => a.get('id') as string in making.ranks);
+  articles.items = making.reorder ? Object.keys(making.ranks).map((id) => articles.items.find((a) => a.get('id') === id)!) : articles.items.filter((a) => a.get('id') as string in making.ranks);
   for (const a of articles.items) {
     const id = a.get('id') as string;
     a.set('rank', making.ranks[id]);
@@ -160,4 +163,53 @@ test('a page with too little text says so and leaves a declared space in its pro
   for (const m of run.stderr.matchAll(/缺(\d+)行/g)) assert.ok(Number(m[1]) <= 2, `no story stretched: ${m[0]}`);
   const [page] = readPdf(readFileSync(join(dir, 'short.plan.pdf')));
   assertAllText(page, file);
+});
+
+test('a page with too little text, planned with --write, declares the white as a reserved space in the file: it validates and composes with no hole', async () => {
+  const file = pageFrom('short-write', { ranks: { 'spring-gala': 'lead', briefs: 'brief' } });
+  const before = readFileSync(file, 'utf8');
+  const run = await runCompose(['plan', file, '--write']);
+  assert.equal(run.code, 1, 'the page still wants copy: exit 1');
+  assert.match(run.stderr, /2 place\(s\) written, and 1 reserved space\(s\)/);
+  const after = readFileSync(file, 'utf8');
+  for (const line of before.split('\n').filter((l) => l.trim().startsWith('#'))) assert.ok(after.includes(line), `the comment stays: ${line}`);
+  const issue = parse(after) as { pages: { spaces?: { place: { column: number; span: number; line: number; lines: number | string }; kind: string }[] }[] };
+  const spaces = issue.pages[0].spaces ?? [];
+  assert.equal(spaces.length, 1);
+  assert.equal(spaces[0].kind, 'reserved');
+  assert.equal(spaces[0].place.lines, 'bottom', 'the white runs to the foot of the page');
+  const valid = await runCompose(['validate', file]);
+  assert.equal(valid.code, 0, valid.stderr);
+  const composed = await runCompose([file, '-o', dir]);
+  assert.equal(composed.code, 0, composed.stderr);
+  assert.doesNotMatch(composed.stderr, /error: (hole|overset)/);
+  for (const m of composed.stderr.matchAll(/缺(\d+)行/g)) assert.ok(Number(m[1]) <= 2, `no story stretched: ${m[0]}`);
+  const [page] = readPdf(readFileSync(join(dir, 'short-write.pdf')));
+  assertAllText(page, file);
+  const box = placesIn(file);
+  const bottom = Math.max(...box.map((b) => b.line));
+  assert.ok(spaces[0].place.line > bottom, 'the space stands under the stories');
+});
+
+test('of two lead-rank stories the plan chooses which leads: the round-table at the head of the page, not the short 春晚 item listed first', async () => {
+  const file = pageFrom('two-leads', { ranks: { 'spring-gala': 'lead', roundtable: 'lead', 'state-council': 'second', dianjiang: 'third' }, reorder: true });
+  const run = await runCompose(['plan', file, '--write']);
+  assert.equal(run.code, 0, run.stderr);
+  const boxes = placesIn(file);
+  const head = boxes.find((b) => b.column === 1 && b.line === 1);
+  assert.equal(head?.id, 'roundtable', 'the round-table leads at the head of the left-hand columns');
+  assertRankOrder(boxes);
+  const composed = await runCompose([file, '-o', dir]);
+  assert.equal(composed.code, 0, composed.stderr);
+  assert.doesNotMatch(composed.stderr, /error: (hole|overset)/);
+  const [page] = readPdf(readFileSync(join(dir, 'two-leads.pdf')));
+  assertAllText(page, file);
+});
+
+test('the schema an editor reads takes place: auto, and a place that is neither a box nor auto it does not', () => {
+  const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'issue.schema.json'), 'utf8')) as object;
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  const withPlace = (place: string) => parse(readFileSync(SAMPLE, 'utf8').replace('place: {column: 6, span: 3, line: 1, lines: auto}', `place: ${place}`)) as unknown;
+  assert.ok(validate(withPlace('auto')), JSON.stringify(validate.errors));
+  assert.ok(!validate(withPlace('automatic')), 'a place neither a box nor auto');
 });

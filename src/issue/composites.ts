@@ -66,6 +66,12 @@ export const COMPOSITES: readonly Composite[] = [
     message: (w, v) => `${w} must be a 号 name such as 小初, or a size in points (a positive number), got ${describe(v)}`,
   },
   {
+    pointer: '#/definitions/article/properties/place/anyOf',
+    code: 'wrong-type',
+    message: (w, v) => `${w} must be a mapping (key: value lines), or "auto" to leave it to compose plan, got ${describe(v)}`,
+    choose: (v) => (isObj(v) ? 0 : undefined),
+  },
+  {
     pointer: '#/definitions/place/properties/lines/anyOf',
     code: 'wrong-type',
     message: (w, v) => `${w} must be a positive integer or "bottom", got ${describe(v)}`,

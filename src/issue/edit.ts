@@ -75,13 +75,66 @@ function placeSplice(source: string, article: YAMLMap, place: PlaceValue): Splic
   return { from: at, to: at, text: `\n${indent}place: ${placeText(place)}` };
 }
 
-/** The issue file's text with the edits' places written in; every other byte of the desk's file kept. */
-export function writePlaces(source: string, edits: readonly PlaceEdit[]): string {
+/** A space a page declares (留版): 预留 held for late copy, or an advertisement's. */
+export interface SpaceEdit {
+  page: number;
+  place: PlaceValue;
+  kind: 'reserved' | 'ad';
+}
+
+/** The space as one item of a page's spaces list: {place: {…}, kind: reserved}. */
+const spaceText = (space: SpaceEdit) => `{place: ${placeText(space.place)}, kind: ${space.kind}}`;
+
+type Ranged = { range?: [number, number, number] } | null | undefined;
+
+/** Where the line holding `at` starts, and how far in its text starts. */
+function lineOf(source: string, at: number): { start: number; indent: string } {
+  const start = source.lastIndexOf('\n', at - 1) + 1;
+  return { start, indent: ' '.repeat(at - start) };
+}
+
+/**
+ * The text to change for one page's new spaces: items added at the end of its spaces list, in
+ * the list's own style (a flow list [..] gets them before its bracket, a block list a line each
+ * under its last item); a page without one gets a spaces list of its own above its articles.
+ */
+function spacesSplice(source: string, page: YAMLMap, spaces: SpaceEdit[]): Splice {
+  const items = spaces.map(spaceText);
+  const pair = page.items.find((p) => keyName(p) === 'spaces');
+  if (pair && isSeq(pair.value) && (pair.value as Ranged)?.range) {
+    const list = pair.value;
+    const [from, to] = (list as Ranged)!.range!;
+    if (list.flow) {
+      const close = source.lastIndexOf(']', to);
+      return { from: close, to: close, text: `${list.items.length ? ', ' : ''}${items.join(', ')}` };
+    }
+    const last = list.items[list.items.length - 1] as Ranged;
+    const dash = source.lastIndexOf('-', (list.items[0] as Ranged)?.range?.[0] ?? from);
+    const { indent } = lineOf(source, dash);
+    const end = source.indexOf('\n', last?.range?.[1] ?? from);
+    const at = end === -1 ? source.length : end;
+    return { from: at, to: at, text: items.map((x) => `\n${indent}- ${x}`).join('') };
+  }
+  if (pair) throw new PlaceEditError(`page ${spaces[0].page}: its spaces are not a list`);
+  const articles = page.items.find((p) => keyName(p) === 'articles');
+  const key = articles?.key as Ranged;
+  if (!key?.range) throw new PlaceEditError(`page ${spaces[0].page} has no articles to declare its spaces above`);
+  const { start, indent } = lineOf(source, key.range[0]);
+  return { from: start, to: start, text: `${indent}spaces:\n${items.map((x) => `${indent}  - ${x}\n`).join('')}` };
+}
+
+/**
+ * The issue file's text with the edits' places written in, and the spaces given added to their
+ * pages' spaces lists; every other byte of the desk's file kept.
+ */
+export function writePlaces(source: string, edits: readonly PlaceEdit[], spaces: readonly SpaceEdit[] = []): string {
   const doc = parseDocument(source, { prettyErrors: false });
   if (doc.errors.length > 0) throw new PlaceEditError(doc.errors[0].message);
-  const splices = edits
-    .map((edit) => placeSplice(source, articleNode(pageNode(doc, edit.page), edit.page, edit.article), edit.place))
-    .sort((a, b) => b.from - a.from);
+  const pages = [...new Set(spaces.map((s) => s.page))];
+  const splices = [
+    ...edits.map((edit) => placeSplice(source, articleNode(pageNode(doc, edit.page), edit.page, edit.article), edit.place)),
+    ...pages.map((page) => spacesSplice(source, pageNode(doc, page), spaces.filter((s) => s.page === page))),
+  ].sort((a, b) => b.from - a.from);
   let text = source;
   for (const splice of splices) text = text.slice(0, splice.from) + splice.text + text.slice(splice.to);
   return text;

@@ -57,7 +57,12 @@ export interface SetContext {
   template: Template;
   pitch: number;
   found: Found;
+  /** Lines already set, for a caller that sets the same texts into many boxes (the plan's shapes): each text is broken once. */
+  memo?: LineMemo;
 }
+
+/** Lines set by the texts and options they were set from, with what setting them found. */
+export type LineMemo = Map<string, { lines: SetLine[]; found: Found }>;
 
 export const setContext = (fonts: FontRegistry, template: Template, pitch: number): SetContext => ({ fonts, template, pitch, found: { missing: [], warnings: [] } });
 
@@ -84,6 +89,14 @@ const HEADING_LEADING = 1.2;
 
 
 export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): SetLine[] {
+  const key = ctx.memo && JSON.stringify([parts, o]);
+  const known = key === undefined ? undefined : ctx.memo!.get(key);
+  if (known) {
+    ctx.found.missing.push(...known.found.missing);
+    ctx.found.warnings.push(...known.found.warnings);
+    return known.lines;
+  }
+  const missing: MissingGlyph[] = [];
   const runs: TextRun[] = [];
   const t = ctx.template;
   parts.forEach((p, i) => {
@@ -91,7 +104,7 @@ export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): Set
     const lead = i === 0 && parts.length > 1 && p.font === t.styles.lead.font && parts[1].font !== p.font;
     // A lead-in is spaced as the lead style says; the rest as the paragraph's style.
     const style = lead ? t.styles.lead : o.style ? t.styles[o.style] : undefined;
-    for (const r of ctx.fonts.runs(p.text, p.font, ctx.found.missing)) runs.push({ ...r, latin: style?.latin, digit: style?.digit, keep: lead, halfDigits: style?.halfDigits });
+    for (const r of ctx.fonts.runs(p.text, p.font, missing)) runs.push({ ...r, latin: style?.latin, digit: style?.digit, keep: lead, halfDigits: style?.halfDigits });
   });
   const set = composeParagraph(
     {
@@ -107,7 +120,9 @@ export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): Set
     },
     ctx.fonts,
   );
+  ctx.found.missing.push(...missing);
   ctx.found.warnings.push(...set.warnings);
+  if (key !== undefined) ctx.memo!.set(key, { lines: set.lines, found: { missing, warnings: set.warnings } });
   return set.lines;
 }
 

@@ -61,5 +61,5 @@ export function planLines(p: PagePlanned, e: Evaluation, index: number): string[
 /** The page's heading line: its stories and how the search went. */
 export function pageLine(p: PagePlanned, seed: number): string {
   const how = p.result.exhaustive ? 'every order and shape tried' : `annealing, seed ${seed}`;
-  return `page ${p.page.number} (${p.layout.template.name}): ${p.stories.length} stories, ${how}; ${p.result.tried} plans weighed in ${Math.round(p.ms)} ms`;
+  return `page ${p.page.number} (${p.layout.template.name}): ${p.stories.length} stories, ${how}; ${p.result.tried} plans weighed; ${Math.round(p.ms)} ms (shapes ${Math.round(p.shapesMs)}, search ${Math.round(p.searchMs)})`;
 }

@@ -1,8 +1,6 @@
 // A plan decoded from the search's choices and what it costs: holes first, then overset, then
 // the white it leaves, the underset, and the rules of make-up it bends.
 import type { GridBox } from '../layout/resolve.js';
-import { findHoles } from '../page/coverage.js';
-import type { Hole } from '../page/types.js';
 import type { Shape, Story } from './shapes.js';
 import type { PlanSettings } from './settings.js';
 
@@ -23,10 +21,44 @@ export interface Room {
   fixed: GridBox[];
   /** coverage[column][line] of the fixed boxes. */
   covered: boolean[][];
+  /** Per column, the runs of lines the fixed boxes cover, [first, past the last], top down and apart. */
+  runs: [number, number][][];
+  /** Cells no fixed box claims. */
+  white: number;
+  /** Lines from the top each column is free from, before anything is placed: under what stands at its head. */
+  start: number[];
   holeLines: number;
   pitch: number;
   /** Width in pt of a box spanning n columns, by n. */
   widths: number[];
+}
+
+/** The room of a page, with what every plan reads of it worked out once. */
+export function makeRoom(columns: number, lines: number, fixed: GridBox[], covered: boolean[][], holeLines: number, pitch: number, widths: number[]): Room {
+  let white = 0;
+  const runs = covered.map((column) => {
+    const out: [number, number][] = [];
+    column.forEach((cell, l) => {
+      if (!cell) white++;
+      else if (out.length && out[out.length - 1][1] === l) out[out.length - 1][1] = l + 1;
+      else out.push([l, l + 1]);
+    });
+    return out;
+  });
+  const start = Array.from({ length: columns }, (_, c) => {
+    let top = 0;
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const b of fixed) {
+        if (b.c0 - 1 <= c && c < b.c1 - 1 && b.top <= top && top < b.bottom) {
+          top = b.bottom + 1;
+          moved = true;
+        }
+      }
+    }
+    return top;
+  });
+  return { columns, lines, fixed, covered, runs, white, start, holeLines, pitch, widths };
 }
 
 /** One story on the page: its shape, first column (0-based), top line (0-based) and depth. */
@@ -57,7 +89,7 @@ export interface Evaluation {
   placed: Placed[];
   /** Stories the plan found no room for. */
   leftOut: number[];
-  holes: Hole[];
+  /** Grid cells in holes. */
   holeCells: number;
   whiteCells: number;
   /** Per placed story, lines its box holds beyond its text (缺行), and lines a cut story loses. */
@@ -65,26 +97,14 @@ export interface Evaluation {
   cut: number;
   bent: Bent[];
   cost: number;
-  /** The plan's boxes in one string: two evaluations with one key are the same plan. */
-  key: string;
 }
 
-/** Lines from the top each column is free from, before anything is placed: under what stands at its head. */
-export function startCursors(room: Room): number[] {
-  return Array.from({ length: room.columns }, (_, c) => {
-    let top = 0;
-    for (let moved = true; moved; ) {
-      moved = false;
-      for (const b of room.fixed) {
-        if (b.c0 - 1 <= c && c < b.c1 - 1 && b.top <= top && top < b.bottom) {
-          top = b.bottom + 1;
-          moved = true;
-        }
-      }
-    }
-    return top;
-  });
-}
+/** The plan's boxes in one string: two evaluations with one key are the same plan. */
+export const planKey = (e: Evaluation) =>
+  e.placed
+    .map((p) => `${p.story}:${p.column}/${p.shape.span}/${p.top}/${p.depth}`)
+    .sort()
+    .join(' ');
 
 /**
  * Where a box of `span` columns and `depth` lines can start at `column`: at or below each column's
@@ -120,37 +140,42 @@ export function wasteAt(cursors: number[], column: number, span: number, top: nu
  */
 export function put(room: Room, settings: PlanSettings, cursors: number[], story: number, shape: Shape, lead: boolean): Placed | undefined {
   const s = shape.span;
-  const columns = lead ? [settings.lead === 'left' ? 0 : room.columns - s] : Array.from({ length: room.columns - s + 1 }, (_, c) => (settings.lead === 'left' ? c : room.columns - s - c));
-  let best: { column: number; top: number; score: number } | undefined;
-  for (const column of columns) {
+  const last = room.columns - s;
+  let bestColumn = -1;
+  let bestTop = 0;
+  let bestScore = Infinity;
+  for (let i = 0; i <= (lead ? 0 : last); i++) {
+    const column = settings.lead === 'left' ? i : last - i;
     const top = fitAt(room, cursors, column, s, shape.least);
     if (top === undefined) continue;
     const score = wasteAt(cursors, column, s, top) * room.lines + top;
-    if (!best || score < best.score) best = { column, top, score };
+    if (score < bestScore) [bestColumn, bestTop, bestScore] = [column, top, score];
   }
-  if (!best) return undefined;
-  for (let c = best.column; c < best.column + s; c++) cursors[c] = best.top + shape.least + 1;
-  return { story, shape, column: best.column, top: best.top, depth: shape.least };
+  if (bestColumn < 0) return undefined;
+  for (let c = bestColumn; c < bestColumn + s; c++) cursors[c] = bestTop + shape.least + 1;
+  return { story, shape, column: bestColumn, top: bestTop, depth: shape.least };
 }
 
+/** The first story put is the lead when it has the lead's rank: the search puts one of them first. */
+export const leadsAt = (stories: Story[], order: number[], i: number) => i === 0 && stories[order[0]].rank === 0;
+
 /** The stories put in the genome's order; the last box down each column grows as far as its shape lets it. */
-export function decode(room: Room, settings: PlanSettings, stories: Story[], genome: Genome, leadStory: number | undefined): { placed: Placed[]; leftOut: number[] } {
-  const cursors = startCursors(room);
+export function decode(room: Room, settings: PlanSettings, stories: Story[], genome: Genome): { placed: Placed[]; leftOut: number[] } {
+  const cursors = room.start.slice();
   const placed: Placed[] = [];
   const leftOut: number[] = [];
-  for (const k of genome.order) {
-    const p = put(room, settings, cursors, k, stories[k].shapes[genome.shapes[k]], k === leadStory);
+  genome.order.forEach((k, i) => {
+    const p = put(room, settings, cursors, k, stories[k].shapes[genome.shapes[k]], leadsAt(stories, genome.order, i));
     if (p) placed.push(p);
     else leftOut.push(k);
-  }
-  const below = [...room.fixed.map((b) => ({ c0: b.c0 - 1, c1: b.c1 - 1, top: b.top })), ...placed.map((q) => ({ c0: q.column, c1: q.column + q.shape.span, top: q.top }))];
+  });
   for (const p of placed) {
     let limit = room.lines;
+    const c0 = p.column;
+    const c1 = p.column + p.shape.span;
     const bottom = p.top + p.depth;
-    for (const o of below) {
-      if (o.c1 <= p.column || o.c0 >= p.column + p.shape.span || o.top < bottom) continue;
-      limit = Math.min(limit, o.top - 1);
-    }
+    for (const b of room.fixed) if (b.c1 - 1 > c0 && b.c0 - 1 < c1 && b.top >= bottom) limit = Math.min(limit, b.top - 1);
+    for (const o of placed) if (o.column + o.shape.span > c0 && o.column < c1 && o.top >= bottom) limit = Math.min(limit, o.top - 1);
     p.depth = Math.max(p.depth, Math.min(p.shape.most, limit - p.top));
   }
   return { placed, leftOut };
@@ -195,27 +220,43 @@ const RULE_WEIGHT: Record<Rule, (s: PlanSettings) => number> = {
   balance: () => 0,
 };
 
-function longestWhite(column: boolean[]): number {
-  let longest = 0;
-  let run = 0;
-  for (const cell of column) {
-    run = cell ? 0 : run + 1;
-    longest = Math.max(longest, run);
+/**
+ * The cells a plan leaves white, and those of them in holes (开天窗): the gaps down each column
+ * between what covers it, a gap as deep as a hole being a hole already, since one column of it is.
+ * Down a column the plan's boxes stand in the order they were put, and the fixed runs top down:
+ * the two are merged as they come.
+ */
+function whiteOf(room: Room, placed: Placed[]): { whiteCells: number; holeCells: number } {
+  let whiteCells = 0;
+  let holeCells = 0;
+  let at = 0;
+  // Lines [from, to) of the column under way are covered: the white above them, down from `at`, is a gap.
+  const cover = (from: number, to: number) => {
+    if (from > at) {
+      whiteCells += from - at;
+      if (from - at >= room.holeLines) holeCells += from - at;
+    }
+    at = Math.max(at, to);
+  };
+  for (let c = 0; c < room.columns; c++) {
+    const runs = room.runs[c];
+    let i = 0;
+    at = 0;
+    for (const p of placed) {
+      if (p.column > c || c >= p.column + p.shape.span) continue;
+      for (; i < runs.length && runs[i][0] < p.top; i++) cover(runs[i][0], runs[i][1]);
+      cover(p.top, p.top + p.depth);
+    }
+    for (; i < runs.length; i++) cover(runs[i][0], runs[i][1]);
+    cover(room.lines, room.lines);
   }
-  return longest;
+  return { whiteCells, holeCells };
 }
 
 /** The whole plan's figures and cost. */
-export function evaluate(room: Room, settings: PlanSettings, stories: Story[], genome: Genome, leadStory: number | undefined): Evaluation {
-  const { placed, leftOut } = decode(room, settings, stories, genome, leadStory);
-  const covered = room.covered.map((col) => col.slice());
-  for (const p of placed) for (let c = p.column; c < p.column + p.shape.span; c++) for (let l = p.top; l < p.top + p.depth; l++) covered[c][l] = true;
-  // Most plans have no white run as deep as a hole in any column: no hole to look for.
-  const holes = covered.some((col) => longestWhite(col) >= room.holeLines) ? findHoles({ columns: room.columns, lines: room.lines, covered, cover: () => undefined }, room.holeLines) : [];
-  const inHole = new Set<number>();
-  for (const h of holes) for (let c = h.columns[0] - 1; c < h.columns[1]; c++) for (let l = h.lines[0] - 1; l < h.lines[1]; l++) inHole.add(c * room.lines + l);
-  let whiteCells = 0;
-  for (const col of covered) for (const cell of col) if (!cell) whiteCells++;
+export function evaluate(room: Room, settings: PlanSettings, stories: Story[], genome: Genome): Evaluation {
+  const { placed, leftOut } = decode(room, settings, stories, genome);
+  const { whiteCells, holeCells } = whiteOf(room, placed);
   let underset = 0;
   let cut = 0;
   let balance = 0;
@@ -228,10 +269,9 @@ export function evaluate(room: Room, settings: PlanSettings, stories: Story[], g
   }
   const bent = bentRules(room, settings, stories, placed);
   const w = settings.weights;
-  const cost =
-    leftOut.length * LEFT_OUT + inHole.size * HOLE_CELL + cut * CUT_LINE + whiteCells * WHITE_CELL + underset * w.underset + balance * w.balance + bent.reduce((n, b) => n + RULE_WEIGHT[b.rule](settings), 0);
-  const key = placed.map((p) => `${p.story}:${p.column}/${p.shape.span}/${p.top}/${p.depth}`).sort().join(' ');
-  return { genome, placed, leftOut, holes, holeCells: inHole.size, whiteCells, underset, cut, bent, cost, key };
+  let cost = leftOut.length * LEFT_OUT + holeCells * HOLE_CELL + cut * CUT_LINE + whiteCells * WHITE_CELL + underset * w.underset + balance * w.balance;
+  for (const b of bent) cost += RULE_WEIGHT[b.rule](settings);
+  return { genome, placed, leftOut, holeCells, whiteCells, underset, cut, bent, cost };
 }
 
 /** What stands before the plan on a page cannot be undone: the least any completion of a partial plan costs. */

@@ -6,24 +6,35 @@ import type { PlaceValue, PlaceEdit } from '../issue/edit.js';
 import type { Article, GridPlace, Issue, Page } from '../issue/types.js';
 import { boxLines, mastheadBox, resolveIssue, type GridBox, type PagePlan } from '../layout/resolve.js';
 import { spanWidth } from '../layout/template.js';
-import { setArticle } from '../page/article.js';
+import { setArticle, type ArticleSetter } from '../page/article.js';
 import { composeIssue } from '../page/compose.js';
 import { findHoles, pageCoverage } from '../page/coverage.js';
 import { workspaceOf } from '../workspace/workspace.js';
 import { fontRegistry, rememberedArticles } from '../pipeline/compose.js';
-import type { Evaluation, Room } from './objective.js';
+import type { LineMemo } from '../page/rows.js';
+import { makeRoom, type Evaluation, type Room } from './objective.js';
 import { search, type SearchOptions, type SearchResult } from './search.js';
 import { planSettings, type PlanSettings } from './settings.js';
 import { storyShapes, type Story } from './shapes.js';
 
-/** One page's plan: its stories with their shapes and what the search found. */
-export interface PagePlanned {
+/** A page the plan is to make up: its room, what stands in it already, and its stories with their shapes. */
+export interface PageToPlan {
   page: Page;
   layout: PagePlan;
   settings: PlanSettings;
   room: Room;
   stories: Story[];
+  /** The stories of the lead's rank: the search chooses which of them leads. */
+  leads: number[];
+  /** Time the page's shapes took to set, ms. */
+  shapesMs: number;
+}
+
+/** One page's plan: its stories with their shapes and what the search found. */
+export interface PagePlanned extends PageToPlan {
   result: SearchResult;
+  /** Time the search took, ms. */
+  searchMs: number;
   /** Time the page took: shapes set and the search, ms. */
   ms: number;
 }
@@ -86,50 +97,65 @@ function checkPlannable(page: Page, ranks: string[]): void {
 export interface PlanOptions extends SearchOptions {
   /** Only this page; every page with a story left to the plan otherwise. */
   page?: number;
+  /** What sets the articles: a caller that composes a proof after the plan gives both one memory, so the fixed articles are set once. */
+  set?: ArticleSetter;
 }
 
-/** Plans every page (or the one asked for) that has stories left to the plan. */
-export function planIssue(issue: Issue, options: PlanOptions): PagePlanned[] {
+/** The pages (or the one asked for) that have stories left to the plan, each with its room and its stories' shapes. */
+export function pagesToPlan(issue: Issue, options: Pick<PlanOptions, 'page' | 'set'>): PageToPlan[] {
   const workspace = workspaceOf(issue.file);
   const fonts = fontRegistry(workspace.fonts);
   const fixed = fixedOnly(issue);
   const plan = resolveIssue(fixed, workspace, fonts);
-  const set = rememberedArticles(setArticle).build().set;
+  const set = options.set ?? rememberedArticles(setArticle).build().set;
   const composed = composeIssue(fixed, plan, fonts, set);
   if (options.page !== undefined && !issue.pages.some((p) => p.number === options.page)) {
     throw new IssueError('bad-value', { file: issue.file, line: 1, column: 1 }, `the issue has no page ${options.page} (--page); it has pages ${issue.pages.map((p) => p.number).join(', ')}`);
   }
-  const out: PagePlanned[] = [];
+  const out: PageToPlan[] = [];
   issue.pages.forEach((page, i) => {
     if (options.page !== undefined ? page.number !== options.page : !page.articles.some(unplaced)) return;
     const started = performance.now();
     const layout = plan.pages[i];
     const t = layout.template;
-    const g = layout.geometry;
     const settings = planSettings(t);
     checkPlannable(page, t.ranks.map((r) => r.name));
-    const masthead = mastheadBox(layout);
-    const coverage = pageCoverage(layout, masthead);
-    const boxes: GridBox[] = [];
-    if (masthead) boxes.push(masthead);
-    for (const s of page.spaces) boxes.push({ ...boxLines(g, s.place), c0: s.place.column, c1: s.place.column + s.place.span });
-    for (const a of composed.articles) {
-      for (const part of a.parts) {
-        if (part.page !== page.number) continue;
-        coverage.cover(part.place);
-        boxes.push({ ...boxLines(g, part.place), c0: part.place.column, c1: part.place.column + part.place.span });
-      }
-    }
-    const room: Room = { columns: g.columns, lines: g.lines, fixed: boxes, covered: coverage.covered, holeLines: t.copyfit.holeLines, pitch: g.pitch, widths: Array.from({ length: g.columns + 1 }, (_, n) => (n ? spanWidth(g, n) : 0)) };
-    const stories = page.articles.filter(unplaced).map((a) => storyShapes(layout, a, t.ranks.findIndex((r) => r.name === a.rank), settings, fonts, set));
+    const room = roomOf(layout, composed.articles.flatMap((a) => a.parts.filter((part) => part.page === page.number).map((part) => part.place)));
+    const memo: LineMemo = new Map();
+    const stories = page.articles.filter(unplaced).map((a) => storyShapes(layout, a, t.ranks.findIndex((r) => r.name === a.rank), settings, fonts, set, memo));
     const none = stories.find((s) => !s.shapes.length);
     if (none) {
       const [fewest, most] = settings.spans.get(t.ranks[none.rank].name)!;
       throw new IssueError('bad-value', none.article.pos, `article "${none.article.id}" fits no span its rank "${t.ranks[none.rank].name}" allows (${fewest}–${most} columns): its text is deeper than the page, or its pictures or columns wider; give it a place, another rank, or cut: allowed`);
     }
-    const firstLead = stories.findIndex((s) => s.rank === 0);
-    const result = search(room, settings, stories, firstLead < 0 ? undefined : firstLead, options);
-    out.push({ page, layout, settings, room, stories, result, ms: performance.now() - started });
+    const leads = stories.flatMap((s, k) => (s.rank === 0 ? [k] : []));
+    out.push({ page, layout, settings, room, stories, leads, shapesMs: performance.now() - started });
   });
   return out;
+}
+
+/** The page's grid and what stands on it before the plan: the masthead, the declared spaces, the fixed articles' boxes. */
+function roomOf(layout: PagePlan, fixedPlaces: GridPlace[]): Room {
+  const g = layout.geometry;
+  const masthead = mastheadBox(layout);
+  const coverage = pageCoverage(layout, masthead);
+  const boxes: GridBox[] = [];
+  if (masthead) boxes.push(masthead);
+  const box = (place: GridPlace): GridBox => ({ ...boxLines(g, place), c0: place.column, c1: place.column + place.span });
+  for (const s of layout.page.spaces) boxes.push(box(s.place));
+  for (const place of fixedPlaces) {
+    coverage.cover(place);
+    boxes.push(box(place));
+  }
+  return makeRoom(g.columns, g.lines, boxes, coverage.covered, layout.template.copyfit.holeLines, g.pitch, Array.from({ length: g.columns + 1 }, (_, n) => (n ? spanWidth(g, n) : 0)));
+}
+
+/** Plans every page (or the one asked for) that has stories left to the plan. */
+export function planIssue(issue: Issue, options: PlanOptions): PagePlanned[] {
+  return pagesToPlan(issue, options).map((p) => {
+    const started = performance.now();
+    const result = search(p.room, p.settings, p.stories, p.leads, options);
+    const searchMs = performance.now() - started;
+    return { ...p, result, searchMs, ms: p.shapesMs + searchMs };
+  });
 }

@@ -1,7 +1,7 @@
 // `compose plan`: the plan printed, written into the issue file (--write), or composed as a proof.
 import { readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { writePlaces, type PlaceEdit } from '../issue/edit.js';
+import { writePlaces, type PlaceEdit, type SpaceEdit } from '../issue/edit.js';
 import { loadIssue, parseIssue } from '../issue/parse.js';
 import type { GridPlace } from '../issue/types.js';
 import { diagnosticOfFinding } from '../cli/diagnostic.js';
@@ -9,7 +9,8 @@ import { renderDiagnostic } from '../cli/diagnostics.js';
 import { articleLine } from '../cli/report.js';
 import { EXIT } from '../cli/exit.js';
 import { writeAtomically } from '../files.js';
-import { composeSession } from '../pipeline/compose.js';
+import { setArticle } from '../page/article.js';
+import { composeSession, rememberedArticles } from '../pipeline/compose.js';
 import { pageLine, planLines } from './figures.js';
 import { placesOf, planIssue, spacesLeft, type PlanOptions } from './plan.js';
 
@@ -25,13 +26,14 @@ const placeText = (p: GridPlace) => `{column: ${p.column}, span: ${p.span}, line
 /** Plans the issue file and reports on `say`, one line a call; returns the exit code. */
 export async function runPlan(issuePath: string, options: RunOptions, say: (line: string) => void): Promise<number> {
   const issue = loadIssue(issuePath);
-  const pages = planIssue(issue, options);
+  const set = rememberedArticles(setArticle).build().set;
+  const pages = planIssue(issue, { ...options, set });
   if (!pages.length) {
     say(`${issuePath}: no page has a story left to the plan (no place, or place: auto); nothing to plan`);
     return EXIT.clean;
   }
   const edits: PlaceEdit[] = [];
-  const spaces = new Map<number, GridPlace[]>();
+  const spaces: SpaceEdit[] = [];
   let leftOut = false;
   for (const p of pages) {
     say(pageLine(p, options.seed));
@@ -39,30 +41,28 @@ export async function runPlan(issuePath: string, options: RunOptions, say: (line
     const best = p.result.plans[0];
     edits.push(...placesOf(p, best));
     leftOut ||= best.leftOut.length > 0;
-    const left = spacesLeft(p, best);
-    if (left.length) {
-      spaces.set(p.page.number, left);
-      for (const s of left) say(`page ${p.page.number}: too little text to fill the page: ${placeText(s)} is left white, not filled by stretching text; declare it under the page's spaces as - {place: ${placeText(s)}, kind: reserved}, or give the page more copy`);
+    for (const place of spacesLeft(p, best)) {
+      spaces.push({ page: p.page.number, place, kind: 'reserved' });
+      const declare = options.write ? 'declared under the page\'s spaces' : 'declare it under the page\'s spaces (--write does)';
+      say(`page ${p.page.number}: too little text to fill the page: ${placeText(place)} is left white, not filled by stretching text; ${declare} as - {place: ${placeText(place)}, kind: reserved}, or give the page more copy`);
     }
   }
-  const unfinished = leftOut || spaces.size > 0;
-  const text = writePlaces(readFileSync(issuePath, 'utf8'), edits);
+  const unfinished = leftOut || spaces.length > 0;
   if (options.write) {
     if (leftOut) {
       say(`${issuePath}: not written: a story found no room on its page; give the page less copy or more room`);
       return EXIT.findings;
     }
-    writeAtomically(issuePath, text);
-    say(`${issuePath}: ${edits.length} place(s) written`);
+    writeAtomically(issuePath, writePlaces(readFileSync(issuePath, 'utf8'), edits, spaces));
+    say(`${issuePath}: ${edits.length} place(s) written${spaces.length ? `, and ${spaces.length} reserved space(s) (预留) for the white the copy could not fill` : ''}`);
     return unfinished ? EXIT.findings : EXIT.clean;
   }
   // The proof: the issue as the plan would write it, the white it could not fill declared reserved.
-  const planned = parseIssue(text, issue.file);
+  const planned = parseIssue(writePlaces(readFileSync(issuePath, 'utf8'), edits, spaces), issue.file);
   // A story the plan found no room for is reported above and left out of the proof, which cannot place it.
   for (const page of planned.pages) page.articles = page.articles.filter((a) => a.place);
-  for (const page of planned.pages) for (const place of spaces.get(page.number) ?? []) page.spaces.push({ place, kind: 'reserved', pos: page.pos });
   const pdf = join(options.out, `${basename(issuePath, extname(issuePath))}.plan.pdf`);
-  const { composition } = await composeSession().composeParsed(planned, pdf);
+  const { composition } = await composeSession(set).composeParsed(planned, pdf);
   for (const f of composition.findings) say(renderDiagnostic(diagnosticOfFinding(f, planned), { format: 'short', color: false }));
   for (const a of composition.articles) say(`  ${articleLine(a)}`);
   say(`${pdf}: the plan's proof, ${composition.pages.length} page(s), ${composition.articles.reduce((n, a) => n + a.oversetCharacters, 0)} characters overset`);

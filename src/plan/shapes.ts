@@ -4,9 +4,9 @@ import type { FontRegistry } from '../fonts/registry.js';
 import type { Article } from '../issue/types.js';
 import type { IssuePlan, PagePlan } from '../layout/resolve.js';
 import { spanWidth } from '../layout/template.js';
-import type { ArticleSetter } from '../page/article.js';
+import type { ArticleSetter, ArticleSetting } from '../page/article.js';
 import { headSizes } from '../page/ranks.js';
-import { setContext } from '../page/rows.js';
+import { setContext, type LineMemo } from '../page/rows.js';
 import type { PlanSettings } from './settings.js';
 
 /** A cut story (cut: allowed) keeps at least this share of its body's depth. */
@@ -43,30 +43,34 @@ export interface Story {
  * The story's shapes on this page: every span of its rank's range that its pictures and 变栏 fit,
  * at which its text fits the type area's depth (or, for a story the desk lets be cut, its kept share).
  */
-export function storyShapes(page: PagePlan, a: Article, rank: number, settings: PlanSettings, fonts: FontRegistry, set: ArticleSetter): Story {
+export function storyShapes(page: PagePlan, a: Article, rank: number, settings: PlanSettings, fonts: FontRegistry, set: ArticleSetter, memo: LineMemo): Story {
   const t = page.template;
   const g = page.geometry;
   const [fewest, most] = settings.spans.get(t.ranks[rank].name)!;
   const shapes: Shape[] = [];
   for (let span = fewest; span <= Math.min(most, g.columns); span++) {
     if ((a.columns ?? 1) > span || a.pictures.some((p) => p.place.column + p.place.span - 1 > span)) continue;
-    const shape = shapeAt(page, a, span, settings, fonts, set);
+    const shape = shapeAt(page, a, span, settings, fonts, set, memo);
     if (shape) shapes.push(shape);
   }
   return { article: a, rank, shapes, headed: a.headline !== undefined, pictured: a.pictures.length > 0 };
 }
 
-function shapeAt(page: PagePlan, a: Article, span: number, settings: PlanSettings, fonts: FontRegistry, set: ArticleSetter): Shape | undefined {
+function shapeAt(page: PagePlan, a: Article, span: number, settings: PlanSettings, fonts: FontRegistry, set: ArticleSetter, memo: LineMemo): Shape | undefined {
   const g = page.geometry;
   const t = page.template;
   const spec = { column: 1, span, line: 1, lines: 'auto' as const };
   // The story alone on the page: the sizes its rank gives its headline group at this width.
   const alone: IssuePlan = { pages: [page], threads: [{ article: a, parts: [{ plan: page, spec, pos: a.pos }] }], boxes: new Map() };
   const sizes = headSizes(alone, fonts).get(a)!;
-  const setAt = (depth: number, auto: boolean, story = a) => set(setContext(fonts, t, g.pitch), story, g, [{ page: page.page.number, span, depth, auto }], sizes);
-  const headlineLines = a.headline ? setAt(g.lines, true, { ...a, kind: 'story', note: undefined, table: undefined, briefs: undefined, body: [], pictures: [] }).parts[0].copyfit.headLines : 0;
+  // The body's columns keep their measure at every span: its paragraphs are broken once, at the first span.
+  const setAt = (depth: number, auto: boolean, story = a) => set({ ...setContext(fonts, t, g.pitch), memo }, story, g, [{ page: page.page.number, span, depth, auto }], sizes);
+  // Only a 编者按 or a table stands across the box beside the headline group: without them the head is the headline group.
+  const headlineAlone = (full: ArticleSetting) =>
+    !a.headline ? 0 : a.note || a.table ? setAt(g.lines, true, { ...a, kind: 'story', note: undefined, table: undefined, briefs: undefined, body: [], pictures: [] }).parts[0].copyfit.headLines : full.parts[0].copyfit.headLines;
   if (a.kind === 'photo') {
     const full = setAt(g.lines, false);
+    const headlineLines = headlineAlone(full);
     const picture = full.parts[0].frames[0];
     if (!picture || full.overset.length) return undefined;
     // Headline and caption take what they take; the picture takes the rest, within its aspect.
@@ -77,6 +81,7 @@ function shapeAt(page: PagePlan, a: Article, span: number, settings: PlanSetting
     return least <= most ? { span, least, most, natural: least, headLines: full.parts[0].copyfit.headLines, headlineLines } : undefined;
   }
   const setting = setAt(g.lines, true);
+  const headlineLines = headlineAlone(setting);
   const part = setting.parts[0];
   const natural = part.depth;
   const overset = setting.overset.length > 0 || setting.unfit.length > 0;

@@ -17,7 +17,7 @@ export function planCommand(program: Command, exit: SetExit): void {
     .description('propose places on the grid for the stories that have none (or place: auto), around what the desk fixed; print them and compose a proof, or write them into the issue file')
     .argument('<issue>', 'issue file (YAML)')
     .option('--page <n>', 'plan only this page')
-    .option('--write', 'write the places into the issue file (its comments and order kept) instead of composing a proof')
+    .option('--write', 'write the places into the issue file (its comments and order kept), and the white too little copy leaves as reserved spaces, instead of composing a proof')
     .option('--candidates <k>', 'print the k best distinct plans', '1')
     .option('--seed <s>', "the search's seed: the same issue and seed give the same plan", '1')
     .option('-o, --out <dir>', "the proof's folder", 'out')
