@@ -1,5 +1,5 @@
 import { deflateSync } from 'node:zlib';
-import type { DrawnGlyphs, FontRegistry } from '../fonts/registry.js';
+import type { FontRegistry } from '../fonts/registry.js';
 import { kept, sha256 } from './store.js';
 import { subsetFont, subsetterVersion } from './subset.js';
 
@@ -12,6 +12,7 @@ import { subsetFont, subsetterVersion } from './subset.js';
 
 type Doc = PDFKit.PDFDocument & {
   ref(data?: Record<string, unknown>): Reference;
+  page: PDFKit.PDFPage & { fonts: Record<string, unknown> };
 };
 interface Reference {
   data: Record<string, unknown>;
@@ -19,21 +20,21 @@ interface Reference {
   end(b?: Buffer | string): void;
 }
 
-/** A face drawn in the document: its resource name and reference, and the glyphs drawn with it. */
-export class UsedFace {
-  /** Each glyph drawn, with the text it stands for (the first it was drawn for). */
-  readonly glyphs = new Map<number, string>();
+/**
+ * The faces a page draws with, in the order it first draws them (its resource names F1, F2 …),
+ * each with its glyphs and the text each stands for: what the document's subsets and ToUnicode
+ * maps must cover for this page.
+ */
+export type PageFaces = ReadonlyMap<string, ReadonlyMap<number, string>>;
 
-  constructor(
-    /** The font's resource name on the pages: F1, F2 … in the order the faces are first drawn. */
-    readonly id: string,
-    readonly ref: Reference,
-  ) {}
+/** The resource name of a page's `k`th face. */
+export const fontName = (k: number) => `F${k + 1}`;
 
-  /** Notes the glyphs for the subset and the ToUnicode map. */
-  note(drawn: DrawnGlyphs): void {
-    for (let k = 0; k < drawn.ids.length; k++) if (!this.glyphs.has(drawn.ids[k])) this.glyphs.set(drawn.ids[k], drawn.texts[k]);
-  }
+/** A face drawn in the document: its reference, and the glyphs the pages draw with it. */
+interface UsedFace {
+  readonly ref: Reference;
+  /** Each glyph drawn, with the text it stands for (the first it was drawn for, in page order). */
+  readonly glyphs: Map<number, string>;
 }
 
 /** ToUnicode entries per bfchar block: the CMap format allows at most 100. */
@@ -47,11 +48,19 @@ export class DocumentFonts {
     private readonly fonts: FontRegistry,
   ) {}
 
-  /** The face as a font of this document, named when it is first drawn. */
-  use(face: string): UsedFace {
-    let u = this.used.get(face);
-    if (!u) this.used.set(face, (u = new UsedFace(`F${this.used.size + 1}`, (this.doc as Doc).ref())));
-    return u;
+  /**
+   * Puts the faces a page draws with among the current page's resources, under the page's own
+   * names, and adds their glyphs to the document's: a face's subset is the union of its pages'.
+   */
+  onPage(faces: PageFaces): void {
+    const doc = this.doc as Doc;
+    let k = 0;
+    for (const [face, glyphs] of faces) {
+      let u = this.used.get(face);
+      if (!u) this.used.set(face, (u = { ref: doc.ref(), glyphs: new Map() }));
+      for (const [id, text] of glyphs) if (!u.glyphs.has(id)) u.glyphs.set(id, text);
+      doc.page.fonts[fontName(k++)] = u.ref;
+    }
   }
 
   /**

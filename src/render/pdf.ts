@@ -1,14 +1,21 @@
 import { createHash } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import type { FontRegistry } from '../fonts/registry.js';
 import type { PreparedPicture } from '../images/prepare.js';
 import type { OutputProfile } from '../images/profile.js';
 import type { PdfxLevel } from '../layout/template.js';
-import { DocumentFonts } from './fonts.js';
-import { drawGlyphs } from './text.js';
+import { DocumentFonts, type PageFaces } from './fonts.js';
+import { drawGlyphs, num } from './text.js';
 import { PDFX, contentId, pageContent, declareOutputIntent, declareX4Metadata, infoName, overprintStates, useStates } from './pdfx.js';
-import type { Composition, PlacedFrame, PlacedRule, PlacedSpace } from '../page/types.js';
+import type { ComposedPage, Composition, PlacedFrame, PlacedRule, PlacedSpace } from '../page/types.js';
 import type { PreparedAd } from '../ads/prepare.js';
+import type { DocumentAds } from './ad.js';
+
+type Doc = PDFKit.PDFDocument & {
+  openImage(src: Buffer): { obj: unknown; embed(doc: PDFKit.PDFDocument): void };
+  page: PDFKit.PDFPage & { xobjects: Record<string, unknown>; content: { buffer: Uint8Array[]; compress: boolean; data: Record<string, unknown> } };
+};
 
 /** Process black: text, rules and frames are K only, never RGB. */
 const BLACK: [number, number, number, number] = [0, 0, 0, 100];
@@ -26,7 +33,7 @@ export interface RenderMeta {
  * Writes the composed pages as PDF bytes. Decides nothing about layout: every glyph, rule and
  * frame is drawn where the page stage put it. Rendering is the only stage that knows pdfkit.
  */
-export async function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta, images: ReadonlyMap<PlacedFrame, PreparedPicture>, profile: OutputProfile, ads: ReadonlyMap<PlacedSpace, PreparedAd> = new Map()): Promise<Buffer> {
+export async function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta, images: ReadonlyMap<PlacedFrame, PreparedPicture>, profile: OutputProfile, ads: ReadonlyMap<PlacedSpace, PreparedAd> = new Map(), drawn?: DrawnPages): Promise<Buffer> {
   const when = new Date(`${meta.date}T00:00:00Z`);
   const level = PDFX[meta.pdfx];
   const doc = new PDFDocument({
@@ -42,15 +49,16 @@ export async function renderPdf(c: Composition, fonts: FontRegistry, meta: Rende
   const states = overprintStates(doc);
   const chunks: Buffer[] = [];
   doc.on('data', (b: Buffer) => chunks.push(b));
-  const done = new Promise<Buffer>((resolve, reject) => {
+  const written = new Promise<Buffer>((resolve, reject) => {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
   const embedded = new DocumentFonts(doc, fonts);
   // Only an issue with advertisements loads their writer and pdf-lib.
   const placedAds = ads.size ? new (await import('./ad.js')).DocumentAds(doc) : undefined;
-  // The file's /ID: a hash of what is drawn (the content streams' bytes and the pictures'), and
-  // of the font subsets they draw with.
+  const drawing = drawn?.render(fonts);
+  // The file's /ID: a hash of what is drawn (each page's content stream and pictures), and of
+  // the font subsets they draw with.
   const content = createHash('md5');
   for (const page of c.pages) {
     const { trimWidth: w, trimHeight: h } = page.geometry;
@@ -60,49 +68,142 @@ export async function renderPdf(c: Composition, fonts: FontRegistry, meta: Rende
     // pdfkit writes /UserUnit 1 on every page, which the GWG newspaper preflight profiles reject; 1 is the default anyway.
     delete (doc.page.dictionary.data as { UserUnit?: number }).UserUnit;
     useStates(doc, states);
-    doc.fillColor(BLACK).strokeColor(BLACK);
-    let overprinting: boolean | undefined;
-    const state = (overprint: boolean) => {
-      if (overprint !== overprinting) doc.addContent(overprint ? '/GSop gs' : '/GSko gs');
-      overprinting = overprint;
-    };
-    // Black text below 12 pt overprints, so misregistration never shows white round the letters;
-    // colour (the masthead's red) always knocks out, or the black under it would show through.
-    let ink: readonly number[] = BLACK;
-    drawGlyphs(doc, page.glyphs, fonts, embedded, (glyph) => {
-      const wanted = glyph.ink ?? BLACK;
-      if (wanted !== ink) doc.fillColor([...wanted] as [number, number, number, number]);
-      ink = wanted;
-      state(!glyph.ink && glyph.size < OVERPRINT_BELOW);
-    });
-    if (ink !== BLACK) doc.fillColor(BLACK);
-    state(true);
-    for (const r of page.rules) stroke(doc, r);
-    for (const f of page.frames) {
-      const picture = images.get(f);
-      if (picture) {
-        state(false);
-        doc.image(picture.jpeg, f.x, f.y, { width: f.width, height: f.height });
-        content.update(picture.jpeg);
-      } else {
-        state(true);
-        doc.lineWidth(f.lineWidth).rect(f.x, f.y, f.width, f.height).stroke();
-      }
-    }
-    for (const space of page.spaces) {
-      const ad = ads.get(space);
-      if (!ad || !placedAds) continue;
-      placedAds.place(ad, space);
-      content.update(ad.digest);
-    }
-    for (const chunk of pageContent(doc)) content.update(chunk);
+    // A page with an advertisement names its forms in the document's order: it is drawn every time.
+    const placesAds = page.spaces.some((space) => ads.has(space));
+    const key = drawing && !placesAds ? drawKey(page, images) : undefined;
+    let done = key === undefined ? undefined : drawing!.known(key);
+    if (done) {
+      // Drawn by an earlier render from the same glyphs, rules and pictures: only its resources
+      // are made again, in the order drawing it makes them (pictures, then fonts new to the
+      // document), so the file is the one drawing gives.
+      page.frames.forEach((f, k) => {
+        const picture = images.get(f);
+        if (picture) placePicture(doc, picture.jpeg, f, k);
+      });
+    } else done = drawPage(doc, page, fonts, images, ads, placedAds);
+    embedded.onPage(done.faces);
+    if (key !== undefined) drawing!.keep(key, done);
+    setContent(doc, done.content);
+    content.update(done.digest);
   }
   for (const subset of embedded.embed()) content.update(subset);
   const hash = content.digest('hex');
   contentId(doc, hash, meta.pdfx);
   if (meta.pdfx === 'PDF/X-4') declareX4Metadata(doc, hash);
   doc.end();
-  return done;
+  const bytes = await written;
+  drawing?.settle();
+  return bytes;
+}
+
+/** A page as drawn: its content stream deflated, the faces it draws with, and its digest for the file's /ID. */
+interface DrawnPage {
+  content: Buffer;
+  faces: PageFaces;
+  digest: Buffer;
+}
+
+/**
+ * The pages a warm process (the preview, `compose --watch`) drew last, by a key of everything
+ * their content streams are drawn from: a render after an edit deflates again only the pages the
+ * edit reached. Only the last render's pages are kept, so memory follows the issue.
+ */
+export class DrawnPages {
+  private last = new Map<string, DrawnPage>();
+  private fonts: FontRegistry | undefined;
+
+  /** One render's view: the pages known, those it keeps, and what to call once its file is written. */
+  render(fonts: FontRegistry) {
+    // Glyph ids are the registry's: pages drawn with other fonts are never drawn the same.
+    if (fonts !== this.fonts) this.last.clear();
+    this.fonts = fonts;
+    const kept = new Map<string, DrawnPage>();
+    return {
+      known: (key: string) => this.last.get(key),
+      keep: (key: string, page: DrawnPage) => void kept.set(key, page),
+      settle: () => void (this.last = kept),
+    };
+  }
+}
+
+/** Each picture's digest, by its bytes: hashing a megabyte of JPEG again would cost every render. */
+const pictureDigests = new WeakMap<Buffer, string>();
+
+/** Everything a page's content stream is drawn from: trim, glyphs (not where their text was filed), rules, frames and pictures. */
+function drawKey(page: ComposedPage, images: ReadonlyMap<PlacedFrame, PreparedPicture>): string {
+  const glyphs = page.glyphs.map((g) => [g.ch, g.face, g.size, g.x, g.y, g.fullWidth, g.halfWidth, g.ink, g.actualText]);
+  const frames = page.frames.map((f) => {
+    const jpeg = images.get(f)?.jpeg;
+    let d = jpeg && pictureDigests.get(jpeg);
+    if (jpeg && d === undefined) pictureDigests.set(jpeg, (d = createHash('sha256').update(jpeg).digest('hex')));
+    return [f.x, f.y, f.width, f.height, f.lineWidth, d ?? ''];
+  });
+  return createHash('sha256')
+    .update(JSON.stringify([page.geometry.trimWidth, page.geometry.trimHeight, glyphs, page.rules, frames]))
+    .digest('hex');
+}
+
+/** Draws the current page's content: glyphs, rules, frames and pictures, advertisements. */
+function drawPage(doc: PDFKit.PDFDocument, page: ComposedPage, fonts: FontRegistry, images: ReadonlyMap<PlacedFrame, PreparedPicture>, ads: ReadonlyMap<PlacedSpace, PreparedAd>, placedAds: DocumentAds | undefined): DrawnPage {
+  const digest = createHash('md5');
+  doc.fillColor(BLACK).strokeColor(BLACK);
+  let overprinting: boolean | undefined;
+  const state = (overprint: boolean) => {
+    if (overprint !== overprinting) doc.addContent(overprint ? '/GSop gs' : '/GSko gs');
+    overprinting = overprint;
+  };
+  // Black text below 12 pt overprints, so misregistration never shows white round the letters;
+  // colour (the masthead's red) always knocks out, or the black under it would show through.
+  let ink: readonly number[] = BLACK;
+  const faces = drawGlyphs(doc, page.glyphs, fonts, (glyph) => {
+    const wanted = glyph.ink ?? BLACK;
+    if (wanted !== ink) doc.fillColor([...wanted] as [number, number, number, number]);
+    ink = wanted;
+    state(!glyph.ink && glyph.size < OVERPRINT_BELOW);
+  });
+  if (ink !== BLACK) doc.fillColor(BLACK);
+  state(true);
+  for (const r of page.rules) stroke(doc, r);
+  page.frames.forEach((f, k) => {
+    const picture = images.get(f);
+    if (picture) {
+      state(false);
+      doc.addContent(placePicture(doc, picture.jpeg, f, k));
+      digest.update(picture.jpeg);
+    } else {
+      state(true);
+      doc.lineWidth(f.lineWidth).rect(f.x, f.y, f.width, f.height).stroke();
+    }
+  });
+  for (const space of page.spaces) {
+    const ad = ads.get(space);
+    if (!ad || !placedAds) continue;
+    placedAds.place(ad, space);
+    digest.update(ad.digest);
+  }
+  const stream = Buffer.concat(pageContent(doc));
+  return { content: deflateSync(stream), faces, digest: digest.update(stream).digest() };
+}
+
+/**
+ * Embeds a picture as an image of the current page, named by its frame's place among the page's
+ * frames (not by the pictures before it in the document), and returns the content that draws it.
+ */
+function placePicture(pdf: PDFKit.PDFDocument, jpeg: Buffer, f: PlacedFrame, k: number): string {
+  const doc = pdf as Doc;
+  const image = doc.openImage(jpeg);
+  image.embed(doc);
+  const name = `Im${k + 1}`;
+  doc.page.xobjects[name] = image.obj;
+  return `q ${num(f.width)} 0 0 ${num(-f.height)} ${num(f.x)} ${num(f.y + f.height)} cm /${name} Do Q`;
+}
+
+/** The current page's content stream as deflated already, in place of what pdfkit would deflate at the page's end. */
+function setContent(pdf: PDFKit.PDFDocument, deflated: Buffer): void {
+  const content = (pdf as Doc).page.content;
+  content.buffer = [deflated];
+  content.compress = false;
+  content.data.Filter = 'FlateDecode';
 }
 
 function stroke(doc: PDFKit.PDFDocument, r: PlacedRule): void {
