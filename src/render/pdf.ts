@@ -8,7 +8,7 @@ import type { PdfxLevel } from '../layout/template.js';
 import { DocumentFonts, type PageFaces } from './fonts.js';
 import { drawGlyphs, num } from './text.js';
 import { PDFX, contentId, pageContent, declareOutputIntent, declareX4Metadata, infoName, overprintStates, useStates } from './pdfx.js';
-import type { ComposedPage, Composition, PlacedFrame, PlacedRule, PlacedSpace } from '../page/types.js';
+import type { ComposedPage, Composition, PlacedFrame, PlacedGlyph, PlacedRule, PlacedSpace } from '../page/types.js';
 import type { PreparedAd } from '../ads/prepare.js';
 import type { DocumentAds } from './ad.js';
 
@@ -129,9 +129,25 @@ export class DrawnPages {
 /** Each picture's digest, by its bytes: hashing a megabyte of JPEG again would cost every render. */
 const pictureDigests = new WeakMap<Buffer, string>();
 
-/** Everything a page's content stream is drawn from: trim, glyphs (not where their text was filed), rules, frames and pictures. */
+/**
+ * Everything a page's content stream is drawn from: trim, glyphs (not where their text was filed),
+ * rules, frames and pictures. Run through a warm render for every page, so the glyphs' places go
+ * in as their bits and their characters as one string, the style written only where it changes.
+ */
 function drawKey(page: ComposedPage, images: ReadonlyMap<PlacedFrame, PreparedPicture>): string {
-  const glyphs = page.glyphs.map((g) => [g.ch, g.face, g.size, g.x, g.y, g.fullWidth, g.halfWidth, g.ink, g.actualText]);
+  const places = new Float64Array(page.glyphs.length * 3);
+  let text = '';
+  let last: PlacedGlyph | undefined;
+  page.glyphs.forEach((g, k) => {
+    places[3 * k] = g.x;
+    places[3 * k + 1] = g.y;
+    places[3 * k + 2] = g.size;
+    if (!last || g.face !== last.face || g.fullWidth !== last.fullWidth || g.halfWidth !== last.halfWidth || g.ink !== last.ink || g.actualText !== last.actualText) {
+      text += `\u0000${k} ${g.face} ${g.fullWidth} ${g.halfWidth} ${g.ink?.join(' ')} ${g.actualText === undefined ? '' : JSON.stringify(g.actualText)}\u0000`;
+    }
+    text += g.ch;
+    last = g;
+  });
   const frames = page.frames.map((f) => {
     const jpeg = images.get(f)?.jpeg;
     let d = jpeg && pictureDigests.get(jpeg);
@@ -139,7 +155,9 @@ function drawKey(page: ComposedPage, images: ReadonlyMap<PlacedFrame, PreparedPi
     return [f.x, f.y, f.width, f.height, f.lineWidth, d ?? ''];
   });
   return createHash('sha256')
-    .update(JSON.stringify([page.geometry.trimWidth, page.geometry.trimHeight, glyphs, page.rules, frames]))
+    .update(JSON.stringify([page.geometry.trimWidth, page.geometry.trimHeight, page.rules, frames]))
+    .update(text)
+    .update(places)
     .digest('hex');
 }
 
