@@ -13,7 +13,7 @@ import { loadTemplate, type PdfxLevel, type Template } from '../layout/template.
 import { setArticle, type ArticleSetter, type ArticleSetting } from '../page/article.js';
 import { composeIssue } from '../page/compose.js';
 import type { ComposedPage, Composition, PlacedFrame } from '../page/types.js';
-import { DrawnPages, renderPdf } from '../render/pdf.js';
+import { DrawnPages, renderPdf, type PageCounts } from '../render/pdf.js';
 import { sameFile, writeAtomically } from '../files.js';
 import { bundledWorkspace, workspaceOf, type Workspace } from '../workspace/workspace.js';
 
@@ -129,6 +129,8 @@ export interface ComposeSession {
   composeParsed(issue: Issue, pdf: string, options?: ComposeOptions): Promise<ComposeResult>;
   /** The last build's counts; zero before the first. */
   counts(): BuildCounts;
+  /** What the last render did with its pages; zero before the first. */
+  pageCounts(): PageCounts;
 }
 
 export function composeSession(set: ArticleSetter = setArticle): ComposeSession {
@@ -163,6 +165,7 @@ export function composeSession(set: ArticleSetter = setArticle): ComposeSession 
     render: (built, pdfx) => renderIssue(built, pdfx, drawn),
     composeParsed: async (issue, pdf, options = {}) => composeBuilt(issue, workspaceOf(issue.file, options.root), pdf, options),
     counts: () => articles.counts(),
+    pageCounts: () => drawn.counts(),
   };
   async function composeBuilt(issue: Issue, workspace: Workspace, pdf: string, options: ComposeOptions): Promise<ComposeResult> {
     checkOutputs(issue, pdf, options.report);

@@ -80,7 +80,10 @@ export async function renderPdf(c: Composition, fonts: FontRegistry, meta: Rende
         const picture = images.get(f);
         if (picture) placePicture(doc, picture.jpeg, f, k);
       });
-    } else done = drawPage(doc, page, fonts, images, ads, placedAds);
+    } else {
+      done = drawPage(doc, page, fonts, images, ads, placedAds);
+      drawing?.drew();
+    }
     embedded.onPage(done.faces);
     if (key !== undefined) drawing!.keep(key, done);
     setContent(doc, done.content);
@@ -94,6 +97,12 @@ export async function renderPdf(c: Composition, fonts: FontRegistry, meta: Rende
   const bytes = await written;
   drawing?.settle();
   return bytes;
+}
+
+/** What a render did with its pages: drawn afresh, or their content streams taken from the last render. */
+export interface PageCounts {
+  drawn: number;
+  kept: number;
 }
 
 /** A page as drawn: its content stream deflated, the faces it draws with, and its digest for the file's /ID. */
@@ -111,6 +120,12 @@ interface DrawnPage {
 export class DrawnPages {
   private last = new Map<string, DrawnPage>();
   private fonts: FontRegistry | undefined;
+  private told: PageCounts = { drawn: 0, kept: 0 };
+
+  /** What the last render that wrote its file did with its pages. */
+  counts(): PageCounts {
+    return this.told;
+  }
 
   /** One render's view: the pages known, those it keeps, and what to call once its file is written. */
   render(fonts: FontRegistry) {
@@ -118,10 +133,19 @@ export class DrawnPages {
     if (fonts !== this.fonts) this.last.clear();
     this.fonts = fonts;
     const kept = new Map<string, DrawnPage>();
+    const counting: PageCounts = { drawn: 0, kept: 0 };
     return {
-      known: (key: string) => this.last.get(key),
+      known: (key: string) => {
+        const page = this.last.get(key);
+        if (page) counting.kept++;
+        return page;
+      },
       keep: (key: string, page: DrawnPage) => void kept.set(key, page),
-      settle: () => void (this.last = kept),
+      drew: () => void counting.drawn++,
+      settle: () => {
+        this.last = kept;
+        this.told = counting;
+      },
     };
   }
 }
