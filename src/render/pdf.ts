@@ -6,7 +6,7 @@ import type { PreparedPicture } from '../images/prepare.js';
 import type { OutputProfile } from '../images/profile.js';
 import type { PdfxLevel } from '../layout/template.js';
 import { DocumentFonts, type PageFaces } from './fonts.js';
-import { drawGlyphs, num } from './text.js';
+import { addContent, drawGlyphs, num } from './text.js';
 import { PDFX, contentId, pageContent, declareOutputIntent, declareX4Metadata, infoName, overprintStates, useStates } from './pdfx.js';
 import type { ComposedPage, Composition, PlacedFrame, PlacedGlyph, PlacedRule, PlacedSpace } from '../page/types.js';
 import type { PreparedAd } from '../ads/prepare.js';
@@ -191,7 +191,7 @@ function drawPage(doc: PDFKit.PDFDocument, page: ComposedPage, fonts: FontRegist
   doc.fillColor(BLACK).strokeColor(BLACK);
   let overprinting: boolean | undefined;
   const state = (overprint: boolean) => {
-    if (overprint !== overprinting) doc.addContent(overprint ? '/GSop gs' : '/GSko gs');
+    if (overprint !== overprinting) addContent(doc, overprint ? '/GSop gs' : '/GSko gs');
     overprinting = overprint;
   };
   // Black text below 12 pt overprints, so misregistration never shows white round the letters;
@@ -210,7 +210,7 @@ function drawPage(doc: PDFKit.PDFDocument, page: ComposedPage, fonts: FontRegist
     const picture = images.get(f);
     if (picture) {
       state(false);
-      doc.addContent(placePicture(doc, picture.jpeg, f, k));
+      addContent(doc, placePicture(doc, picture.jpeg, f, k));
       digest.update(picture.jpeg);
     } else {
       state(true);
