@@ -48,7 +48,7 @@ export function drawGlyphs(pdf: PDFKit.PDFDocument, glyphs: readonly PlacedGlyph
     for (let k = i; k < j; k++) {
       const drawn = fonts.glyphsOf(first.face, glyphs[k].ch, form);
       noteGlyphs(drawnWith, drawn.ids, drawn.texts);
-      parts.push(`<${drawn.ids.map(hex4).join('')}>`);
+      parts.push(drawn.ids.length === 1 ? `<${hex4(drawn.ids[0])}>` : `<${drawn.ids.map(hex4).join('')}>`);
       if (k + 1 < j) {
         const gap = glyphs[k + 1].x - (glyphs[k].x + drawn.advance * first.size);
         if (Math.abs(gap) > 1e-4) parts.push(num(-gap / scale));
