@@ -1,6 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import type { FontRegistry } from '../fonts/registry.js';
-import { kept, sha256 } from './store.js';
+import { kept, Recent, sha256 } from './store.js';
+import { rawObject } from './pdfx.js';
 import { subsetFont, subsetterVersion } from './subset.js';
 
 /**
@@ -16,6 +17,7 @@ type Doc = PDFKit.PDFDocument & {
 };
 interface Reference {
   data: Record<string, unknown>;
+  compress: boolean;
   write(b: Buffer | string): void;
   end(b?: Buffer | string): void;
 }
@@ -77,6 +79,12 @@ export class DocumentFonts {
       const glyphs = [...u.glyphs.keys()].sort((a, b) => a - b);
       const key = sha256(loaded.identity, subsetterVersion(), glyphs.join(' '));
       hashes.push(key);
+      const texts = glyphs.map((g) => u.glyphs.get(g)).join('\u0000');
+      const written = writtenFaces.get(sha256(key, texts), () => ({
+        widths: pdfArray(widthsOf(glyphs, (g) => this.fonts.glyphAdvance(face, g) * 1000)),
+        // pdfkit would end the CMap's text with a newline and deflate it at its default level.
+        toUnicode: deflateSync(Buffer.from(`${toUnicodeCMap(glyphs, u.glyphs)}\n`, 'latin1')),
+      }));
       const file = doc.ref({ Filter: 'FlateDecode' });
       // The face's outlines are read from its file only here, for a subset not kept already.
       file.end(kept(`${key}.ttf.z`, () => deflateSync(subsetFont(loaded.bytes, glyphs))));
@@ -105,12 +113,16 @@ export class DocumentFonts {
         BaseFont: name,
         CIDSystemInfo: { Registry: new String('Adobe'), Ordering: new String('Identity'), Supplement: 0 },
         FontDescriptor: descriptor,
-        W: widthsOf(glyphs, (g) => this.fonts.glyphAdvance(face, g) * 1000),
+        W: rawObject(doc, written.widths),
         CIDToGIDMap: 'Identity',
       });
       cidFont.end();
+      // Deflated already: written as pdfkit writes a stream it deflates, /Length before /Filter.
       const toUnicode = doc.ref();
-      toUnicode.end(toUnicodeCMap(glyphs, u.glyphs));
+      toUnicode.compress = false;
+      toUnicode.write(written.toUnicode);
+      toUnicode.data.Filter = 'FlateDecode';
+      toUnicode.end();
       Object.assign(u.ref.data, { Type: 'Font', Subtype: 'Type0', BaseFont: name, Encoding: 'Identity-H', DescendantFonts: [cidFont], ToUnicode: toUnicode });
       u.ref.end();
     }
@@ -122,6 +134,17 @@ function subsetTag(key: string): string {
   let tag = '';
   for (let k = 0; k < 6; k++) tag += String.fromCharCode(65 + (Number.parseInt(key.slice(2 * k, 2 * k + 2), 16) % 26));
   return tag;
+}
+
+/**
+ * Each face's W array as PDF text and its ToUnicode stream deflated, by its subset and the text
+ * each glyph stands for: a warm process writes the same faces into every version of the issue.
+ */
+const writtenFaces = new Recent<{ widths: string; toUnicode: Buffer }>();
+
+/** An array of numbers and arrays of numbers as pdfkit writes it (numbers to a millionth). */
+function pdfArray(items: readonly unknown[]): string {
+  return `[${items.map((x) => (Array.isArray(x) ? pdfArray(x) : String(Math.round((x as number) * 1e6) / 1e6))).join(' ')}]`;
 }
 
 /** The W array: each run of consecutive glyph ids with its widths. */
