@@ -66,13 +66,7 @@ export async function renderPdf(c: Composition, fonts: FontRegistry, meta: Rende
   // the font subsets they draw with.
   const content = createHash('md5');
   for (const page of c.pages) {
-    const { trimWidth: w, trimHeight: h } = page.geometry;
-    doc.addPage({ size: [w, h], margin: 0 });
-    const box = [0, 0, w, h];
-    Object.assign(doc.page.dictionary.data, { TrimBox: box, BleedBox: box });
-    // pdfkit writes /UserUnit 1 on every page, which the GWG newspaper preflight profiles reject; 1 is the default anyway.
-    delete (doc.page.dictionary.data as { UserUnit?: number }).UserUnit;
-    useStates(doc, states);
+    startPage(doc, page, states);
     // A page with an advertisement names its forms in the document's order: it is drawn every time.
     const placesAds = page.spaces.some((space) => ads.has(space));
     const key = drawing && !placesAds ? drawKey(page, images) : undefined;
@@ -102,6 +96,17 @@ export async function renderPdf(c: Composition, fonts: FontRegistry, meta: Rende
   const bytes = await written;
   drawing?.settle();
   return bytes;
+}
+
+/** A new page of the document, trimmed to the page's size, with the overprint states. */
+function startPage(doc: PDFKit.PDFDocument, page: ComposedPage, states: ReturnType<typeof overprintStates>): void {
+  const { trimWidth: w, trimHeight: h } = page.geometry;
+  doc.addPage({ size: [w, h], margin: 0 });
+  const box = [0, 0, w, h];
+  Object.assign(doc.page.dictionary.data, { TrimBox: box, BleedBox: box });
+  // pdfkit writes /UserUnit 1 on every page, which the GWG newspaper preflight profiles reject; 1 is the default anyway.
+  delete (doc.page.dictionary.data as { UserUnit?: number }).UserUnit;
+  useStates(doc, states);
 }
 
 /** What a render did with its pages: drawn afresh, or their content streams taken from the last render. */
