@@ -12,6 +12,7 @@ import { writeAtomically } from '../src/files.js';
 import type { Composition } from '../src/page/types.js';
 import { startPreview } from '../src/serve/server.js';
 import { composeParagraph } from '../src/text/paragraph.js';
+import { CHROMIUM, previewSaveToDrawn } from './browser.js';
 import { cpuSince, figure, reportLine } from './child.js';
 import type { ParallelFigures } from './parallel.js';
 import { planBench } from './plan.js';
@@ -313,7 +314,11 @@ async function main(): Promise<void> {
   // 6. The preview: a save until the changed page's image has arrived (over HTTP; the browser's drawing not counted).
   const preview = median(await previewSaveToImage(sample, built.composition.pages[0].number));
   rows.push({ what: 'preview: save to updated page image (HTTP, 120 ms debounce included)', banmian: ms(preview), typst: '–', ratio: '' });
-  results.preview = { saveToImageMs: preview, dpi: 60 };
+  const drawn = await previewSaveToDrawn(work, sample, EDIT, RUNS);
+  if (drawn) {
+    rows.push({ what: 'preview: save to changed page drawn in the browser (pdf.js, Chromium, debounce included)', banmian: ms(median(drawn)), typst: '–', ratio: '' });
+  } else notes.push(`preview in the browser left out: no Chromium at ${CHROMIUM}`);
+  results.preview = { saveToImageMs: preview, dpi: 60, saveToDrawnMs: drawn ? median(drawn) : null };
 
   // 7. The plan (compose plan): broadsheet pages of 6 to 10 stories that fill the page, shapes set and the search, per page.
   const plan = planBench(ROOT, work, mixed, SAMPLE, PLAN_PAGES, RUNS);

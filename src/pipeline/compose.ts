@@ -13,7 +13,7 @@ import { loadTemplate, type PdfxLevel, type Template } from '../layout/template.
 import { setArticle, type ArticleSetter, type ArticleSetting } from '../page/article.js';
 import { composeIssue } from '../page/compose.js';
 import type { ComposedPage, Composition, PlacedFrame } from '../page/types.js';
-import { renderPdf } from '../render/pdf.js';
+import { DrawnPages, renderPdf, type PageCounts } from '../render/pdf.js';
 import { sameFile, writeAtomically } from '../files.js';
 import { bundledWorkspace, workspaceOf, type Workspace } from '../workspace/workspace.js';
 
@@ -79,8 +79,11 @@ export function pageLook(page: ComposedPage, built: ComposedIssue): string {
   return digest(JSON.stringify([page, pictures, overset])).slice(0, 16);
 }
 
-/** The PDF of a built issue, as `compose` writes it; `pdfx` overrides the layout's level. */
-export async function renderIssue(built: ComposedIssue, pdfx?: PdfxLevel): Promise<Buffer> {
+/**
+ * The PDF of a built issue, as `compose` writes it; `pdfx` overrides the layout's level. A warm
+ * process passes the pages it drew last (`drawn`), and only pages whose content changed are drawn.
+ */
+export async function renderIssue(built: ComposedIssue, pdfx?: PdfxLevel, drawn?: DrawnPages): Promise<Buffer> {
   const { issue, plan } = built;
   // One output intent per file: the plant's profile as the first page's layout names it.
   const profile = await outputProfile(plan.pages[0].template.pictures.profile);
@@ -90,7 +93,7 @@ export async function renderIssue(built: ComposedIssue, pdfx?: PdfxLevel): Promi
   // build's here; only an issue that places one loads their stage.
   const ads = composition.pages.some((p) => p.spaces.some((sp) => sp.ad)) ? await (await import('../ads/prepare.js')).prepareAds(composition, level, built.workspace) : undefined;
   if (ads) composition.findings.push(...ads.findings);
-  return renderPdf(composition, built.fonts, { title: `${issue.paper} ${issue.date}`, date: issue.date, pdfx: level }, built.pictures.images, profile, ads?.placed);
+  return renderPdf(composition, built.fonts, { title: `${issue.paper} ${issue.date}`, date: issue.date, pdfx: level }, built.pictures.images, profile, ads?.placed, drawn);
 }
 
 /** Where the PDF of an issue file goes: its name, in the output folder. */
@@ -114,22 +117,27 @@ export interface BuildCounts {
 /**
  * A desk's warm process (the preview, `compose --watch`): builds the same issue again and again
  * after edits, keeping what the last build made for what did not change: each article's setting,
- * the layouts as read and the prepared pictures (fonts and output profiles are kept for the whole
- * process anyway). Whatever it keeps gives the bytes a cold run gives.
+ * the layouts as read, the prepared pictures and each page's content stream (fonts and output
+ * profiles are kept for the whole process anyway). Whatever it keeps gives the bytes a cold run gives.
  */
 export interface ComposeSession {
   build(issuePath: string, root?: string): Promise<ComposedIssue>;
   compose(issuePath: string, outDir: string, options?: ComposeOptions): Promise<ComposeResult>;
+  /** The PDF of an issue this session built, drawing again only the pages its last render did not draw the same. */
+  render(built: ComposedIssue, pdfx?: PdfxLevel): Promise<Buffer>;
   /** An issue already parsed (the plan's proposal) into the PDF `pdf`. */
   composeParsed(issue: Issue, pdf: string, options?: ComposeOptions): Promise<ComposeResult>;
   /** The last build's counts; zero before the first. */
   counts(): BuildCounts;
+  /** What the last render did with its pages; zero before the first. */
+  pageCounts(): PageCounts;
 }
 
 export function composeSession(set: ArticleSetter = setArticle): ComposeSession {
   const articles = rememberedArticles(set);
   const pictures = rememberedPictures();
   const templates = rememberedTemplates();
+  const drawn = new DrawnPages();
   const build = async (issue: Issue, workspace: Workspace): Promise<ComposedIssue> => {
     const fonts = fontRegistry(workspace.fonts);
     const plan = resolveIssue(issue, workspace, fonts, templates);
@@ -154,13 +162,15 @@ export function composeSession(set: ArticleSetter = setArticle): ComposeSession 
       const { issue, workspace } = load(issuePath, options.root);
       return composeBuilt(issue, workspace, options.pdf ?? pdfPathOf(issuePath, outDir), options);
     },
+    render: (built, pdfx) => renderIssue(built, pdfx, drawn),
     composeParsed: async (issue, pdf, options = {}) => composeBuilt(issue, workspaceOf(issue.file, options.root), pdf, options),
     counts: () => articles.counts(),
+    pageCounts: () => drawn.counts(),
   };
   async function composeBuilt(issue: Issue, workspace: Workspace, pdf: string, options: ComposeOptions): Promise<ComposeResult> {
     checkOutputs(issue, pdf, options.report);
     const built = await build(issue, workspace);
-    const bytes = await renderIssue(built, options.pdfx);
+    const bytes = await renderIssue(built, options.pdfx, drawn);
     writeAtomically(pdf, bytes);
     return { pdf, issue, composition: built.composition, bytes };
   }

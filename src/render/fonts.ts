@@ -1,6 +1,7 @@
 import { deflateSync } from 'node:zlib';
-import type { DrawnGlyphs, FontRegistry } from '../fonts/registry.js';
-import { kept, sha256 } from './store.js';
+import type { FontRegistry } from '../fonts/registry.js';
+import { kept, Recent, sha256 } from './store.js';
+import { rawObject } from './pdfx.js';
 import { subsetFont, subsetterVersion } from './subset.js';
 
 /**
@@ -12,28 +13,30 @@ import { subsetFont, subsetterVersion } from './subset.js';
 
 type Doc = PDFKit.PDFDocument & {
   ref(data?: Record<string, unknown>): Reference;
+  page: PDFKit.PDFPage & { fonts: Record<string, unknown> };
 };
 interface Reference {
   data: Record<string, unknown>;
+  compress: boolean;
   write(b: Buffer | string): void;
   end(b?: Buffer | string): void;
 }
 
-/** A face drawn in the document: its resource name and reference, and the glyphs drawn with it. */
-export class UsedFace {
-  /** Each glyph drawn, with the text it stands for (the first it was drawn for). */
-  readonly glyphs = new Map<number, string>();
+/**
+ * The faces a page draws with, in the order it first draws them (its resource names F1, F2 …),
+ * each with its glyphs and the text each stands for: what the document's subsets and ToUnicode
+ * maps must cover for this page.
+ */
+export type PageFaces = ReadonlyMap<string, ReadonlyMap<number, string>>;
 
-  constructor(
-    /** The font's resource name on the pages: F1, F2 … in the order the faces are first drawn. */
-    readonly id: string,
-    readonly ref: Reference,
-  ) {}
+/** The resource name of a page's `k`th face. */
+export const fontName = (k: number) => `F${k + 1}`;
 
-  /** Notes the glyphs for the subset and the ToUnicode map. */
-  note(drawn: DrawnGlyphs): void {
-    for (let k = 0; k < drawn.ids.length; k++) if (!this.glyphs.has(drawn.ids[k])) this.glyphs.set(drawn.ids[k], drawn.texts[k]);
-  }
+/** A face drawn in the document: its reference, and the glyphs the pages draw with it. */
+interface UsedFace {
+  readonly ref: Reference;
+  /** Each glyph drawn, with the text it stands for (the first it was drawn for, in page order). */
+  readonly glyphs: Map<number, string>;
 }
 
 /** ToUnicode entries per bfchar block: the CMap format allows at most 100. */
@@ -47,11 +50,19 @@ export class DocumentFonts {
     private readonly fonts: FontRegistry,
   ) {}
 
-  /** The face as a font of this document, named when it is first drawn. */
-  use(face: string): UsedFace {
-    let u = this.used.get(face);
-    if (!u) this.used.set(face, (u = new UsedFace(`F${this.used.size + 1}`, (this.doc as Doc).ref())));
-    return u;
+  /**
+   * Puts the faces a page draws with among the current page's resources, under the page's own
+   * names, and adds their glyphs to the document's: a face's subset is the union of its pages'.
+   */
+  onPage(faces: PageFaces): void {
+    const doc = this.doc as Doc;
+    let k = 0;
+    for (const [face, glyphs] of faces) {
+      let u = this.used.get(face);
+      if (!u) this.used.set(face, (u = { ref: doc.ref(), glyphs: new Map() }));
+      for (const [id, text] of glyphs) if (!u.glyphs.has(id)) u.glyphs.set(id, text);
+      doc.page.fonts[fontName(k++)] = u.ref;
+    }
   }
 
   /**
@@ -68,6 +79,12 @@ export class DocumentFonts {
       const glyphs = [...u.glyphs.keys()].sort((a, b) => a - b);
       const key = sha256(loaded.identity, subsetterVersion(), glyphs.join(' '));
       hashes.push(key);
+      const texts = glyphs.map((g) => u.glyphs.get(g)).join('\u0000');
+      const written = writtenFaces.get(sha256(key, texts), () => ({
+        widths: pdfArray(widthsOf(glyphs, (g) => this.fonts.glyphAdvance(face, g) * 1000)),
+        // pdfkit would end the CMap's text with a newline and deflate it at its default level.
+        toUnicode: deflateSync(Buffer.from(`${toUnicodeCMap(glyphs, u.glyphs)}\n`, 'latin1')),
+      }));
       const file = doc.ref({ Filter: 'FlateDecode' });
       // The face's outlines are read from its file only here, for a subset not kept already.
       file.end(kept(`${key}.ttf.z`, () => deflateSync(subsetFont(loaded.bytes, glyphs))));
@@ -96,12 +113,16 @@ export class DocumentFonts {
         BaseFont: name,
         CIDSystemInfo: { Registry: new String('Adobe'), Ordering: new String('Identity'), Supplement: 0 },
         FontDescriptor: descriptor,
-        W: widthsOf(glyphs, (g) => this.fonts.glyphAdvance(face, g) * 1000),
+        W: rawObject(doc, written.widths),
         CIDToGIDMap: 'Identity',
       });
       cidFont.end();
+      // Deflated already: written as pdfkit writes a stream it deflates, /Length before /Filter.
       const toUnicode = doc.ref();
-      toUnicode.end(toUnicodeCMap(glyphs, u.glyphs));
+      toUnicode.compress = false;
+      toUnicode.write(written.toUnicode);
+      toUnicode.data.Filter = 'FlateDecode';
+      toUnicode.end();
       Object.assign(u.ref.data, { Type: 'Font', Subtype: 'Type0', BaseFont: name, Encoding: 'Identity-H', DescendantFonts: [cidFont], ToUnicode: toUnicode });
       u.ref.end();
     }
@@ -115,6 +136,17 @@ function subsetTag(key: string): string {
   return tag;
 }
 
+/**
+ * Each face's W array as PDF text and its ToUnicode stream deflated, by its subset and the text
+ * each glyph stands for: a warm process writes the same faces into every version of the issue.
+ */
+const writtenFaces = new Recent<{ widths: string; toUnicode: Buffer }>();
+
+/** An array of numbers and arrays of numbers as pdfkit writes it (numbers to a millionth). */
+function pdfArray(items: readonly unknown[]): string {
+  return `[${items.map((x) => (Array.isArray(x) ? pdfArray(x) : String(Math.round((x as number) * 1e6) / 1e6))).join(' ')}]`;
+}
+
 /** The W array: each run of consecutive glyph ids with its widths. */
 function widthsOf(glyphs: readonly number[], width: (g: number) => number): unknown[] {
   const w: unknown[] = [];
@@ -126,8 +158,10 @@ function widthsOf(glyphs: readonly number[], width: (g: number) => number): unkn
   return w;
 }
 
+/** Each glyph id or UTF-16 code unit written so far: a page writes the same few thousand again and again. */
+const hexDigits: string[] = [];
 /** A glyph id or a UTF-16 code unit as the four hex digits PDF strings and CMaps write. */
-export const hex4 = (n: number) => n.toString(16).padStart(4, '0');
+export const hex4 = (n: number) => (hexDigits[n] ??= n.toString(16).padStart(4, '0'));
 
 /** Text as UTF-16BE hex digits, as a ToUnicode CMap and a PDF text string hold it. */
 export function utf16Hex(text: string): string {

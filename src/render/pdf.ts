@@ -1,17 +1,29 @@
 import { createHash } from 'node:crypto';
+import { constants, deflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import type { FontRegistry } from '../fonts/registry.js';
 import type { PreparedPicture } from '../images/prepare.js';
 import type { OutputProfile } from '../images/profile.js';
 import type { PdfxLevel } from '../layout/template.js';
-import { DocumentFonts } from './fonts.js';
-import { drawGlyphs } from './text.js';
+import { DocumentFonts, type PageFaces } from './fonts.js';
+import { addContent, drawGlyphs, num } from './text.js';
 import { PDFX, contentId, pageContent, declareOutputIntent, declareX4Metadata, infoName, overprintStates, useStates } from './pdfx.js';
-import type { Composition, PlacedFrame, PlacedRule, PlacedSpace } from '../page/types.js';
+import type { ComposedPage, Composition, PlacedFrame, PlacedGlyph, PlacedRule, PlacedSpace } from '../page/types.js';
 import type { PreparedAd } from '../ads/prepare.js';
+import type { DocumentAds } from './ad.js';
+
+type Doc = PDFKit.PDFDocument & {
+  openImage(src: Buffer): { obj: unknown; embed(doc: PDFKit.PDFDocument): void };
+  page: PDFKit.PDFPage & { xobjects: Record<string, unknown>; content: { buffer: Uint8Array[]; compress: boolean; data: Record<string, unknown> } };
+};
 
 /** Process black: text, rules and frames are K only, never RGB. */
 const BLACK: [number, number, number, number] = [0, 0, 0, 100];
+/**
+ * Content streams are deflated at zlib's fastest level: the default took four times as long for
+ * streams 14 % smaller, and the streams are a small part of a file that carries its fonts.
+ */
+const CONTENT_DEFLATE_LEVEL = constants.Z_BEST_SPEED;
 /** GWG: K text below 12 pt overprints; larger type knocks out. */
 const OVERPRINT_BELOW = 12;
 
@@ -26,7 +38,7 @@ export interface RenderMeta {
  * Writes the composed pages as PDF bytes. Decides nothing about layout: every glyph, rule and
  * frame is drawn where the page stage put it. Rendering is the only stage that knows pdfkit.
  */
-export async function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta, images: ReadonlyMap<PlacedFrame, PreparedPicture>, profile: OutputProfile, ads: ReadonlyMap<PlacedSpace, PreparedAd> = new Map()): Promise<Buffer> {
+export async function renderPdf(c: Composition, fonts: FontRegistry, meta: RenderMeta, images: ReadonlyMap<PlacedFrame, PreparedPicture>, profile: OutputProfile, ads: ReadonlyMap<PlacedSpace, PreparedAd> = new Map(), drawn?: DrawnPages): Promise<Buffer> {
   const when = new Date(`${meta.date}T00:00:00Z`);
   const level = PDFX[meta.pdfx];
   const doc = new PDFDocument({
@@ -42,67 +54,208 @@ export async function renderPdf(c: Composition, fonts: FontRegistry, meta: Rende
   const states = overprintStates(doc);
   const chunks: Buffer[] = [];
   doc.on('data', (b: Buffer) => chunks.push(b));
-  const done = new Promise<Buffer>((resolve, reject) => {
+  const written = new Promise<Buffer>((resolve, reject) => {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
   const embedded = new DocumentFonts(doc, fonts);
   // Only an issue with advertisements loads their writer and pdf-lib.
   const placedAds = ads.size ? new (await import('./ad.js')).DocumentAds(doc) : undefined;
-  // The file's /ID: a hash of what is drawn (the content streams' bytes and the pictures'), and
-  // of the font subsets they draw with.
+  const drawing = drawn?.render(fonts);
+  // The file's /ID: a hash of what is drawn (each page's content stream and pictures), and of
+  // the font subsets they draw with.
   const content = createHash('md5');
   for (const page of c.pages) {
-    const { trimWidth: w, trimHeight: h } = page.geometry;
-    doc.addPage({ size: [w, h], margin: 0 });
-    const box = [0, 0, w, h];
-    Object.assign(doc.page.dictionary.data, { TrimBox: box, BleedBox: box });
-    // pdfkit writes /UserUnit 1 on every page, which the GWG newspaper preflight profiles reject; 1 is the default anyway.
-    delete (doc.page.dictionary.data as { UserUnit?: number }).UserUnit;
-    useStates(doc, states);
-    doc.fillColor(BLACK).strokeColor(BLACK);
-    let overprinting: boolean | undefined;
-    const state = (overprint: boolean) => {
-      if (overprint !== overprinting) doc.addContent(overprint ? '/GSop gs' : '/GSko gs');
-      overprinting = overprint;
-    };
-    // Black text below 12 pt overprints, so misregistration never shows white round the letters;
-    // colour (the masthead's red) always knocks out, or the black under it would show through.
-    let ink: readonly number[] = BLACK;
-    drawGlyphs(doc, page.glyphs, fonts, embedded, (glyph) => {
-      const wanted = glyph.ink ?? BLACK;
-      if (wanted !== ink) doc.fillColor([...wanted] as [number, number, number, number]);
-      ink = wanted;
-      state(!glyph.ink && glyph.size < OVERPRINT_BELOW);
-    });
-    if (ink !== BLACK) doc.fillColor(BLACK);
-    state(true);
-    for (const r of page.rules) stroke(doc, r);
-    for (const f of page.frames) {
-      const picture = images.get(f);
-      if (picture) {
-        state(false);
-        doc.image(picture.jpeg, f.x, f.y, { width: f.width, height: f.height });
-        content.update(picture.jpeg);
-      } else {
-        state(true);
-        doc.lineWidth(f.lineWidth).rect(f.x, f.y, f.width, f.height).stroke();
-      }
+    startPage(doc, page, states);
+    // A page with an advertisement names its forms in the document's order: it is drawn every time.
+    const placesAds = page.spaces.some((space) => ads.has(space));
+    const key = drawing && !placesAds ? drawKey(page, images) : undefined;
+    let done = key === undefined ? undefined : drawing!.known(key);
+    if (done) {
+      // Drawn by an earlier render from the same glyphs, rules and pictures: only its resources
+      // are made again, in the order drawing it makes them (pictures, then fonts new to the
+      // document), so the file is the one drawing gives.
+      page.frames.forEach((f, k) => {
+        const picture = images.get(f);
+        if (picture) placePicture(doc, picture.jpeg, f, k);
+      });
+    } else {
+      done = drawPage(doc, page, fonts, images, ads, placedAds);
+      drawing?.drew();
     }
-    for (const space of page.spaces) {
-      const ad = ads.get(space);
-      if (!ad || !placedAds) continue;
-      placedAds.place(ad, space);
-      content.update(ad.digest);
-    }
-    for (const chunk of pageContent(doc)) content.update(chunk);
+    embedded.onPage(done.faces);
+    if (key !== undefined) drawing!.keep(key, done);
+    setContent(doc, done.content);
+    content.update(done.digest);
   }
   for (const subset of embedded.embed()) content.update(subset);
   const hash = content.digest('hex');
   contentId(doc, hash, meta.pdfx);
   if (meta.pdfx === 'PDF/X-4') declareX4Metadata(doc, hash);
   doc.end();
-  return done;
+  const bytes = await written;
+  drawing?.settle();
+  return bytes;
+}
+
+/** A new page of the document, trimmed to the page's size, with the overprint states. */
+function startPage(doc: PDFKit.PDFDocument, page: ComposedPage, states: ReturnType<typeof overprintStates>): void {
+  const { trimWidth: w, trimHeight: h } = page.geometry;
+  doc.addPage({ size: [w, h], margin: 0 });
+  const box = [0, 0, w, h];
+  Object.assign(doc.page.dictionary.data, { TrimBox: box, BleedBox: box });
+  // pdfkit writes /UserUnit 1 on every page, which the GWG newspaper preflight profiles reject; 1 is the default anyway.
+  delete (doc.page.dictionary.data as { UserUnit?: number }).UserUnit;
+  useStates(doc, states);
+}
+
+/** What a render did with its pages: drawn afresh, or their content streams taken from the last render. */
+export interface PageCounts {
+  drawn: number;
+  kept: number;
+}
+
+/** A page as drawn: its content stream deflated, the faces it draws with, and its digest for the file's /ID. */
+interface DrawnPage {
+  content: Buffer;
+  faces: PageFaces;
+  digest: Buffer;
+}
+
+/**
+ * The pages a warm process (the preview, `compose --watch`) drew last, by a key of everything
+ * their content streams are drawn from: a render after an edit deflates again only the pages the
+ * edit reached. Only the last render's pages are kept, so memory follows the issue.
+ */
+export class DrawnPages {
+  private last = new Map<string, DrawnPage>();
+  private fonts: FontRegistry | undefined;
+  private told: PageCounts = { drawn: 0, kept: 0 };
+
+  /** What the last render that wrote its file did with its pages. */
+  counts(): PageCounts {
+    return this.told;
+  }
+
+  /** One render's view: the pages known, those it keeps, and what to call once its file is written. */
+  render(fonts: FontRegistry) {
+    // Glyph ids are the registry's: pages drawn with other fonts are never drawn the same.
+    if (fonts !== this.fonts) this.last.clear();
+    this.fonts = fonts;
+    const kept = new Map<string, DrawnPage>();
+    const counting: PageCounts = { drawn: 0, kept: 0 };
+    return {
+      known: (key: string) => {
+        const page = this.last.get(key);
+        if (page) counting.kept++;
+        return page;
+      },
+      keep: (key: string, page: DrawnPage) => void kept.set(key, page),
+      drew: () => void counting.drawn++,
+      settle: () => {
+        this.last = kept;
+        this.told = counting;
+      },
+    };
+  }
+}
+
+/** Each picture's digest, by its bytes: hashing a megabyte of JPEG again would cost every render. */
+const pictureDigests = new WeakMap<Buffer, string>();
+
+/**
+ * Everything a page's content stream is drawn from: trim, glyphs (not where their text was filed),
+ * rules, frames and pictures. Run through a warm render for every page, so the glyphs' places go
+ * in as their bits and their characters as one string, the style written only where it changes.
+ */
+function drawKey(page: ComposedPage, images: ReadonlyMap<PlacedFrame, PreparedPicture>): string {
+  const places = new Float64Array(page.glyphs.length * 3);
+  let text = '';
+  let last: PlacedGlyph | undefined;
+  page.glyphs.forEach((g, k) => {
+    places[3 * k] = g.x;
+    places[3 * k + 1] = g.y;
+    places[3 * k + 2] = g.size;
+    if (!last || g.face !== last.face || g.fullWidth !== last.fullWidth || g.halfWidth !== last.halfWidth || g.ink !== last.ink || g.actualText !== last.actualText) {
+      text += `\u0000${k} ${g.face} ${g.fullWidth} ${g.halfWidth} ${g.ink?.join(' ')} ${g.actualText === undefined ? '' : JSON.stringify(g.actualText)}\u0000`;
+    }
+    text += g.ch;
+    last = g;
+  });
+  const frames = page.frames.map((f) => {
+    const jpeg = images.get(f)?.jpeg;
+    let d = jpeg && pictureDigests.get(jpeg);
+    if (jpeg && d === undefined) pictureDigests.set(jpeg, (d = createHash('sha256').update(jpeg).digest('hex')));
+    return [f.x, f.y, f.width, f.height, f.lineWidth, d ?? ''];
+  });
+  return createHash('sha256')
+    .update(JSON.stringify([page.geometry.trimWidth, page.geometry.trimHeight, page.rules, frames]))
+    .update(text)
+    .update(places)
+    .digest('hex');
+}
+
+/** Draws the current page's content: glyphs, rules, frames and pictures, advertisements. */
+function drawPage(doc: PDFKit.PDFDocument, page: ComposedPage, fonts: FontRegistry, images: ReadonlyMap<PlacedFrame, PreparedPicture>, ads: ReadonlyMap<PlacedSpace, PreparedAd>, placedAds: DocumentAds | undefined): DrawnPage {
+  const digest = createHash('md5');
+  doc.fillColor(BLACK).strokeColor(BLACK);
+  let overprinting: boolean | undefined;
+  const state = (overprint: boolean) => {
+    if (overprint !== overprinting) addContent(doc, overprint ? '/GSop gs' : '/GSko gs');
+    overprinting = overprint;
+  };
+  // Black text below 12 pt overprints, so misregistration never shows white round the letters;
+  // colour (the masthead's red) always knocks out, or the black under it would show through.
+  let ink: readonly number[] = BLACK;
+  const faces = drawGlyphs(doc, page.glyphs, fonts, (glyph) => {
+    const wanted = glyph.ink ?? BLACK;
+    if (wanted !== ink) doc.fillColor([...wanted] as [number, number, number, number]);
+    ink = wanted;
+    state(!glyph.ink && glyph.size < OVERPRINT_BELOW);
+  });
+  if (ink !== BLACK) doc.fillColor(BLACK);
+  state(true);
+  for (const r of page.rules) stroke(doc, r);
+  page.frames.forEach((f, k) => {
+    const picture = images.get(f);
+    if (picture) {
+      state(false);
+      addContent(doc, placePicture(doc, picture.jpeg, f, k));
+      digest.update(picture.jpeg);
+    } else {
+      state(true);
+      doc.lineWidth(f.lineWidth).rect(f.x, f.y, f.width, f.height).stroke();
+    }
+  });
+  for (const space of page.spaces) {
+    const ad = ads.get(space);
+    if (!ad || !placedAds) continue;
+    placedAds.place(ad, space);
+    digest.update(ad.digest);
+  }
+  const stream = Buffer.concat(pageContent(doc));
+  return { content: deflateSync(stream, { level: CONTENT_DEFLATE_LEVEL }), faces, digest: digest.update(stream).digest() };
+}
+
+/**
+ * Embeds a picture as an image of the current page, named by its frame's place among the page's
+ * frames (not by the pictures before it in the document), and returns the content that draws it.
+ */
+function placePicture(pdf: PDFKit.PDFDocument, jpeg: Buffer, f: PlacedFrame, k: number): string {
+  const doc = pdf as Doc;
+  const image = doc.openImage(jpeg);
+  image.embed(doc);
+  const name = `Im${k + 1}`;
+  doc.page.xobjects[name] = image.obj;
+  return `q ${num(f.width)} 0 0 ${num(-f.height)} ${num(f.x)} ${num(f.y + f.height)} cm /${name} Do Q`;
+}
+
+/** The current page's content stream as deflated already, in place of what pdfkit would deflate at the page's end. */
+function setContent(pdf: PDFKit.PDFDocument, deflated: Buffer): void {
+  const content = (pdf as Doc).page.content;
+  content.buffer = [deflated];
+  content.compress = false;
+  content.data.Filter = 'FlateDecode';
 }
 
 function stroke(doc: PDFKit.PDFDocument, r: PlacedRule): void {

@@ -9,9 +9,24 @@ import { cacheDir } from '../paths.js';
  * between runs. An entry on disk carries its own hash and length, so one cut short or altered is
  * made again, never embedded.
  */
-const memory = new Map<string, Buffer>();
 /** A desk's process composes many versions of an issue: the entries of the last few are enough. */
 const IN_MEMORY = 64;
+
+/** The values last used, at most IN_MEMORY of them: what a warm process makes again and again. */
+export class Recent<T> {
+  private readonly values = new Map<string, T>();
+
+  /** The value under `key`, made by `make` when it is not among the recent ones. */
+  get(key: string, make: () => T): T {
+    const value = this.values.get(key) ?? make();
+    this.values.delete(key);
+    this.values.set(key, value);
+    if (this.values.size > IN_MEMORY) this.values.delete(this.values.keys().next().value!);
+    return value;
+  }
+}
+
+const memory = new Recent<Buffer>();
 /** Kept entries are subsets and profiles: a few megabytes at most. */
 const ENTRY_BYTES = 64 * 2 ** 20;
 const SEAL = /^banmian-kept sha256=([0-9a-f]{64}) length=(\d{10})\n/;
@@ -25,19 +40,15 @@ export const sha256 = (...parts: (string | Uint8Array)[]): string => {
 
 /** The bytes kept under `name` (a key and a kind, "<hash>.icc.z"), made by `make` when none are. */
 export function kept(name: string, make: () => Buffer): Buffer {
-  let bytes = memory.get(name);
-  if (!bytes) {
+  return memory.get(name, () => {
     const file = join(cacheDir(), name);
-    bytes = fromDisk(file);
+    let bytes = fromDisk(file);
     if (!bytes) {
       bytes = make();
       writeAtomically(file, Buffer.concat([Buffer.from(`banmian-kept sha256=${sha256(bytes)} length=${String(bytes.length).padStart(10, '0')}\n`, 'latin1'), bytes]));
     }
-  }
-  memory.delete(name);
-  memory.set(name, bytes);
-  if (memory.size > IN_MEMORY) memory.delete(memory.keys().next().value!);
-  return bytes;
+    return bytes;
+  });
 }
 
 function fromDisk(file: string): Buffer | undefined {

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
-import { composeSession, pageLook, renderIssue, type ComposedIssue } from '../pipeline/compose.js';
+import { composeSession, pageLook, type ComposedIssue } from '../pipeline/compose.js';
 import { watchIssue } from '../pipeline/watch.js';
 import { proofPng } from '../proof/png.js';
 import { OVERLAYS, type Overlay } from '../proof/svg.js';
@@ -84,7 +84,7 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
       const start = performance.now();
       try {
         const built = await session.build(file);
-        pdf = await renderIssue(built);
+        pdf = await session.render(built);
         good = built;
         layer = overlayLayer(built);
         errors = [];
