@@ -91,7 +91,8 @@ test('the preview serves the PDF compose writes, and shows its pages drawn by pd
 
   if (!(await browse(t))) return;
   await shown(PAGES[0].number, 'fit', (await previewState()).version);
-  assert.equal(await page.locator('#thumbs canvas').count(), PAGES.length, 'a canvas per page');
+  // The page in view is drawn first, the thumbnails after it: a canvas per page.
+  await page.waitForFunction((n) => document.querySelectorAll('#thumbs canvas').length === n, PAGES.length, { timeout: WAIT });
   assert.equal(await page.locator('#view .sheet canvas').count(), 1);
   const headline = String(article('state-council').headline).split(' ')[0];
   assert.ok((await textLayer()).includes(headline), `the text layer of page 1 lacks the headline ${headline}`);

@@ -2,8 +2,10 @@
 // overlay layer from the composition lies over it, and a box dragged on the grid is sent back as
 // its new place. Plain browser JavaScript: the command's build has no DOM types to check it with.
 export const PREVIEW_SCRIPT = String.raw`
-import { getDocument, GlobalWorkerOptions, TextLayer } from '/pdfjs/pdf.mjs';
+import { getDocument, GlobalWorkerOptions, PDFWorker, TextLayer } from '/pdfjs/pdf.mjs';
 GlobalWorkerOptions.workerSrc = '/pdfjs/pdf.worker.mjs';
+// One worker for every version of the PDF: starting a worker per save cost more than the drawing.
+const worker = new PDFWorker();
 
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
@@ -54,14 +56,20 @@ async function load() {
   const failed = next.errors.length > 0;
   if (state && next.pages.length === 0) Object.assign(next, { pages: state.pages, layer: state.layer, articles: state.articles, findings: state.findings });
   const fresh = !failed && next.pages.length > 0 && (!state || next.version !== state.version);
-  if (fresh) doc = await getDocument({ url: '/issue.pdf?v=' + next.version }).promise;
+  if (fresh) {
+    const previous = doc;
+    doc = await getDocument({ url: '/issue.pdf?v=' + next.version, worker }).promise;
+    // The last version's pages are let go, the shared worker kept.
+    previous?.destroy();
+  }
   state = next;
   if (fresh) tell('drop', $('drop').textContent.replace(/; composing…$/, '; composed'));
   if (!state.pages.some((p) => p.number === current)) current = state.pages[0]?.number ?? null;
   report();
+  // The page the desk is looking at first; the thumbnails after it.
   if (doc) {
-    await thumbnails();
     await view();
+    await thumbnails();
   }
 }
 
