@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { PlaceEditError, writePlaces } from '../src/issue/edit.js';
+import { PlaceEditError, writeContinuationPlace, writePlaces } from '../src/issue/edit.js';
 import { ROOT } from './spawn.js';
 
 const sample = readFileSync(join(ROOT, 'issues', 'cqrb-2024-12-25.yaml'), 'utf8');
@@ -81,4 +81,40 @@ test('places and spaces written at once each land where they belong', () => {
   const written = writePlaces(sample, [{ page: 2, article: 'briefs', place: { column: 2, span: 4, line: 10, lines: 20 } }], [reserved]);
   assert.deepEqual(articleOf(written, 'briefs').place, { column: 2, span: 4, line: 10, lines: 20 });
   assert.equal(spacesOf(written)!.length, 1);
+});
+
+const front = readFileSync(join(ROOT, 'issues', 'cqrb-2024-12-25-front.yaml'), 'utf8');
+type Thread = { id: string; continued?: { page: number; place: unknown; headline?: string }[] };
+const continuedOf = (text: string, id: string) => (parse(text) as { pages: { articles: Thread[] }[] }).pages.flatMap((p) => p.articles).find((a) => a.id === id)!.continued!;
+
+test("a continuation's place is written into its item of continued; its page, headline and every other byte stay", () => {
+  const place = { column: 1, span: 4, line: 1, lines: 29 };
+  const moved = writeContinuationPlace(front, { page: 2, article: 'roundtable', part: 1, place });
+  const [was] = continuedOf(front, 'roundtable');
+  const [now] = continuedOf(moved, 'roundtable');
+  assert.deepEqual(now, { ...was, place });
+  const before = front.split('\n');
+  const after = moved.split('\n');
+  assert.equal(after.length, before.length);
+  const changed = before.flatMap((line, i) => (line === after[i] ? [] : [i]));
+  assert.equal(changed.length, 1);
+  assert.equal(after[changed[0]], before[changed[0]].replace('{column: 1, span: 4, line: 1, lines: auto}', '{column: 1, span: 4, line: 1, lines: 29}'));
+  assert.deepEqual(continuedOf(moved, 'state-council'), continuedOf(front, 'state-council'), "another article's continuation is left as it was");
+});
+
+test('a continuation in block style keeps its layout; its place alone changes', () => {
+  const flow = '          - {page: 2, place: {column: 5, span: 2, line: 1, lines: auto}, headline: ';
+  const at = front.indexOf(flow);
+  assert.ok(at > 0, 'the sample no longer continues state-council as this test expects');
+  const block = front.replace(flow, '          - page: 2\n            place: {column: 5, span: 2, line: 1, lines: auto}   # 转版\n            headline: ');
+  const moved = writeContinuationPlace(block, { page: 2, article: 'state-council', part: 1, place: { column: 5, span: 2, line: 3, lines: 20 } });
+  assert.equal(moved, block.replace('place: {column: 5, span: 2, line: 1, lines: auto}   # 转版', 'place: {column: 5, span: 2, line: 3, lines: 20}   # 转版'));
+});
+
+test('a continuation the article does not have, or on another page than the drop, writes nothing', () => {
+  const place = { column: 1, span: 1, line: 1, lines: 1 };
+  assert.throws(() => writeContinuationPlace(front, { page: 2, article: 'roundtable', part: 2, place }), /no continuation 2/);
+  assert.throws(() => writeContinuationPlace(front, { page: 1, article: 'roundtable', part: 1, place }), /stands on page 2, not 1/);
+  assert.throws(() => writeContinuationPlace(front, { page: 2, article: 'briefs', part: 1, place }), /no continuation 1/);
+  assert.throws(() => writeContinuationPlace(front, { page: 2, article: 'nobody', part: 1, place }), /no article "nobody"/);
 });

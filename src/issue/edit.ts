@@ -139,3 +139,38 @@ export function writePlaces(source: string, edits: readonly PlaceEdit[], spaces:
   for (const splice of splices) text = text.slice(0, splice.from) + splice.text + text.slice(splice.to);
   return text;
 }
+
+/** Where one continuation (转版) of an article is to stand: `part` counts the thread's boxes, 1 the first continuation. */
+export interface ContinuationEdit {
+  /** The page the continuation stands on, as its `page` says. */
+  page: number;
+  article: string;
+  part: number;
+  place: PlaceValue;
+}
+
+/** An article by its id, on whichever page it opens: ids are unique in an issue. */
+function articleAnywhere(doc: Document, id: string): YAMLMap {
+  const pages = doc.get('pages');
+  for (const page of isSeq(pages) ? pages.items : []) {
+    const articles = isMap(page) ? page.get('articles') : undefined;
+    for (const item of isSeq(articles) ? articles.items : []) if (isMap(item) && item.get('id') === id) return item;
+  }
+  throw new PlaceEditError(`the issue has no article "${id}"`);
+}
+
+/**
+ * The issue file's text with one continuation's place written in: the value of `place` in the
+ * article's `continued` item replaced, whatever page the article opens on; every other byte kept.
+ */
+export function writeContinuationPlace(source: string, edit: ContinuationEdit): string {
+  const doc = parseDocument(source, { prettyErrors: false });
+  if (doc.errors.length > 0) throw new PlaceEditError(doc.errors[0].message);
+  const continued = articleAnywhere(doc, edit.article).get('continued');
+  const item = isSeq(continued) ? continued.items[edit.part - 1] : undefined;
+  if (!isMap(item)) throw new PlaceEditError(`article "${edit.article}" has no continuation ${edit.part}`);
+  if (Number(item.get('page')) !== edit.page) throw new PlaceEditError(`continuation ${edit.part} of article "${edit.article}" stands on page ${String(item.get('page'))}, not ${edit.page}`);
+  const value = item.items.find((pair) => keyName(pair) === 'place')?.value as Ranged;
+  if (!value?.range) throw new PlaceEditError(`continuation ${edit.part} of article "${edit.article}" has no place to change`);
+  return source.slice(0, value.range[0]) + placeText(edit.place) + source.slice(value.range[1]);
+}

@@ -1,6 +1,8 @@
 // The preview page's script, served as /preview.js: pdf.js draws the PDF the pipeline wrote, the
 // overlay layer from the composition lies over it, and a box dragged on the grid is sent back as
 // its new place. Plain browser JavaScript: the command's build has no DOM types to check it with.
+import { dropRefusal, placeRect } from './layer.js';
+
 export const PREVIEW_SCRIPT = String.raw`
 import { getDocument, GlobalWorkerOptions, PDFWorker, TextLayer } from '/pdfjs/pdf.mjs';
 GlobalWorkerOptions.workerSrc = '/pdfjs/pdf.worker.mjs';
@@ -207,16 +209,16 @@ function overlay() {
     const over = on.has('overset') && (b.overset || b.underset);
     art.append(svg('rect', { class: 'box' + (b.overset && on.has('overset') ? ' overset' : ''), x: b.x, y: b.y, width: b.width, height: b.height, 'data-box': i }));
     if (on.has('ids')) {
-      const t = tag('id-tag' + (b.part === 0 ? ' movable' : ''), b.x, b.y, b.article + (b.part ? ' (' + (b.part + 1) + ')' : ''));
+      // A continuation (转版) moves as the article's own box does: the drop writes its part's place.
+      const name = b.article + (b.part ? ' (' + (b.part + 1) + ')' : '');
+      const t = tag('id-tag movable', b.x, b.y, name);
       t.dataset.box = i;
-      t.title = b.part === 0 ? 'drag to move ' + b.article + ' on the grid' : 'a continuation: move it in the issue file';
+      t.title = 'drag to move ' + name + ' on the grid';
       tags.push(t);
-      if (b.part === 0) {
-        const grip = tag('grip', b.x + b.width, b.y + b.height, '');
-        grip.dataset.box = i;
-        grip.title = 'drag to resize ' + b.article;
-        tags.push(grip);
-      }
+      const grip = tag('grip', b.x + b.width, b.y + b.height, '');
+      grip.dataset.box = i;
+      grip.title = 'drag to resize ' + name;
+      tags.push(grip);
     }
     if (over) tags.push(tag('fit-tag' + (b.overset ? ' overset' : ''), b.x + b.width, b.y + b.height, b.overset ? '超' + b.overset.characters + '字' : '缺' + b.underset + '行'));
   });
@@ -300,32 +302,17 @@ function moved(event) {
     place = { column, span: b.span, line, lines: b.lines };
   }
   dragging.place = place;
-  dragging.ghost = rectOf(g, place);
-  dragging.refusal = refusal(layer, dragging.box, dragging.ghost);
+  dragging.ghost = placeRect(g, place);
+  dragging.refusal = dropRefusal(layer, dragging.box, dragging.ghost);
   tell('drop', dragging.refusal ? 'cannot go there: ' + dragging.refusal : placeText(place));
   $('drop').className = dragging.refusal ? 'overset' : '';
   overlay();
 }
 
-function rectOf(g, place) {
-  return { x: g.left + (place.column - 1) * (g.columnWidth + g.gutter), y: g.top + (place.line - 1) * g.pitch, width: place.span * g.columnWidth + (place.span - 1) * g.gutter, height: place.lines * g.pitch };
-}
-
-// Overlaps of less than this, pt, are the rounding of the grid, not a clash.
-const TOUCH = 0.5;
-const clash = (a, b) => Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x) > TOUCH && Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y) > TOUCH;
-
-/** Why a box may not stand there, or null: other boxes, pictures' frames, declared spaces and the masthead are kept apart. */
-function refusal(layer, box, rect) {
-  if (layer.masthead && clash(rect, layer.masthead)) return 'the masthead (报头) is there';
-  const other = layer.boxes.find((b) => b !== box && clash(rect, b));
-  if (other) return 'it would overlap article ' + other.article;
-  const frame = layer.frames.find((f) => f.article !== box.article && clash(rect, f));
-  if (frame) return 'it would overlap a picture of ' + (frame.article ?? 'another article');
-  const space = layer.spaces.find((s) => clash(rect, s));
-  if (space) return 'it would overlap the ' + (space.kind === 'ad' ? 'ad space' : 'reserved space') + (space.label ? ' "' + space.label + '"' : '');
-  return null;
-}
+// The server checks a drop with these same functions before it writes the place; bound to
+// names of the script's own, whatever a bundler calls them.
+const placeRect = ${placeRect};
+const dropRefusal = ${dropRefusal};
 
 async function dropped() {
   window.removeEventListener('pointermove', moved);
@@ -342,7 +329,7 @@ async function dropped() {
     return;
   }
   tell('drop', 'writing ' + drag.box.article + ': ' + placeText(drag.place) + '…');
-  const res = await fetch('/place', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ page: current, article: drag.box.article, place: drag.place }) });
+  const res = await fetch('/place', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ page: current, article: drag.box.article, part: drag.box.part, place: drag.place }) });
   const answer = await res.json();
   tell('drop', answer.written ? drag.box.article + ' placed at ' + placeText(drag.place) + '; composing…' : 'not moved: ' + answer.refused);
   $('drop').className = answer.written ? '' : 'overset';

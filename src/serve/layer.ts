@@ -105,6 +105,42 @@ export function overlayLayer(built: ComposedIssue): LayerPage[] {
   });
 }
 
+/** A box's place on the grid, whole numbers from 1, as a drag settles it. */
+export interface GridBox {
+  column: number;
+  span: number;
+  line: number;
+  lines: number;
+}
+
+/**
+ * The rectangle of a place on the page's grid, pt. Self-contained: the preview's script carries
+ * its text, so the browser snaps a dragged box as the server checks it.
+ */
+export function placeRect(grid: LayerPage['grid'], place: GridBox): Rect {
+  return { x: grid.left + (place.column - 1) * (grid.columnWidth + grid.gutter), y: grid.top + (place.line - 1) * grid.pitch, width: place.span * grid.columnWidth + (place.span - 1) * grid.gutter, height: place.lines * grid.pitch };
+}
+
+/**
+ * Why a box of a thread may not stand at `rect` on the page as the last build settled it, or
+ * null: the other boxes (its own old box left out), other articles' pictures, declared spaces and
+ * the masthead are kept apart. Self-contained, as `placeRect`: the browser runs the same check
+ * while the box is dragged and the server again before the file is written.
+ */
+export function dropRefusal(layer: LayerPage, moved: { article: string; part: number }, rect: Rect): string | null {
+  // Overlaps of less than this, pt, are the rounding of the grid, not a clash.
+  const touch = 0.5;
+  const clash = (a: Rect, b: Rect) => Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x) > touch && Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y) > touch;
+  if (layer.masthead && clash(rect, layer.masthead)) return 'the masthead (报头) is there';
+  const other = layer.boxes.find((b) => !(b.article === moved.article && b.part === moved.part) && clash(rect, b));
+  if (other) return 'it would overlap article ' + other.article + (other.part ? ' (part ' + (other.part + 1) + ')' : '');
+  const frame = layer.frames.find((f) => f.article !== moved.article && clash(rect, f));
+  if (frame) return 'it would overlap a picture of ' + (frame.article ?? 'another article');
+  const space = layer.spaces.find((s) => clash(rect, s));
+  if (space) return 'it would overlap the ' + (space.kind === 'ad' ? 'ad space' : 'reserved space') + (space.label ? ' "' + space.label + '"' : '');
+  return null;
+}
+
 /** Columns from `column` across `span`, grid lines [top, bottom) 0-based, in pt. */
 function gridRect(g: Geometry, column: number, span: number, top: number, bottom: number): Rect {
   return { x: columnX(g, column), y: lineTop(g, top), width: spanWidth(g, span), height: (bottom - top) * g.pitch };

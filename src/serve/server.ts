@@ -215,7 +215,7 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
       answer(400, { refused: edit });
       return;
     }
-    const outcome = dropPlace(file, edit);
+    const outcome = dropPlace(file, edit, layer);
     answer('written' in outcome ? 200 : 409, outcome);
   };
 
