@@ -192,3 +192,68 @@ test('only the preview page may move a box: another origin, a bad place and an o
   assert.match(((await overlap.json()) as { refused: string }).refused, /issue\.yaml:\d+:\d+: .*overlaps/);
   assert.equal(readFileSync(file, 'utf8'), text, 'a refused place was written');
 });
+
+// The feature's 转版 on page 2: the continuation `spring-gala` stands below, by `line: {below: roundtable}`.
+const JUMPED = 'roundtable';
+const BELOW = 'spring-gala';
+/** Grid lines the continuation is made shorter by: more than the tabloid's hole-lines (8), so the white it leaves is a hole. */
+const SHORTER = 9;
+
+test('a continuation dragged shorter by its corner is written into its continued item; the story below it moves up, and the hole is among the findings shown', async (t) => {
+  if (!(await browse(t))) return;
+  const number = PAGES[1].number;
+  await page.click(`#thumbs figure[data-page="${number}"]`);
+  const state = await previewState();
+  await shown(number, 'fit', state.version);
+  const before = state.layer.find((p) => p.number === number)!;
+  const jump = before.boxes.find((b) => b.article === JUMPED && b.part === 1)!;
+  const under = before.boxes.find((b) => b.article === BELOW)!;
+  const text = readFileSync(file, 'utf8');
+  const sheet = (await page.locator('#view .sheet').boundingBox())!;
+  const scale = sheet.width / before.width;
+
+  await page.mouse.move(sheet.x + (jump.x + jump.width / 2) * scale, sheet.y + (jump.y + jump.height / 2) * scale);
+  const grip = (await page.locator('.tag.grip.hover').boundingBox())!;
+  const x = grip.x + grip.width / 2;
+  const y = grip.y + grip.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x, y - SHORTER * before.grid.pitch * scale, { steps: 4 });
+  await page.mouse.up();
+  await page.waitForFunction(() => /placed at|not moved/.test(document.getElementById('drop')!.textContent ?? ''), undefined, { timeout: WAIT });
+
+  const lines = jump.place.lines as number;
+  const was = `{page: 2, place: {column: 1, span: 4, line: 1, lines: auto}`;
+  assert.ok(text.includes(was), `the sample no longer continues ${JUMPED} as this test expects`);
+  assert.equal(readFileSync(file, 'utf8'), text.replace(was, `{page: 2, place: {column: 1, span: 4, line: 1, lines: ${lines - SHORTER}}`), "only the continuation's place was rewritten");
+  await shown(number, 'fit', state.version + 1);
+  const after = await previewState();
+  const boxes = after.layer.find((p) => p.number === number)!.boxes;
+  assert.equal(boxes.find((b) => b.article === JUMPED && b.part === 1)!.place.lines, lines - SHORTER);
+  const moved = boxes.find((b) => b.article === BELOW)!.place;
+  assert.equal(moved.line, under.place.line - SHORTER, `${BELOW} did not move up with the box it stands below`);
+  // The white the shorter box leaves opens at the foot of the story that moved up.
+  const { findings } = (await (await fetch(new URL('/state.json', preview.url))).json()) as { findings: { code: string; page?: number; message: string; figures?: Record<string, number> }[] };
+  const hole = findings.find((f) => f.code === 'hole' && f.page === number && f.figures?.firstColumn === 1 && f.figures.firstLine === moved.line + (moved.lines as number));
+  assert.ok(hole, `no hole under ${BELOW} among the findings: ${findings.map((f) => f.message).join('; ')}`);
+  await page.waitForFunction((m) => [...document.querySelectorAll('#findings li')].some((li) => li.textContent === 'hole: ' + m), hole.message, { timeout: WAIT });
+  const overset = await page.locator('#articles tr', { hasText: JUMPED }).first().textContent();
+  assert.match(overset ?? '', /超\d+字/, `the report beside the page does not say ${JUMPED} is overset now`);
+});
+
+test('a drop onto a box that stands only where make-up settled it is refused at its place, and nothing is written', async () => {
+  const text = readFileSync(file, 'utf8');
+  const own = new URL(preview.url).origin;
+  const number = PAGES[1].number;
+  const under = (await layer()).find((p) => p.number === number)!.boxes.find((b) => b.article === BELOW)!;
+  // Into the story that stands below another: the issue fixes no line of it.
+  const place = { column: under.place.column, span: 2, line: under.place.line + 1, lines: 3 };
+  const res = await fetch(new URL('/place', preview.url), { method: 'POST', headers: { origin: own, 'content-type': 'application/json' }, body: JSON.stringify({ page: number, article: MOVED, place }) });
+  assert.equal(res.status, 409);
+  assert.match(((await res.json()) as { refused: string }).refused, new RegExp(`^\\S*issue\\.yaml:\\d+:\\d+: article "${MOVED}": it would overlap article ${BELOW} as page ${number} is composed`));
+  // A continuation into it likewise.
+  const part = await fetch(new URL('/place', preview.url), { method: 'POST', headers: { origin: own, 'content-type': 'application/json' }, body: JSON.stringify({ page: number, article: 'state-council', part: 1, place: { ...place, column: under.place.column + 2 } }) });
+  assert.equal(part.status, 409);
+  assert.match(((await part.json()) as { refused: string }).refused, new RegExp(`article "state-council" \\(part 2\\): it would overlap article ${BELOW}`));
+  assert.equal(readFileSync(file, 'utf8'), text, 'a refused place was written');
+});
