@@ -1,12 +1,16 @@
 // A paper's workspace: banmian.yaml found upward from the issue file, --root naming another, a
 // layout of the workspace shadowing Banmian's own, a broken banmian.yaml as one line at its place,
-// an issue in no workspace composed with Banmian's layouts, and init dating its issue tomorrow.
+// an issue in no workspace composed with Banmian's layouts, init dating its issue tomorrow, and
+// banmian.yaml's schema taking what the reader takes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { parse } from 'yaml';
+import { IssueError } from '../src/issue/errors.js';
+import { readWorkspace } from '../src/workspace/workspace.js';
 import { readPdf } from './readback.js';
 import { ROOT, runCompose } from './spawn.js';
 import { issueYaml } from './fixture.js';
@@ -153,4 +157,41 @@ test('init makes a workspace whose issue, dated tomorrow in Asia/Shanghai, names
   assert.equal(again.code, 0, again.stderr);
   assert.equal(again.stdout.trim(), join(ws, 'issues', 'next.yaml'));
   assert.equal((parse(readFileSync(join(ws, 'issues', 'next.yaml'), 'utf8')) as { paper: string }).paper, sample.paper);
+});
+
+const workspaceSchema = () => new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(join(ROOT, 'schema', 'workspace.schema.json'), 'utf8')) as object);
+
+test("init's banmian.yaml names its schema from its own folder, and the schema takes what init wrote", async () => {
+  const ws = join(tmp, 'schema-made');
+  const r = await runCompose(['init', '--dir', ws, '--paper', sample.paper]);
+  assert.equal(r.code, 0, r.stderr);
+  const text = readFileSync(join(ws, 'banmian.yaml'), 'utf8');
+  const schema = /^# yaml-language-server: \$schema=(\S+)\n/.exec(text)?.[1];
+  assert.ok(schema, `banmian.yaml does not open with the schema's line: ${text.split('\n')[0]}`);
+  assert.deepEqual(JSON.parse(readFileSync(join(ws, schema), 'utf8')), JSON.parse(readFileSync(join(ROOT, 'schema', 'workspace.schema.json'), 'utf8')), `${schema} from the workspace is not Banmian's schema`);
+  const validate = workspaceSchema();
+  assert.ok(validate(parse(text)), JSON.stringify(validate.errors));
+});
+
+test('the schema takes every key banmian.yaml may have, and refuses an unknown one as the reader does', () => {
+  const ws = join(tmp, 'schema-keys');
+  for (const dir of ['layouts', 'pictures', 'wire', 'issues']) mkdirSync(join(ws, dir), { recursive: true });
+  cpSync(join(ROOT, 'fonts', 'fonts.yaml'), join(ws, 'fonts.yaml'));
+  const every = `layouts: [layouts]\nfonts: fonts.yaml\npictures: pictures\nstories: [wire]\nissues: issues\noutput: out\ndefaults:\n  paper: ${sample.paper}\n  layout: tabloid\n  time-zone: Asia/Shanghai\n`;
+  const validate = workspaceSchema();
+  const file = join(ws, 'banmian.yaml');
+  const cases: [string, string, boolean][] = [
+    ['every key', every, true],
+    ['{}', '{}\n', true],
+    ['comments only', '# the paper\'s workspace\n', true],
+    ['unknown key', `${every}layout: broadsheet\n`, false],
+    ['unknown default', every.replace('  layout: tabloid', '  layuot: tabloid'), false],
+    ['a folder that is a number', every.replace('pictures: pictures', 'pictures: 7'), false],
+  ];
+  for (const [name, text, good] of cases) {
+    writeFileSync(file, text);
+    assert.equal(validate(parse(text)), good, `${name}: the schema ${good ? 'refuses' : 'takes'} it: ${JSON.stringify(validate.errors)}`);
+    if (good) assert.doesNotThrow(() => readWorkspace(file), name);
+    else assert.throws(() => readWorkspace(file), IssueError, `${name}: the reader takes what the schema refuses`);
+  }
 });

@@ -11,6 +11,9 @@ import { bundledWorkspace, findWorkspaceFile, layoutFolder, readWorkspace, works
 /** The issue schema's place inside Banmian and inside a workspace that keeps its own copy. */
 const SCHEMA = join('schema', 'issue.schema.json');
 
+/** banmian.yaml's schema, likewise. */
+const WORKSPACE_SCHEMA = join('schema', 'workspace.schema.json');
+
 /** A day, for the calendar arithmetic of "tomorrow". */
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -131,23 +134,24 @@ export interface InitRequest {
 export function initFiles(place: InitPlace, req: InitRequest): { issue: string; files: InitFile[] } {
   const ws = place.workspace;
   const files: InitFile[] = [];
-  if (!place.existing) files.push({ path: join(place.dir, WORKSPACE_FILE), content: workspaceText(req) });
+  if (!place.existing) files.push({ path: join(place.dir, WORKSPACE_FILE), content: workspaceText(req, schemaFrom(place.dir, schemaPlace(ws, files, WORKSPACE_SCHEMA))) });
   const issue = join(place.issues, `${req.name}.yaml`);
-  const schema = schemaPlace(ws, files);
+  const schema = schemaPlace(ws, files, SCHEMA);
   if (req.copyLayout) files.push(...layoutCopy(place, req.layout));
-  const text = scaffold(req.name, ws, req.layout, req.date, req.paper, relative(place.issues, schema).split(sep).join('/'));
+  const text = scaffold(req.name, ws, req.layout, req.date, req.paper, schemaFrom(place.issues, schema));
   files.push({ path: issue, content: text });
   return { issue, files };
 }
 
 /**
- * The schema the issue names: the installed package's when it lies inside the workspace
- * (node_modules/banmian, following upgrades), else the workspace's own copy, made now if missing.
+ * The schema a file names (`schema`, from Banmian's folder): the installed package's when it lies
+ * inside the workspace (node_modules/banmian, following upgrades), else the workspace's own copy,
+ * made now if missing.
  */
-function schemaPlace(ws: Workspace, files: InitFile[]): string {
-  const installed = join(packageRoot(), SCHEMA);
+function schemaPlace(ws: Workspace, files: InitFile[], schema: string): string {
+  const installed = join(packageRoot(), schema);
   if (isWithin(installed, [ws.root])) return installed;
-  const own = join(ws.root, SCHEMA);
+  const own = join(ws.root, schema);
   if (!existsSync(own)) files.push({ path: own, content: readFileSync(installed) });
   return own;
 }
@@ -168,9 +172,13 @@ function layoutCopy(place: InitPlace, name: string): InitFile[] {
   return files;
 }
 
-/** A new workspace's banmian.yaml: what each key does, the optional ones in comments. */
-function workspaceText(req: InitRequest): string {
-  return `# ${WORKSPACE_FILE}: this paper's workspace. Banmian finds it from any issue file in this folder or
+/** The schema's path as a `$schema=` line names it from the folder of the file it heads: the language server resolves it from there. */
+const schemaFrom = (folder: string, schema: string) => relative(folder, schema).split(sep).join('/');
+
+/** A new workspace's banmian.yaml: what each key does, the optional ones in comments; `schema` from its folder. */
+function workspaceText(req: InitRequest, schema: string): string {
+  return `# yaml-language-server: $schema=${schema}
+# ${WORKSPACE_FILE}: this paper's workspace. Banmian finds it from any issue file in this folder or
 # below it. Paths are from this folder; a layout in layouts/ shadows Banmian's own of the same name.
 layouts: layouts
 # fonts: fonts/fonts.yaml       # the paper's font roles (Banmian's own without it)
