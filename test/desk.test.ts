@@ -430,7 +430,7 @@ test('init makes a workspace in DIR with issues/NAME.yaml that validate accepts 
   assert.equal(r.stdout.trim(), made);
   assert.ok(existsSync(made), `no ${made}`);
   // A new workspace: its banmian.yaml, layouts/ for its own, the issue and the schema it names.
-  assert.deepEqual(readdirSync(join(tmp, 'init'), { recursive: true }).map(String).sort(), ['banmian.yaml', 'issues', `issues/${INIT_NAME}.yaml`, 'layouts', 'schema', 'schema/issue.schema.json'], 'stray files next to the new issue');
+  assert.deepEqual(readdirSync(join(tmp, 'init'), { recursive: true }).map(String).sort(), ['banmian.yaml', 'issues', `issues/${INIT_NAME}.yaml`, 'layouts', 'schema', 'schema/issue.schema.json', 'schema/workspace.schema.json'], 'stray files next to the new issue');
   const issue = parse(readFileSync(made, 'utf8')) as { paper: string; date: string; pages: { layout: string }[] };
   assert.equal(issue.paper, sampleIssue.paper);
   assert.equal(issue.date, '2024-12-26');
