@@ -83,6 +83,27 @@ async function spanBox(text: string) {
   return box;
 }
 
+/** Page `number` shown at the fit zoom: the build it shows, that page's layer, and the scale from page points to the screen. */
+async function openPage(number: number) {
+  await page.click(`#thumbs figure[data-page="${number}"]`);
+  const state = await previewState();
+  await shown(number, 'fit', state.version);
+  const before = state.layer.find((p) => p.number === number)!;
+  const sheet = (await page.locator('#view .sheet').boundingBox())!;
+  return { state, before, scale: sheet.width / before.width };
+}
+
+/**
+ * The centre on the screen of a box's handle (`id` moves it, `grip` resizes it): at this zoom the
+ * handles of the box under the pointer only are shown.
+ */
+async function handleOf(box: LayerPage['boxes'][number], scale: number, handle: 'id' | 'grip') {
+  const sheet = (await page.locator('#view .sheet').boundingBox())!;
+  await page.mouse.move(sheet.x + (box.x + box.width / 2) * scale, sheet.y + (box.y + box.height / 2) * scale);
+  const at = (await page.locator(handle === 'id' ? '.tag.id-tag.movable.hover' : '.tag.grip.hover').boundingBox())!;
+  return { x: at.x + at.width / 2, y: at.y + at.height / 2 };
+}
+
 test('the preview serves the PDF compose writes, and shows its pages drawn by pdf.js', async (t) => {
   const served = Buffer.from(await (await fetch(new URL('/issue.pdf', preview.url))).arrayBuffer());
   const run = await runCompose([file, '-o', join(dir, 'out'), '-q'], { ...process.env, BANMIAN_CACHE: join(dir, 'cache') });
@@ -134,23 +155,14 @@ test('clicking a line names the line of its paragraph in the issue file, and the
 test('a box dragged to other columns is written into the issue file and composed at its new place', async (t) => {
   if (!(await browse(t))) return;
   const number = PAGES[1].number;
-  await page.click(`#thumbs figure[data-page="${number}"]`);
-  const state = await previewState();
-  await shown(number, 'fit', state.version);
-  const before = state.layer.find((p) => p.number === number)!;
+  const { state, before, scale } = await openPage(number);
   const box = before.boxes.find((b) => b.article === MOVED && b.part === 0)!;
-  const sheet = (await page.locator('#view .sheet').boundingBox())!;
-  const scale = sheet.width / before.width;
   const step = (before.grid.columnWidth + before.grid.gutter) * scale;
   const subhead = article(MOVED).body!.find((b): b is { subhead: string } => typeof b === 'object' && !!b.subhead)!.subhead;
   const from = await spanBox(subhead.slice(0, 4));
 
-  // The pointer over the box shows its id at this zoom; the id is the handle.
-  await page.mouse.move(sheet.x + (box.x + box.width / 2) * scale, sheet.y + (box.y + box.height / 2) * scale);
-  const handle = page.locator('.tag.id-tag.movable.hover', { hasText: MOVED });
-  const grip = (await handle.boundingBox())!;
-  const x = grip.x + grip.width / 2;
-  const y = grip.y + grip.height / 2;
+  // The id is the handle that moves the box.
+  const { x, y } = await handleOf(box, scale, 'id');
 
   // Up into the stories above: refused, and why; the file is left as it was.
   await page.mouse.move(x, y);
@@ -193,7 +205,7 @@ test('only the preview page may move a box: another origin, a bad place and an o
   assert.equal(readFileSync(file, 'utf8'), text, 'a refused place was written');
 });
 
-// The feature's 转版 on page 2: the continuation `spring-gala` stands below, by `line: {below: roundtable}`.
+// The round-table feature's continuation (转版) on page 2, and the story that stands below it (`line: {below: roundtable}`).
 const JUMPED = 'roundtable';
 const BELOW = 'spring-gala';
 /** Grid lines the continuation is made shorter by: more than the tabloid's hole-lines (8), so the white it leaves is a hole. */
@@ -202,20 +214,13 @@ const SHORTER = 9;
 test('a continuation dragged shorter by its corner is written into its continued item; the story below it moves up, and the hole is among the findings shown', async (t) => {
   if (!(await browse(t))) return;
   const number = PAGES[1].number;
-  await page.click(`#thumbs figure[data-page="${number}"]`);
-  const state = await previewState();
-  await shown(number, 'fit', state.version);
-  const before = state.layer.find((p) => p.number === number)!;
+  const { state, before, scale } = await openPage(number);
   const jump = before.boxes.find((b) => b.article === JUMPED && b.part === 1)!;
   const under = before.boxes.find((b) => b.article === BELOW)!;
   const text = readFileSync(file, 'utf8');
-  const sheet = (await page.locator('#view .sheet').boundingBox())!;
-  const scale = sheet.width / before.width;
 
-  await page.mouse.move(sheet.x + (jump.x + jump.width / 2) * scale, sheet.y + (jump.y + jump.height / 2) * scale);
-  const grip = (await page.locator('.tag.grip.hover').boundingBox())!;
-  const x = grip.x + grip.width / 2;
-  const y = grip.y + grip.height / 2;
+  // The grip at its corner resizes the box.
+  const { x, y } = await handleOf(jump, scale, 'grip');
   await page.mouse.move(x, y);
   await page.mouse.down();
   await page.mouse.move(x, y - SHORTER * before.grid.pitch * scale, { steps: 4 });
