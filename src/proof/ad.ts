@@ -9,7 +9,7 @@ import type { ComposedPage, Finding, PlacedSpace } from '../page/types.js';
  * in pdf.js's screen colours. pdf.js and its canvas are loaded only for a page that places an ad.
  */
 
-/** An ad space as the proof shows it: the advertiser's page as a PNG data URL, else why the space is white. */
+/** An ad space as the proof shows it: the advertiser's page as a PNG data URL, else why the proof shows none (one line per reason). */
 export type ProofAd = { href: string } | { why: string[] };
 export type ProofAds = ReadonlyMap<PlacedSpace, ProofAd>;
 
@@ -27,7 +27,7 @@ export async function proofAds(page: ComposedPage, ads: Ads, dpi: number): Promi
   const findings: Finding[] = [];
   for (const space of page.spaces) {
     const why = ads.refused.get(space);
-    if (why) shown.set(space, { why });
+    if (why) shown.set(space, { why: why.map((reason) => `refused: ${reason}`) });
     const ad = ads.placed.get(space);
     if (!ad) continue;
     try {
@@ -35,7 +35,7 @@ export async function proofAds(page: ComposedPage, ads: Ads, dpi: number): Promi
       shown.set(space, { href: `data:image/png;base64,${png.toString('base64')}` });
     } catch (e) {
       const reason = `pdf.js cannot draw it (${e instanceof Error ? e.message : String(e)})`;
-      shown.set(space, { why: [`${reason}; the PDF places it as the file has it`] });
+      shown.set(space, { why: [`not drawn: ${reason}; the PDF places it as the file has it`] });
       findings.push({ code: 'ad-proof', blocking: false, page: page.number, pos: space.pos, message: `${ad.name}: ${reason}; the proof shows its space labelled, the PDF places it as the file has it` });
     }
   }

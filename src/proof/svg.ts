@@ -25,7 +25,7 @@ const WHY_EM_PER_CHARACTER = 0.5;
 /** Why an ad's space stays white, under its label: wrapped to the space's width and clipped to the space. */
 function whyText(sp: PlacedSpace, top: number, why: string[]): string {
   const perLine = Math.max(1, Math.floor((sp.width - 2 * WHY_SIZE) / (WHY_SIZE * WHY_EM_PER_CHARACTER)));
-  const lines = why.flatMap((reason) => wrap(`refused: ${reason}`, perLine));
+  const lines = why.flatMap((reason) => wrap(reason, perLine));
   const id = `why-${f2(sp.x)}-${f2(sp.y)}`.replace(/\./g, '_');
   const tspans = lines.map((l, i) => `<tspan x="${f2(sp.x + sp.width / 2)}" y="${f2(top + i * WHY_SIZE * WHY_LEADING)}">${escape(l)}</tspan>`).join('');
   return `<clipPath id="${id}"><rect x="${f2(sp.x)}" y="${f2(sp.y)}" width="${f2(sp.width)}" height="${f2(sp.height)}"/></clipPath><text clip-path="url(#${id})" text-anchor="middle" font-family="sans-serif" font-size="${WHY_SIZE}" fill="#c00000">${tspans}</text>`;
