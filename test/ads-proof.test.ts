@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { PANEL_INSET, adIssue, adLine, space, writeAd, type AdSpec } from './ad-files.js';
+import { buildIssue, issueAds } from '../src/pipeline/compose.js';
+import { proofAds } from '../src/proof/ad.js';
+import { proofPng } from '../src/proof/png.js';
 import { runCompose } from './spawn.js';
 
 /** The proofs' resolution: two pixels a point, so that the ad's centring (under a point) shows. */
@@ -129,6 +132,28 @@ test('a proof of a page whose ad is refused has the finding at the space and say
   }
   assert.equal(ink, 0, 'nothing of the refused ad is drawn');
   assert.ok(red > 20, `the reason is written in the space (${red} red pixels)`);
+});
+
+test('an ad pdf.js cannot draw is a warning at its space, and the proof says so in the space', async () => {
+  const issue = await desk(adIssue('ads/good.pdf'), { 'good.pdf': { width: space.width, height: space.height } });
+  const built = await buildIssue(issue);
+  const ads = await issueAds(built);
+  assert.ok(ads && ads.placed.size === 1 && ads.findings.length === 0, 'the ad is placed');
+  // The prepared file's bytes lost after preparation: what pdf.js gets is no PDF.
+  for (const ad of ads.placed.values()) ad.bytes = Buffer.from('%PDF-1.3\n');
+  const page = built.composition.pages[0];
+  const shown = await proofAds(page, ads, DPI);
+  assert.equal(shown.findings.length, 1);
+  const [warning] = shown.findings;
+  assert.equal(warning.code, 'ad-proof');
+  assert.equal(warning.blocking, false);
+  assert.equal(warning.pos?.line, adLine(readFileSync(issue, 'utf8')));
+  assert.match(warning.message, /ad "招聘" \(ads\/good\.pdf; .*pdf\.js cannot draw it/);
+  const png = await proofPng(page, built.fonts, built.pictures.images, built.composition.findings, new Set(), DPI, shown.ads);
+  const { width, height, at } = await pixels(png);
+  let red = 0;
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (inSpace(x, y, 0) && at(x, y)[0] > 150 && at(x, y)[1] < 80) red++;
+  assert.ok(red > 20, `the space says the ad is not drawn (${red} red pixels)`);
 });
 
 test("validate opens each ad's file: missing, not a PDF, encrypted, several pages without page:, no such page, each at its source; the plant's checks stay compose's", async () => {
