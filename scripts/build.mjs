@@ -117,8 +117,9 @@ const bundle = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Native and WebAssembly packages find their binaries beside their own files.
-  external: ['sharp', 'harfbuzzjs', 'mupdf'],
+  // Native and WebAssembly packages find their binaries beside their own files; pdf.js its worker
+  // and its canvas (the proof draws advertisements with it).
+  external: ['sharp', 'harfbuzzjs', 'mupdf', 'pdfjs-dist'],
   // CommonJS packages inside an ES module still call require for Node's own modules.
   banner: { js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);" },
   // Beside the entry points, so that the batch finds its worker next to the chunk that forks it.

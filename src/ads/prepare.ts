@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
-import { dirname, relative } from 'node:path';
 import { PDFDict, PDFDocument, PDFName, PDFNumber } from 'pdf-lib';
+import { openAd } from './open.js';
 import { inherited, pageTrim } from './page.js';
-import { FileRefused, readRegularFile } from '../files.js';
-import { pictureFolders } from '../issue/confine.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
 import type { AdSource, SourcePos } from '../issue/types.js';
 import type { PdfxLevel } from '../layout/template.js';
 import { ptToMm } from '../layout/units.js';
-import { LIMITS } from '../limits.js';
 import type { ComposedPage, Composition, Finding, PlacedSpace } from '../page/types.js';
 import { profileOfLayout } from '../preflight/layout.js';
 import { preflight } from '../preflight/preflight.js';
@@ -29,16 +26,24 @@ export interface PreparedAd {
   trim: [number, number, number, number];
   /** A hash of the file and the page taken: what the PDF's /ID and the preview's page look follow. */
   digest: string;
+  /** The file as read, and the page of it placed (1-based): what a proof draws. */
+  bytes: Buffer;
+  number: number;
+  /** The ad as findings name it: its label, file and page, and the space's line. */
+  name: string;
 }
 
 export interface Ads {
   placed: Map<PlacedSpace, PreparedAd>;
+  /** Why each space left white is: its blocking findings, without the ad's name, for a proof to show in the space. */
+  refused: Map<PlacedSpace, string[]>;
   findings: Finding[];
 }
 
 /** Reads and checks the advertisement of every ad space that names one, for a rendition at `level`. */
 export async function prepareAds(c: Composition, level: PdfxLevel, ws: Workspace): Promise<Ads> {
   const placed = new Map<PlacedSpace, PreparedAd>();
+  const refused = new Map<PlacedSpace, string[]>();
   const findings: Finding[] = [];
   const errors: IssueError[] = [];
   for (const page of c.pages) {
@@ -48,6 +53,7 @@ export async function prepareAds(c: Composition, level: PdfxLevel, ws: Workspace
         const found = await prepareAd(page, space, space.ad, level, ws);
         if (found.findings.length) findings.push(...found.findings);
         if (found.ad) placed.set(space, found.ad);
+        if (found.why.length) refused.set(space, found.why);
       } catch (e) {
         if (e instanceof IssueError) errors.push(e);
         else throw e;
@@ -55,22 +61,18 @@ export async function prepareAds(c: Composition, level: PdfxLevel, ws: Workspace
     }
   }
   if (errors.length) throw new IssueErrors(errors);
-  return { placed, findings };
+  return { placed, refused, findings };
 }
 
-async function prepareAd(page: ComposedPage, space: PlacedSpace, ad: AdSource, level: PdfxLevel, ws: Workspace): Promise<{ ad?: PreparedAd; findings: Finding[] }> {
-  const shown = relative(dirname(ad.pos.file), ad.file);
-  const bytes = readAdFile(ad, shown, page.template.pictures.allow, ws);
-  const pdf = await parseAd(bytes, ad, shown);
-  const pages = pagesOf(pdf, ad, shown);
-  const number = ad.page ?? 1;
-  if (pages.length > 1 && ad.page === undefined) throw new IssueError('bad-ad', ad.pos, `advertisement ${shown} has ${pages.length} pages; say which to place with page: N beside the source`);
-  if (number > pages.length) throw new IssueError('bad-ad', ad.pos, `advertisement ${shown} has ${pages.length === 1 ? '1 page' : `${pages.length} pages`}, no page ${number}; give a page it has`);
-  const leaf = pages[number - 1].node;
-
-  const name = `ad${space.label ? ` "${space.label}"` : ''} (${shown}${pages.length > 1 ? `, page ${number}` : ''}; space at ${where(space.pos)})`;
-  const finding = (code: 'ad-preflight' | 'ad-size', blocking: boolean, message: string): Finding => ({ code, blocking, page: page.number, pos: space.pos, message: `${name}: ${message}` });
+async function prepareAd(page: ComposedPage, space: PlacedSpace, ad: AdSource, level: PdfxLevel, ws: Workspace): Promise<{ ad?: PreparedAd; findings: Finding[]; why: string[] }> {
+  const { bytes, pdf, shown, pages, number, leaf } = await openAd(ad, page.template.pictures.allow, ws);
+  const name = `ad${space.label ? ` "${space.label}"` : ''} (${shown}${pages > 1 ? `, page ${number}` : ''}; space at ${where(space.pos)})`;
   const findings: Finding[] = [];
+  const why: string[] = [];
+  const finding = (code: 'ad-preflight' | 'ad-size', blocking: boolean, message: string): Finding => {
+    if (blocking) why.push(message);
+    return { code, blocking, page: page.number, pos: space.pos, message: `${name}: ${message}` };
+  };
   const report = await preflight(bytes, shown, profileOfLayout(page.template, false));
   for (const f of report.findings) {
     if (f.page !== undefined && f.page !== number) continue;
@@ -86,7 +88,7 @@ async function prepareAd(page: ComposedPage, space: PlacedSpace, ad: AdSource, l
   const trim = pageTrim(leaf);
   if (!trim) {
     findings.push(finding('ad-preflight', true, 'the page has no readable TrimBox or MediaBox; not placed'));
-    return { findings };
+    return { findings, why };
   }
   const width = trim[2] - trim[0];
   const height = trim[3] - trim[1];
@@ -95,55 +97,12 @@ async function prepareAd(page: ComposedPage, space: PlacedSpace, ad: AdSource, l
     const mm = (pt: number) => ptToMm(pt).toFixed(1);
     findings.push(finding('ad-size', true, `its trim is ${mm(width)} × ${mm(height)} mm, the space ${mm(space.width)} × ${mm(space.height)} mm (within ${mm(tolerance)} mm); ads are never scaled: ask the advertiser for the space's size, or size the space to the ad`));
   }
-  if (findings.some((f) => f.blocking)) return { findings };
+  if (why.length) return { findings, why };
   const digest = createHash('sha256').update(bytes).update(`page ${number}`).digest('hex');
-  return { ad: { pdf, page: leaf, trim, digest }, findings };
+  return { ad: { pdf, page: leaf, trim, digest, bytes, number, name }, findings, why };
 }
 
 const where = (pos: SourcePos) => `${pos.file}:${pos.line}:${pos.column}`;
-
-function readAdFile(ad: AdSource, shown: string, allow: readonly string[], ws: Workspace): Buffer {
-  try {
-    return readRegularFile(ad.file, { maxBytes: LIMITS.pictureBytes, within: pictureFolders(ad.pos.file, allow, ws) });
-  } catch (e) {
-    if (!(e instanceof FileRefused)) throw new IssueError('bad-ad', ad.pos, `advertisement ${shown} cannot be read (${e instanceof Error ? e.message : String(e)}); check its permissions`);
-    switch (e.why) {
-      case 'missing':
-        throw new IssueError('bad-ad', ad.pos, `advertisement ${shown} not found; give the PDF's path relative to the issue file, or an absolute one`);
-      case 'directory':
-      case 'special':
-        throw new IssueError('bad-ad', ad.pos, `advertisement ${shown} is not a regular file but ${e.why === 'directory' ? 'a folder' : e.kind}; give the PDF itself`);
-      case 'outside':
-        throw new IssueError('outside', ad.pos, `advertisement ${shown} is outside the issue's folder, the workspace, its picture folders and the layout's pictures.allow folders; move it in, or allow its folder in the layout`);
-      case 'too-large':
-        throw new IssueError('too-large', ad.pos, `advertisement ${shown} has ${e.size} bytes, more than the limit of ${LIMITS.pictureBytes}; ask for a smaller file, or raise BANMIAN_MAX_PICTURE_BYTES`);
-    }
-  }
-}
-
-const ENCRYPT = /\/Encrypt\s*(?:\d+\s+\d+\s+R|<<)/;
-
-/** The file as a PDF; one that is not, or is encrypted (nothing in it can be copied as it is), is bad input. */
-async function parseAd(bytes: Buffer, ad: AdSource, shown: string): Promise<PDFDocument> {
-  const encrypted = () => new IssueError('bad-ad', ad.pos, `advertisement ${shown} is encrypted; ask the advertiser for the file without a password or security settings`);
-  let pdf: PDFDocument;
-  try {
-    pdf = await PDFDocument.load(bytes, { updateMetadata: false, ignoreEncryption: true, throwOnInvalidObject: true });
-  } catch (e) {
-    if (ENCRYPT.test(bytes.toString('latin1'))) throw encrypted();
-    throw new IssueError('bad-ad', ad.pos, `advertisement ${shown} is not a readable PDF (${e instanceof Error ? e.message : String(e)}); ask the advertiser for the PDF/X file`);
-  }
-  if (pdf.isEncrypted) throw encrypted();
-  return pdf;
-}
-
-function pagesOf(pdf: PDFDocument, ad: AdSource, shown: string) {
-  try {
-    return pdf.getPages();
-  } catch (e) {
-    throw new IssueError('bad-ad', ad.pos, `advertisement ${shown}: its pages cannot be found (${e instanceof Error ? e.message : String(e)}); ask the advertiser for the PDF/X file`);
-  }
-}
 
 /** A page that asks to be turned or scaled when shown would be placed otherwise than it prints. */
 function uprightProblem(page: PDFDict): string | undefined {

@@ -2,9 +2,10 @@ import { checkPictureFile } from '../images/prepare.js';
 import { pictureFolders } from '../issue/confine.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
 import { loadIssue } from '../issue/parse.js';
+import type { AdSource } from '../issue/types.js';
 import { resolveIssue } from '../layout/resolve.js';
 import { fontRegistry } from '../pipeline/compose.js';
-import { workspaceOf } from '../workspace/workspace.js';
+import { workspaceOf, type Workspace } from '../workspace/workspace.js';
 
 export interface Validation {
   file: string;
@@ -17,7 +18,40 @@ export interface Validation {
  * files, in the workspace found from the file (or `root`'s). Whether text fits is the composer's to say.
  */
 export function validateIssue(file: string, root?: string): Validation {
+  const { problems } = check(file, root);
+  return validation(file, problems);
+}
+
+/**
+ * validateIssue, and each advertisement's file opened as compose opens it: there, a PDF, not
+ * encrypted, with the page asked for. Whether the plant would take the ad is compose's preflight to say.
+ */
+export async function validateIssueWithAds(file: string, root?: string): Promise<Validation> {
+  const { problems, ads } = check(file, root);
+  if (ads.length) {
+    const { openAd } = await import('../ads/open.js');
+    for (const { ad, allow, ws } of ads) {
+      try {
+        await openAd(ad, allow, ws);
+      } catch (e) {
+        if (!(e instanceof IssueError)) throw e;
+        problems.push(e);
+      }
+    }
+  }
+  return validation(file, problems);
+}
+
+/** An advertisement an issue places, with the folders its page's layout allows it from. */
+interface NamedAd {
+  ad: AdSource;
+  allow: readonly string[];
+  ws: Workspace;
+}
+
+function check(file: string, root: string | undefined): { problems: IssueError[]; ads: NamedAd[] } {
   const problems: IssueError[] = [];
+  const ads: NamedAd[] = [];
   try {
     const ws = workspaceOf(file, root);
     const issue = loadIssue(file, ws);
@@ -32,6 +66,7 @@ export function validateIssue(file: string, root?: string): Validation {
           problems.push(e);
         }
       }
+      for (const space of page.spaces) if (space.ad) ads.push({ ad: space.ad, allow: template.pictures.allow, ws });
     }
   } catch (e) {
     // A loop, not a spread: a file of many bad values has more problems than a call takes arguments.
@@ -39,5 +74,7 @@ export function validateIssue(file: string, root?: string): Validation {
     else if (e instanceof IssueError) problems.push(e);
     else throw e;
   }
-  return { file, problems: problems.map((p) => ({ ...p.pos, code: p.code, message: p.message })) };
+  return { problems, ads };
 }
+
+const validation = (file: string, problems: IssueError[]): Validation => ({ file, problems: problems.map((p) => ({ ...p.pos, code: p.code, message: p.message })) });

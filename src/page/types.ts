@@ -84,7 +84,7 @@ export interface ComposedPage {
   holes: Hole[];
 }
 
-export type FindingCode = 'overset' | 'underset' | 'hole' | 'picture-outside-box' | 'low-resolution' | 'missing-glyph' | 'glyph-fallback' | 'loose-line' | 'forced-break' | 'font-substituted' | 'headline-too-long' | 'subhead-too-long' | 'picture-without-caption' | 'ad-preflight' | 'ad-size';
+export type FindingCode = 'overset' | 'underset' | 'hole' | 'picture-outside-box' | 'low-resolution' | 'missing-glyph' | 'glyph-fallback' | 'loose-line' | 'forced-break' | 'font-substituted' | 'headline-too-long' | 'subhead-too-long' | 'picture-without-caption' | 'ad-preflight' | 'ad-size' | 'ad-proof';
 
 /** Something the desk must hear about; blocking findings make the run exit 1. */
 export interface Finding {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
+import type { Ads } from '../ads/prepare.js';
 import { FontRegistry } from '../fonts/registry.js';
 import { preparePictures, type Pictures } from '../images/pictures.js';
 import type { PreparedPicture } from '../images/prepare.js';
@@ -89,11 +90,20 @@ export async function renderIssue(built: ComposedIssue, pdfx?: PdfxLevel, drawn?
   const profile = await outputProfile(plan.pages[0].template.pictures.profile);
   const level = pdfx ?? plan.pages[0].template.pdfx;
   const { composition } = built;
-  // Advertisements are checked for the level the file goes out at, so their findings join the
-  // build's here; only an issue that places one loads their stage.
-  const ads = composition.pages.some((p) => p.spaces.some((sp) => sp.ad)) ? await (await import('../ads/prepare.js')).prepareAds(composition, level, built.workspace) : undefined;
+  // Advertisements are checked for the level the file goes out at, so their findings join the build's here.
+  const ads = await issueAds(built, level);
   if (ads) composition.findings.push(...ads.findings);
   return renderPdf(composition, built.fonts, { title: `${issue.paper} ${issue.date}`, date: issue.date, pdfx: level }, built.pictures.images, profile, ads?.placed, drawn);
+}
+
+/**
+ * The advertisements of a built issue read and checked for `level` (the first page's layout's
+ * unless given), as the PDF and the proofs place them; only an issue that places one loads their stage.
+ */
+export async function issueAds(built: ComposedIssue, level: PdfxLevel = built.plan.pages[0].template.pdfx): Promise<Ads | undefined> {
+  const { composition } = built;
+  if (!composition.pages.some((p) => p.spaces.some((sp) => sp.ad))) return undefined;
+  return (await import('../ads/prepare.js')).prepareAds(composition, level, built.workspace);
 }
 
 /** Where the PDF of an issue file goes: its name, in the output folder. */

@@ -2,10 +2,11 @@ import sharp from 'sharp';
 import type { FontRegistry } from '../fonts/registry.js';
 import type { PreparedPicture } from '../images/prepare.js';
 import type { ComposedPage, Finding, PlacedFrame } from '../page/types.js';
+import type { ProofAds } from './ad.js';
 import { pageSvg, type Overlay } from './svg.js';
 
-/** PNG proofs at `dpi`, one per page asked for: the page model drawn through SVG, pictures in sRGB. */
-export async function proofPng(page: ComposedPage, fonts: FontRegistry, images: ReadonlyMap<PlacedFrame, PreparedPicture>, findings: Finding[], overlays: ReadonlySet<Overlay>, dpi: number): Promise<Buffer> {
+/** PNG proofs at `dpi`, one per page asked for: the page model drawn through SVG, pictures in sRGB, ads as `ads` shows them. */
+export async function proofPng(page: ComposedPage, fonts: FontRegistry, images: ReadonlyMap<PlacedFrame, PreparedPicture>, findings: Finding[], overlays: ReadonlySet<Overlay>, dpi: number, ads?: ProofAds): Promise<Buffer> {
   const pictures = new Map<PlacedFrame, string>();
   for (const frame of page.frames) {
     const prepared = images.get(frame);
@@ -15,7 +16,7 @@ export async function proofPng(page: ComposedPage, fonts: FontRegistry, images: 
     const png = await sharp(prepared.jpeg).pipelineColourspace('cmyk').toColourspace('srgb').resize(width).png().toBuffer();
     pictures.set(frame, `data:image/png;base64,${png.toString('base64')}`);
   }
-  const svg = pageSvg(page, fonts, pictures, findings, overlays);
+  const svg = pageSvg(page, fonts, pictures, findings, overlays, ads);
   // The SVG is our own: libxml2's guard against huge text nodes would refuse a picture's data URL
   // past 10 MB, which a large picture reaches above about 400 dpi.
   return sharp(Buffer.from(svg), { density: dpi, limitInputPixels: false, unlimited: true }).png().toBuffer();

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { FontRegistry } from '../fonts/registry.js';
-import type { ComposedPage, Finding, Ink, PlacedFrame } from '../page/types.js';
+import type { ComposedPage, Finding, Ink, PlacedFrame, PlacedSpace } from '../page/types.js';
+import type { ProofAds } from './ad.js';
 
 export type Overlay = 'grid' | 'ids' | 'overset' | 'holes';
 export const OVERLAYS: readonly Overlay[] = ['grid', 'ids', 'overset', 'holes'];
@@ -14,6 +15,36 @@ const screenColour = (ink: Ink) => {
   const channel = (v: number) => Math.round(255 * (1 - v) * (1 - k));
   return `rgb(${channel(c)},${channel(m)},${channel(y)})`;
 };
+/** The space label's size and the size of the reason under it, pt. */
+const LABEL_SIZE = 14;
+const WHY_SIZE = 8;
+const WHY_LEADING = 1.25;
+/** Characters of the reason per line, by the space's width: sans-serif Latin is about half an em wide. */
+const WHY_EM_PER_CHARACTER = 0.5;
+
+/** Why an ad's space stays white, under its label: wrapped to the space's width and clipped to the space. */
+function whyText(sp: PlacedSpace, top: number, why: string[]): string {
+  const perLine = Math.max(1, Math.floor((sp.width - 2 * WHY_SIZE) / (WHY_SIZE * WHY_EM_PER_CHARACTER)));
+  const lines = why.flatMap((reason) => wrap(reason, perLine));
+  const id = `why-${f2(sp.x)}-${f2(sp.y)}`.replace(/\./g, '_');
+  const tspans = lines.map((l, i) => `<tspan x="${f2(sp.x + sp.width / 2)}" y="${f2(top + i * WHY_SIZE * WHY_LEADING)}">${escape(l)}</tspan>`).join('');
+  return `<clipPath id="${id}"><rect x="${f2(sp.x)}" y="${f2(sp.y)}" width="${f2(sp.width)}" height="${f2(sp.height)}"/></clipPath><text clip-path="url(#${id})" text-anchor="middle" font-family="sans-serif" font-size="${WHY_SIZE}" fill="#c00000">${tspans}</text>`;
+}
+
+/** Text broken at spaces into lines of at most `width` characters (a longer word stands alone). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const f2 = (n: number) => Math.round(n * 100) / 100;
 
@@ -22,7 +53,7 @@ const f2 = (n: number) => Math.round(n * 100) / 100;
  * the font file, each outline defined once and used where it stands; rules, frames and pictures;
  * and the overlays the desk asks for.
  */
-export function pageSvg(page: ComposedPage, fonts: FontRegistry, pictures: ProofPictures, findings: Finding[], overlays: ReadonlySet<Overlay>): string {
+export function pageSvg(page: ComposedPage, fonts: FontRegistry, pictures: ProofPictures, findings: Finding[], overlays: ReadonlySet<Overlay>, ads: ProofAds = new Map()): string {
   const g = page.geometry;
   const defs = new Map<string, string>();
   const body: string[] = [];
@@ -43,10 +74,17 @@ export function pageSvg(page: ComposedPage, fonts: FontRegistry, pictures: Proof
   }
   // 广告位 / 预留: a labelled frame on the proof; the print PDF leaves the space empty for what comes later, or places the ad's file.
   for (const sp of page.spaces) {
+    const shown = ads.get(sp);
+    if (shown && 'href' in shown) {
+      body.push(`<image href="${shown.href}" x="${f2(sp.x)}" y="${f2(sp.y)}" width="${f2(sp.width)}" height="${f2(sp.height)}" preserveAspectRatio="none"/>`);
+      continue;
+    }
     body.push(`<rect x="${f2(sp.x)}" y="${f2(sp.y)}" width="${f2(sp.width)}" height="${f2(sp.height)}" fill="${sp.ad ? '#e8e8e8' : 'none'}" stroke="#808080" stroke-width="0.8" stroke-dasharray="6 3"/>`);
-    // An ad placed from a file is named by it: the proof is drawn from the page model, not from the advertiser's PDF.
+    // An ad not drawn is named by its file, and says why its space stays white.
     const label = `${sp.kind === 'ad' ? '广告' : '预留'}${sp.label ? ` ${sp.label}` : ''}${sp.ad ? ` · ${basename(sp.ad.file)}${sp.ad.page ? ` p${sp.ad.page}` : ''}` : ''}`;
-    body.push(`<text x="${f2(sp.x + sp.width / 2)}" y="${f2(sp.y + sp.height / 2)}" text-anchor="middle" font-family="sans-serif" font-size="14" fill="#808080">${escape(label)}</text>`);
+    const middle = sp.y + sp.height / 2;
+    body.push(`<text x="${f2(sp.x + sp.width / 2)}" y="${f2(middle)}" text-anchor="middle" font-family="sans-serif" font-size="${LABEL_SIZE}" fill="#808080">${escape(label)}</text>`);
+    if (shown && 'why' in shown) body.push(whyText(sp, middle + LABEL_SIZE, shown.why));
   }
   const over: string[] = [];
   if (overlays.has('holes')) {

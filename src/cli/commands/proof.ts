@@ -1,5 +1,6 @@
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
+import type { Finding } from '../../page/types.js';
 import { OVERLAYS, type Overlay } from '../../proof/svg.js';
 import { diagnosticOfFinding } from '../diagnostic.js';
 import { diagnosticStyle, writeDiagnostics } from '../diagnostics.js';
@@ -22,17 +23,23 @@ export function proofCommand(program: Command, exit: SetExit): void {
       if (unknown.length) program.error(`proof: unknown overlay ${unknown.join(', ')}; expected ${OVERLAYS.join(', ')}`, { exitCode: EXIT.badInput });
       const dpi = Number(opts.dpi);
       if (!(dpi >= 10 && dpi <= 600)) program.error(`proof: --dpi must be between 10 and 600, not "${opts.dpi}"`, { exitCode: EXIT.badInput });
-      const [{ proofPng }, { buildIssue }, { writeAtomically }] = await Promise.all([import('../../proof/png.js'), import('../../pipeline/compose.js'), import('../../files.js')]);
+      const [{ proofPng }, { buildIssue, issueAds }, { writeAtomically }] = await Promise.all([import('../../proof/png.js'), import('../../pipeline/compose.js'), import('../../files.js')]);
       const built = await buildIssue(file, opts.root);
       const pages = built.composition.pages.filter((p) => opts.page === undefined || String(p.number) === opts.page);
       if (!pages.length) program.error(`proof: ${file} has no page ${opts.page}; its pages are ${built.composition.pages.map((p) => p.number).join(', ')}`, { exitCode: EXIT.badInput });
+      // The ads as compose places them: a refused one is the proof's finding too, and its space says why.
+      const ads = await issueAds(built);
+      const findings = [...built.composition.findings, ...(ads?.findings ?? [])];
+      const warnings: Finding[] = [];
       for (const page of pages) {
-        const png = await proofPng(page, built.fonts, built.pictures.images, built.composition.findings, new Set(overlays as Overlay[]), dpi);
+        const shown = ads && page.spaces.some((sp) => sp.ad) ? await (await import('../../proof/ad.js')).proofAds(page, ads, dpi) : undefined;
+        if (shown) warnings.push(...shown.findings);
+        const png = await proofPng(page, built.fonts, built.pictures.images, findings, new Set(overlays as Overlay[]), dpi, shown?.ads);
         const out = join(opts.out, `${basename(file, extname(file))}-p${page.number}.png`);
         writeAtomically(out, png);
         process.stdout.write(`${out}\n`);
       }
-      writeDiagnostics(built.composition.findings.filter((f) => f.blocking).map((f) => diagnosticOfFinding(f, built.issue)), diagnosticStyle(opts));
-      exit(built.composition.findings.some((f) => f.blocking) ? EXIT.findings : EXIT.clean);
+      writeDiagnostics([...findings.filter((f) => f.blocking), ...warnings].map((f) => diagnosticOfFinding(f, built.issue)), diagnosticStyle(opts));
+      exit(findings.some((f) => f.blocking) ? EXIT.findings : EXIT.clean);
     });
 }
