@@ -66,8 +66,12 @@ export async function composeIssue(issueFile: string, options: ComposeIssueOptio
   return { pdf, bytes, exitCode, findings: composition.findings, report, composition, issue, workspace };
 }
 
-/** Every problem of an issue file that can be known without composing it, each at its file:line:column; none thrown. */
-export function validateIssue(issueFile: string, options: { root?: string } = {}): Validation {
+/**
+ * Every problem of an issue file that can be known without composing it, each at its
+ * file:line:column, none thrown: the schema, the layouts and fonts, the grid, threads, pictures,
+ * and each advertisement's file opened (whether the plant would take it is compose's preflight).
+ */
+export function validateIssue(issueFile: string, options: { root?: string } = {}): Promise<Validation> {
   return validateFile(issueFile, options.root);
 }
 

@@ -148,7 +148,7 @@ test("a workspace init makes in the prefix composes with its own 7-column layout
   writeFileSync(
     script,
     `import { composeIssue, validateIssue } from 'banmian';\n` +
-      `const v = validateIssue(${JSON.stringify(issue)});\n` +
+      `const v = await validateIssue(${JSON.stringify(issue)});\n` +
       `const r = await composeIssue(${JSON.stringify(issue)}, { out: ${JSON.stringify(join(elsewhere, 'lib'))} });\n` +
       `process.stdout.write(JSON.stringify({ problems: v.problems.length, pdf: r.pdf, exitCode: r.exitCode, bytes: r.bytes.length, span: r.report.articles[0].parts[0].place.span }));\n`,
   );
@@ -169,8 +169,8 @@ test("the library's types check in a script that uses them", (t) => {
   writeFileSync(
     join(dir, 'pipeline.ts'),
     `import { composeIssue, preflight, validateIssue, IssueErrors, type ComposeIssueResult, type Validation } from 'banmian';\n` +
-      `const v: Validation = validateIssue('x.yaml');\n` +
       `export async function run(): Promise<number> {\n` +
+      `  const v: Validation = await validateIssue('x.yaml');\n` +
       `  try {\n    const r: ComposeIssueResult = await composeIssue('x.yaml', { out: 'out' });\n    const p = await preflight(r.pdf);\n    return r.exitCode + p.unreadable.length + v.problems.length;\n` +
       `  } catch (e) {\n    if (e instanceof IssueErrors) return e.errors.length;\n    throw e;\n  }\n}\n`,
   );

@@ -15,18 +15,11 @@ export interface Validation {
 /**
  * Everything that can be known about an issue without composing it: the schema, the layouts and
  * their fonts, the grid (articles on it and apart), the threads' pages and order, the pictures'
- * files, in the workspace found from the file (or `root`'s). Whether text fits is the composer's to say.
+ * files, in the workspace found from the file (or `root`'s), and each advertisement's file opened
+ * as compose opens it: there, a PDF, not encrypted, with the page asked for. Whether text fits is
+ * the composer's to say, whether the plant would take an ad compose's preflight.
  */
-export function validateIssue(file: string, root?: string): Validation {
-  const { problems } = check(file, root);
-  return validation(file, problems);
-}
-
-/**
- * validateIssue, and each advertisement's file opened as compose opens it: there, a PDF, not
- * encrypted, with the page asked for. Whether the plant would take the ad is compose's preflight to say.
- */
-export async function validateIssueWithAds(file: string, root?: string): Promise<Validation> {
+export async function validateIssue(file: string, root?: string): Promise<Validation> {
   const { problems, ads } = check(file, root);
   if (ads.length) {
     const { openAd } = await import('../ads/open.js');

@@ -12,8 +12,8 @@ export function validateCommand(program: Command, exit: SetExit): void {
     .option('--json', 'the problems as JSON, per file')
     .addHelpText('after', '\nExit codes: 0 every file is valid, 2 problems (each as file:line:col: message).')
     .action(async (files: string[], opts: { json?: boolean; root?: string; diagnosticFormat?: string; color?: string }) => {
-      const { validateIssueWithAds } = await import('../validate.js');
-      const results = await Promise.all(files.map((f) => validateIssueWithAds(f, opts.root)));
+      const { validateIssue } = await import('../../index.js');
+      const results = await Promise.all(files.map((f) => validateIssue(f, { root: opts.root })));
       if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       else {
         const style = diagnosticStyle(opts);
