@@ -2,13 +2,11 @@
 // pdf.js (canvas and text layer), in Debian's Chromium driven by playwright-core.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../test/browser.js';
 import { startPreview } from '../src/serve/server.js';
 import { editRound, type Edit } from './text.js';
 
-/** Debian's Chromium, as the preview's browser tests use it; without it the row is left out. */
-export const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export { CHROMIUM };
 /** Far above any build: a save that is never drawn ends the bench instead of holding it. */
 const WAIT_MS = 60_000;
 
@@ -22,7 +20,7 @@ export async function previewSaveToDrawn(work: string, sample: string, edit: Edi
   const file = join(work, 'preview-browser.yaml');
   writeFileSync(file, sample);
   const preview = await startPreview(file, { host: '127.0.0.1', port: 0, dpi: 60 });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const browser = await launchChromium();
   try {
     await preview.ready;
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });

@@ -3,16 +3,15 @@
 // other columns is written into the issue file and composed there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { parse } from 'yaml';
-import { startPreview, type Preview } from '../src/serve/server.js';
+import type { Preview } from '../src/serve/server.js';
+import { CHROMIUM, NO_CHROMIUM, closeServed, launchChromium, serveIssue } from './browser.js';
 import type { LayerPage } from '../src/serve/layer.js';
 import { ROOT, runCompose } from './spawn.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** Far beyond a build on a busy machine: only a preview that never shows the change reaches it. */
 const WAIT = 60_000;
 const SAMPLE = readFileSync(join(ROOT, 'issues', 'cqrb-2024-12-25-front.yaml'), 'utf8');
@@ -34,27 +33,18 @@ let page: Page;
 
 before(async () => {
   assert.notEqual(ISSUE, SAMPLE, `the sample no longer places ${MOVED} as this test expects`);
-  dir = mkdtempSync(join(tmpdir(), 'banmian-preview-'));
-  process.env.BANMIAN_CACHE = join(dir, 'cache');
-  file = join(dir, 'issue.yaml');
-  writeFileSync(file, ISSUE);
-  preview = await startPreview(file, { host: '127.0.0.1', port: 0, dpi: 24 });
-  await preview.ready;
+  ({ dir, file, preview } = await serveIssue('banmian-preview-', ISSUE));
 });
 
-after(async () => {
-  await browser?.close();
-  await preview.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => closeServed({ dir, file, preview }, browser));
 
 async function browse(t: { skip(message: string): void }): Promise<boolean> {
   if (!existsSync(CHROMIUM)) {
-    t.skip('Debian chromium is not installed (apt-get install chromium; .ci/run does)');
+    t.skip(NO_CHROMIUM);
     return false;
   }
   if (!browser) {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(preview.url);
   }

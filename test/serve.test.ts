@@ -2,17 +2,16 @@
 // within a second or two, a broken edit shows its error at its position and keeps the last pages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { parse } from 'yaml';
-import { startPreview, type Preview } from '../src/serve/server.js';
+import type { Preview } from '../src/serve/server.js';
+import { CHROMIUM, NO_CHROMIUM, closeServed, launchChromium, serveIssue } from './browser.js';
 import { ROOT } from './spawn.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 // The front sample: two pages to show, the second named in the file like any page.
 const SAMPLE = readFileSync(join(ROOT, 'issues', 'cqrb-2024-12-25-front.yaml'), 'utf8');
 const SAMPLE_PAGES = (parse(SAMPLE) as { pages: { number: number; name: string }[] }).pages;
@@ -24,19 +23,10 @@ let browser: Browser | undefined;
 let page: Page;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'banmian-serve-'));
-  process.env.BANMIAN_CACHE = join(dir, 'cache');
-  file = join(dir, 'issue.yaml');
-  writeFileSync(file, SAMPLE);
-  preview = await startPreview(file, { host: '127.0.0.1', port: 0, dpi: 24 });
-  await preview.ready;
+  ({ dir, file, preview } = await serveIssue('banmian-serve-', SAMPLE));
 });
 
-after(async () => {
-  await browser?.close();
-  await preview.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => closeServed({ dir, file, preview }, browser));
 
 function get(path: string): Promise<{ status: number; body: string }> {
   return new Promise((done, fail) => {
@@ -79,11 +69,8 @@ test('the preview survives malformed requests and answers the next one', async (
 const loaded = (p: Page, n: number) => p.waitForFunction((k) => document.querySelectorAll('#thumbs canvas').length >= k && document.querySelector('#view .sheet canvas') !== null, n, { timeout: 15000 });
 
 test('in the browser: the pages appear, an edit recomposes them, a broken edit shows its error and keeps them', async (t) => {
-  if (!existsSync(CHROMIUM)) return t.skip('Debian chromium is not installed (apt-get install chromium; .ci/run does)');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  if (!existsSync(CHROMIUM)) return t.skip(NO_CHROMIUM);
+  browser = await launchChromium();
   page = await browser.newPage();
   const count = SAMPLE_PAGES.length;
   assert.ok(count >= 2, 'the sample shows one page: the preview of several goes untested');
