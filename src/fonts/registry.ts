@@ -32,6 +32,30 @@ export interface DrawnGlyphs {
 /** The form a glyph is drawn in: its full-width (fwid) or half-width (hwid) form, or as typed. */
 export type GlyphForm = 'fwid' | 'hwid' | undefined;
 
+/** The glyphs each character is drawn with in one face and form, found once per character. */
+export class FaceGlyphs {
+  private readonly known = new Map<string, DrawnGlyphs>();
+
+  constructor(
+    private readonly fonts: FontRegistry,
+    private readonly face: string,
+    private readonly form: GlyphForm,
+    private readonly metrics: fontkit.Font,
+  ) {}
+
+  of(ch: string): DrawnGlyphs {
+    return this.known.get(ch) ?? this.find(ch);
+  }
+
+  private find(ch: string): DrawnGlyphs {
+    const { fonts, face, form, metrics: f } = this;
+    const glyphs = form ? f.layout(ch, [form]).glyphs.map((g) => ({ id: g.id, text: String.fromCodePoint(...g.codePoints) })) : [...ch].map((c) => ({ id: f.glyphForCodePoint(c.codePointAt(0)!).id, text: c }));
+    const d = { ids: glyphs.map((g) => g.id), texts: glyphs.map((g) => g.text), advance: glyphs.reduce((w, g) => w + fonts.glyphAdvance(face, g.id), 0) };
+    this.known.set(ch, d);
+    return d;
+  }
+}
+
 /** What a PDF font descriptor says of a face, in the face's own units. */
 export interface FaceDescription {
   postscriptName: string;
@@ -94,7 +118,7 @@ export class FontRegistry implements Metrics {
   /** Per face and character, the advance of its half-width form (hwid), or null where it has none. */
   private readonly halfAdvances = new Map<string, Map<number, number | null>>();
   private readonly widths = new Map<string, HorizontalMetrics>();
-  private readonly drawn = new Map<string, Map<string, DrawnGlyphs>>();
+  private readonly drawn = new Map<string, FaceGlyphs>();
   readonly warnings: FontWarning[] = [];
   readonly fallback: string[];
 
@@ -192,16 +216,17 @@ export class FontRegistry implements Metrics {
    * in a full- or half-width form, what the face substitutes for it, so rendering never shapes.
    */
   glyphsOf(face: string, ch: string, form: GlyphForm): DrawnGlyphs {
-    let cache = this.drawn.get(face);
-    if (!cache) this.drawn.set(face, (cache = new Map()));
-    const key = form ? `${form}:${ch}` : ch;
-    let d = cache.get(key);
-    if (!d) {
-      const f = this.loaded(face).metrics;
-      const glyphs = form ? f.layout(ch, [form]).glyphs.map((g) => ({ id: g.id, text: String.fromCodePoint(...g.codePoints) })) : [...ch].map((c) => ({ id: f.glyphForCodePoint(c.codePointAt(0)!).id, text: c }));
-      d = { ids: glyphs.map((g) => g.id), texts: glyphs.map((g) => g.text), advance: glyphs.reduce((w, g) => w + this.glyphAdvance(face, g.id), 0) };
-      cache.set(key, d);
-    }
+    return this.drawing(face, form).of(ch);
+  }
+
+  /**
+   * The glyphs of one face in one form, for a run of characters drawn alike: the renderer looks
+   * its characters up here without finding the face and form again for each.
+   */
+  drawing(face: string, form: GlyphForm): FaceGlyphs {
+    const key = form ? `${form}:${face}` : face;
+    let d = this.drawn.get(key);
+    if (!d) this.drawn.set(key, (d = new FaceGlyphs(this, face, form, this.loaded(face).metrics)));
     return d;
   }
 

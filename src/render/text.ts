@@ -44,17 +44,18 @@ export function drawGlyphs(pdf: PDFKit.PDFDocument, glyphs: readonly PlacedGlyph
       faces.set(first.face, new Map());
     }
     const drawnWith = faces.get(first.face)!;
-    const parts: string[] = [];
+    const drawing = fonts.drawing(first.face, form);
+    let shown = '';
     for (let k = i; k < j; k++) {
-      const drawn = fonts.glyphsOf(first.face, glyphs[k].ch, form);
+      const drawn = drawing.of(glyphs[k].ch);
       noteGlyphs(drawnWith, drawn.ids, drawn.texts);
-      parts.push(drawn.ids.length === 1 ? `<${hex4(drawn.ids[0])}>` : `<${drawn.ids.map(hex4).join('')}>`);
+      shown += drawn.ids.length === 1 ? `<${hex4(drawn.ids[0])}>` : `<${drawn.ids.map(hex4).join('')}>`;
       if (k + 1 < j) {
         const gap = glyphs[k + 1].x - (glyphs[k].x + drawn.advance * first.size);
-        if (Math.abs(gap) > 1e-4) parts.push(num(-gap / scale));
+        shown += Math.abs(gap) > 1e-4 ? ` ${num(-gap / scale)} ` : ' ';
       }
     }
-    const text = `q 1 0 0 -1 0 ${num(height)} cm BT /${name} ${num(first.size)} Tf 1 0 0 1 ${num(first.x)} ${num(height - first.y)} Tm [${parts.join(' ')}] TJ ET Q`;
+    const text = `q 1 0 0 -1 0 ${num(height)} cm BT /${name} ${num(first.size)} Tf 1 0 0 1 ${num(first.x)} ${num(height - first.y)} Tm [${shown}] TJ ET Q`;
     // A PDF text string in UTF-16BE opens with its byte-order mark.
     addContent(doc, first.actualText === undefined ? text : `/Span <</ActualText <feff${utf16Hex(first.actualText)}>>> BDC ${text} EMC`);
     i = j;
