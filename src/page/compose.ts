@@ -11,7 +11,7 @@ import { headSizes } from './ranks.js';
 import { composeMasthead, type Teaser } from './masthead.js';
 import { setContext, type Found } from './rows.js';
 import { separators } from './separators.js';
-import type { ArticleReport, ComposedPage, Composition, Finding, PartReport } from './types.js';
+import type { ArticleReport, ComposedPage, Composition, Finding, PartReport, PlacedGlyph } from './types.js';
 
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 const codePoints = (list: MissingGlyph[]) =>
@@ -82,7 +82,7 @@ export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry,
       const x0 = columnX(g, place.column);
       const y0 = lineTop(g, top);
       const page = pages.get(pp.page.number)!;
-      for (const gl of part.glyphs) page.glyphs.push({ ...gl, x: gl.x + x0, y: gl.y + y0 });
+      for (const gl of part.glyphs) page.glyphs.push(movedGlyph(gl, x0, y0));
       for (const r of part.rules) page.rules.push({ ...r, x1: r.x1 + x0, x2: r.x2 + x0, y1: r.y1 + y0, y2: r.y2 + y0 });
       for (const f of part.frames) page.frames.push({ ...f, x: f.x + x0, y: f.y + y0 });
       page.boxes.push({ id: a.id, x: x0, y: y0, width: spanWidth(g, place.span), height: (bottom - top) * g.pitch });
@@ -176,3 +176,20 @@ function room(plan: PagePlan, boxes: PlacedBox[], column: number, span: number, 
   const below = boxes.filter((b) => b.c0 < column + span && b.c1 > column && b.top > top).map((b) => b.top - 1);
   return Math.min(plan.geometry.lines, ...below) - top;
 }
+
+/**
+ * A glyph moved by its box's place, every field written out: a page's glyphs then share one shape
+ * whatever fields their articles set, and the renderer reads them through one shape, not many.
+ */
+const movedGlyph = (g: PlacedGlyph, x0: number, y0: number): PlacedGlyph => ({
+  ch: g.ch,
+  face: g.face,
+  size: g.size,
+  x: g.x + x0,
+  y: g.y + y0,
+  fullWidth: g.fullWidth,
+  halfWidth: g.halfWidth,
+  ink: g.ink,
+  actualText: g.actualText,
+  source: g.source,
+});
