@@ -96,6 +96,8 @@ const FONT_BYTES = 512 * 2 ** 20;
  * as Latin quotes) borrows them from the fallback chain.
  */
 const FULL_WIDTH_QUOTES = new Set([0x201c, 0x201d, 0x2018, 0x2019]);
+/** The last code point one UTF-16 unit holds: above it a character takes two. */
+const MAX_BMP = 0xffff;
 
 /**
  * A character the role's own font lacks: set from `face` of the fallback chain, or, where no font
@@ -119,6 +121,7 @@ export class FontRegistry implements Metrics {
   private readonly halfAdvances = new Map<string, Map<number, number | null>>();
   private readonly widths = new Map<string, HorizontalMetrics>();
   private readonly drawn = new Map<string, FaceGlyphs>();
+  private readonly coverage = new Map<string, Map<number, boolean>>();
   readonly warnings: FontWarning[] = [];
   readonly fallback: string[];
 
@@ -283,17 +286,26 @@ export class FontRegistry implements Metrics {
     return runs;
   }
 
+  /** Whether a face has a glyph for a character, asked of its character map once per character. */
   private has(face: string, ch: string): boolean {
-    return this.loaded(face).metrics.hasGlyphForCodePoint(ch.codePointAt(0)!);
+    const cp = ch.codePointAt(0)!;
+    let known = this.coverage.get(face);
+    if (!known) this.coverage.set(face, (known = new Map()));
+    let has = known.get(cp);
+    if (has === undefined) known.set(cp, (has = this.loaded(face).metrics.hasGlyphForCodePoint(cp)));
+    return has;
   }
 
   /** The face a character and its marks are set from, and what of them is set (empty: none is). */
   private faceForCluster(cluster: string, own: string, role: string, missing: MissingGlyph[]): { face: string; set: string } {
-    const [base, ...marks] = [...cluster];
-    const cp = base.codePointAt(0)!;
-    if (!marks.length && FULL_WIDTH_QUOTES.has(cp) && this.advance(own, cp) < 0.99) {
-      return { face: this.fallback.find((r) => this.advance(r, cp) > 0.99) ?? own, set: base };
+    const cp = cluster.codePointAt(0)!;
+    const alone = cluster.length === (cp > MAX_BMP ? 2 : 1);
+    if (alone && FULL_WIDTH_QUOTES.has(cp) && this.advance(own, cp) < 0.99) {
+      return { face: this.fallback.find((r) => this.advance(r, cp) > 0.99) ?? own, set: cluster };
     }
+    // Nearly every character of a page: one the role's own face has, with no marks after it.
+    if (alone && this.has(own, cluster)) return { face: own, set: cluster };
+    const [base, ...marks] = [...cluster];
     // Controls and spaces are the text stage's to fold; a lone mark after one has no base to sit on.
     const needed = cp > 0x20 && !(cp >= 0x7f && cp < 0xa0) ? [base, ...marks] : marks;
     const hasAll = (face: string) => needed.every((ch) => this.has(face, ch));
