@@ -1,7 +1,7 @@
 // Advertisers' files and the issue that places one, written at test time: a PDF/X-1a page of
 // the size asked for (a 30 % K tint over its trim, a solid 100 % K panel inset from it) placed into
 // an ad space of a tabloid page whose other spaces are reserved, so nothing but the ad is drawn near it.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import PDFDocument from 'pdfkit';
 import { parse } from 'yaml';
@@ -89,4 +89,16 @@ export async function writeAd(file: string, spec: AdSpec): Promise<void> {
   }
   doc.end();
   writeFileSync(file, await done);
+}
+
+/** The issue text written into `dir` as issue.yaml, its advertisers' files into dir/ads (an AdSpec drawn by writeAd, else the bytes given); returns the issue file. */
+export async function writeAdDesk(dir: string, text: string, ads: Record<string, AdSpec | string | Buffer>): Promise<string> {
+  mkdirSync(join(dir, 'ads'), { recursive: true });
+  for (const [name, spec] of Object.entries(ads)) {
+    if (typeof spec === 'string' || Buffer.isBuffer(spec)) writeFileSync(join(dir, 'ads', name), spec);
+    else await writeAd(join(dir, 'ads', name), spec);
+  }
+  const issue = join(dir, 'issue.yaml');
+  writeFileSync(issue, text);
+  return issue;
 }

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { PANEL_INSET, adIssue, adLine, space, writeAd, type AdSpec } from './ad-files.js';
+import { PANEL_INSET, adIssue, adLine, space, writeAd, writeAdDesk, type AdSpec } from './ad-files.js';
 import { buildIssue, issueAds } from '../src/pipeline/compose.js';
 import { proofAds } from '../src/proof/ad.js';
 import { proofPng } from '../src/proof/png.js';
@@ -29,17 +29,7 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 let cases = 0;
 /** A folder with the issue text and its ads; returns the issue file. */
-async function desk(text: string, ads: Record<string, AdSpec | string>): Promise<string> {
-  const dir = join(work, `case-${++cases}`);
-  mkdirSync(join(dir, 'ads'), { recursive: true });
-  for (const [name, spec] of Object.entries(ads)) {
-    if (typeof spec === 'string') writeFileSync(join(dir, 'ads', name), spec);
-    else await writeAd(join(dir, 'ads', name), spec);
-  }
-  const issue = join(dir, 'issue.yaml');
-  writeFileSync(issue, text);
-  return issue;
-}
+const desk = (text: string, ads: Record<string, AdSpec | string>) => writeAdDesk(join(work, `case-${++cases}`), text, ads);
 
 /** `compose proof` of the issue's only page into a folder of its own: the run and the PNG's bytes. */
 async function proof(issue: string, out: string) {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as mupdf from 'mupdf';
 import { ptToMm } from '../src/layout/units.js';
-import { PANEL_INSET, PROFILE, adIssue, adLine, space, writeAd, type AdSpec } from './ad-files.js';
+import { PANEL_INSET, PROFILE, adIssue, adLine, space, writeAdDesk, type AdSpec } from './ad-files.js';
 import { runCompose } from './spawn.js';
 
 let work: string;
@@ -20,13 +20,7 @@ let placedX4: Buffer | undefined;
 /** Writes the issue text (and any ads) into a folder of its own and composes it with the command. */
 async function compose(text: string, ads: Record<string, AdSpec | string | Buffer>, args: string[] = []) {
   const dir = join(work, `case-${++cases}`);
-  mkdirSync(join(dir, 'ads'), { recursive: true });
-  for (const [name, spec] of Object.entries(ads)) {
-    if (typeof spec === 'string' || Buffer.isBuffer(spec)) writeFileSync(join(dir, 'ads', name), spec);
-    else await writeAd(join(dir, 'ads', name), spec);
-  }
-  const issue = join(dir, 'issue.yaml');
-  writeFileSync(issue, text);
+  const issue = await writeAdDesk(dir, text, ads);
   const run = await runCompose([issue, '-o', join(dir, 'out'), '-q', ...args]);
   const pdf = join(dir, 'out', 'issue.pdf');
   return { ...run, issue, pdf, bytes: () => readFileSync(pdf) };

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { issueYaml } from './fixture.js';
+import { caseFolders, issueYaml } from './fixture.js';
 import { readPdf } from './readback.js';
 import { readBatchReport, readRunReport } from './report-schema.js';
 import { ROOT, escapeRegExp, runCompose } from './spawn.js';
@@ -29,16 +29,8 @@ const paragraphs = (id: string) => (sampleArticle(id).body ?? []).filter((b): b 
 const GALA_HEADLINE = sampleArticle('spring-gala').headline!;
 
 let tmp: string;
-let cases = 0;
 const env = () => ({ ...process.env, BANMIAN_CACHE: join(tmp, 'cache') });
-/** A fresh folder with the issue file written in it. */
-function caseFile(text: string, name = 'issue.yaml'): { dir: string; file: string } {
-  const dir = join(tmp, `case-${++cases}`);
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return { dir, file };
-}
+const { folder: caseFolder, withIssue: caseFile } = caseFolders(() => tmp);
 
 /** A page the gala story fills, the rest reserved: it composes clean. */
 const cleanIssue = (body = paragraphs('spring-gala').slice(0, 2)) => issueYaml('tabloid', [{ id: 'spring-gala', place: '{column: 1, span: 2, line: 1, lines: 30}', headline: GALA_HEADLINE, body }], { reserve: true });
@@ -184,7 +176,7 @@ describe('CLI conventions', { concurrency: 4 }, () => {
   });
 
   test("batch 'dir/**/*.yaml' finds issues in nested folders; its report is the run report per issue and a summary", async () => {
-    const root = join(tmp, `case-${++cases}`);
+    const root = caseFolder();
     mkdirSync(join(root, 'a', 'deep'), { recursive: true });
     mkdirSync(join(root, 'b'));
     writeFileSync(join(root, 'a', 'deep', 'one.yaml'), cleanIssue());

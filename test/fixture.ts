@@ -1,6 +1,6 @@
 // Issue files written by the tests: one page, articles given as YAML fragments, text copied from
 // the sample at test time (real copy, never invented).
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from './spawn.js';
@@ -134,4 +134,21 @@ function freeRects(grid: Grid, boxes: Rect[], masthead: boolean): Rect[] {
     }
   });
   return out;
+}
+
+/**
+ * Folders of their own for a test file's cases, numbered under its work folder (`root()`, made
+ * in a before hook): a bare folder's path, or a folder with the issue text written into it.
+ */
+export function caseFolders(root: () => string) {
+  let cases = 0;
+  const folder = (suffix = '') => join(root(), `case-${++cases}${suffix}`);
+  const withIssue = (text: string, name = 'issue.yaml'): { dir: string; file: string } => {
+    const dir = folder();
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return { dir, file };
+  };
+  return { folder, withIssue };
 }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { parse } from 'yaml';
 import { FileRefused, readRegularFile } from '../src/files.js';
-import { issueYaml } from './fixture.js';
+import { caseFolders, issueYaml } from './fixture.js';
 import { readBatchReport } from './report-schema.js';
 import { ROOT, escapeRegExp, runCompose, type Run } from './spawn.js';
 
@@ -28,7 +28,6 @@ const HANG_MS = 60_000;
 
 let tmp = '';
 let env: NodeJS.ProcessEnv = {};
-let cases = 0;
 
 before(() => {
   tmp = mkdtempSync(join(tmpdir(), 'banmian-hostile-files-'));
@@ -42,14 +41,7 @@ const issueWith = (extra: string[], body = GALA.slice(0, 1)) =>
   issueYaml('tabloid', [{ id: 'spring-gala', place: '{column: 1, span: 2, line: 1, lines: 30}', headline: HEADLINE, body, extra }], { reserve: true });
 const pictured = (source: string) => issueWith(['        pictures:', '          - place: {column: 1, span: 2, line: 1, lines: 10}', `            source: ${source}`]);
 
-/** A folder of its own for a case, with the issue written into it. */
-function caseDir(text: string, name = 'issue.yaml'): { dir: string; file: string } {
-  const dir = join(tmp, `case-${++cases}`);
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return { dir, file };
-}
+const { folder: caseFolder, withIssue: caseDir } = caseFolders(() => tmp);
 
 /** Line and column (1-based) of the first `needle` in `text`, at `offset` characters into it. */
 function at(text: string, needle: string, offset = 0): string {
@@ -139,7 +131,7 @@ describe('files that are not what they seem, outputs over inputs, batches stoppe
   });
 
   test('what is read is judged on the opened file: a link out of the allowed folders is refused, whatever its name says', async () => {
-    const dir = join(tmp, `case-${++cases}`);
+    const dir = caseFolder();
     mkdirSync(join(dir, 'inside'), { recursive: true });
     mkdirSync(join(dir, 'outside'));
     await photo(join(dir, 'outside', 'secret.jpg'));
@@ -214,7 +206,7 @@ describe('files that are not what they seem, outputs over inputs, batches stoppe
     const text = issueWith([]);
     const a = caseDir(text, 'edition.yaml');
     const b = caseDir(text, 'edition.yaml');
-    const out = join(tmp, `case-${++cases}-out`);
+    const out = caseFolder('-out');
     const r = await runUnlessHung(['batch', a.dir, b.dir, '-o', out]);
     const [first, second] = [a.file, b.file].sort();
     badInputLine(r, second!, '1:1', `also the PDF of ${first}`);
@@ -229,7 +221,7 @@ describe('files that are not what they seem, outputs over inputs, batches stoppe
     ['SIGINT', 130],
   ] as const) {
     test(`a batch stopped by ${signal} writes its report with interrupted: true and the issues that finished`, async () => {
-      const out = join(tmp, `case-${++cases}-out`);
+      const out = caseFolder('-out');
       mkdirSync(out);
       writeFileSync(join(out, 'report.json'), `${JSON.stringify({ exitCode: 0, interrupted: false, issues: [], unfinished: [], ms: 1 })}\n`);
       const batch = batchUntilFirstDone(6, out);
