@@ -9,7 +9,7 @@ import { buildReport, type RunReport } from './cli/report.js';
 import { validateIssue as validateFile, type Validation } from './cli/validate.js';
 import type { PreflightRun } from './cli/preflight.js';
 import type { Issue } from './issue/types.js';
-import { DEFAULT_OUT, workspaceOf, type Workspace } from './workspace/workspace.js';
+import type { Workspace } from './workspace/workspace.js';
 
 export { IssueError, IssueErrors, formatIssueError, type IssueErrorCode } from './issue/errors.js';
 export type { SourcePos } from './issue/types.js';
@@ -57,9 +57,7 @@ export interface ComposeIssueResult {
 
 /** Composes an issue file into its PDF. Throws IssueErrors for bad input; rejects with the machine's error when a file cannot be written. */
 export async function composeIssue(issueFile: string, options: ComposeIssueOptions = {}): Promise<ComposeIssueResult> {
-  const workspace = workspaceOf(issueFile, options.root);
-  const out = options.out ?? workspace.output ?? DEFAULT_OUT;
-  const { pdf, bytes, composition, issue } = await composeFile(issueFile, out, { pdf: options.pdf, pdfx: options.pdfx, report: options.report, root: options.root });
+  const { pdf, bytes, composition, issue, workspace } = await composeFile(issueFile, options.out, { pdf: options.pdf, pdfx: options.pdfx, report: options.report, root: options.root });
   const exitCode = composition.findings.some((f) => f.blocking) ? COMPOSED.findings : COMPOSED.clean;
   const report = buildReport(issue, pdf, composition, exitCode);
   if (options.report !== undefined) writeAtomically(options.report, `${JSON.stringify(report, null, 2)}\n`);

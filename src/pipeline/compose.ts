@@ -16,7 +16,7 @@ import { composeIssue } from '../page/compose.js';
 import type { ComposedPage, Composition, PlacedFrame } from '../page/types.js';
 import { DrawnPages, renderPdf, type PageCounts } from '../render/pdf.js';
 import { sameFile, writeAtomically } from '../files.js';
-import { bundledWorkspace, workspaceOf, type Workspace } from '../workspace/workspace.js';
+import { DEFAULT_OUT, bundledWorkspace, workspaceOf, type Workspace } from '../workspace/workspace.js';
 
 export interface ComposeResult {
   pdf: string;
@@ -24,6 +24,8 @@ export interface ComposeResult {
   composition: Composition;
   /** The PDF as written. */
   bytes: Uint8Array;
+  /** The workspace the issue was composed in. */
+  workspace: Workspace;
 }
 
 const registries = new Map<string, FontRegistry>();
@@ -111,8 +113,11 @@ export function pdfPathOf(issuePath: string, outDir: string): string {
   return join(outDir, `${basename(issuePath, extname(issuePath))}.pdf`);
 }
 
-/** The whole pipeline for one issue file, once: parse → check the outputs → build → render → write. */
-export function composeFile(issuePath: string, outDir: string, options: ComposeOptions = {}): Promise<ComposeResult> {
+/**
+ * The whole pipeline for one issue file, once: parse → check the outputs → build → render →
+ * write, into `outDir`, else the workspace's output folder, else `out`.
+ */
+export function composeFile(issuePath: string, outDir: string | undefined, options: ComposeOptions = {}): Promise<ComposeResult> {
   return composeSession().compose(issuePath, outDir, options);
 }
 
@@ -132,7 +137,8 @@ export interface BuildCounts {
  */
 export interface ComposeSession {
   build(issuePath: string, root?: string): Promise<ComposedIssue>;
-  compose(issuePath: string, outDir: string, options?: ComposeOptions): Promise<ComposeResult>;
+  /** As composeFile, keeping what the last build made. */
+  compose(issuePath: string, outDir: string | undefined, options?: ComposeOptions): Promise<ComposeResult>;
   /** The PDF of an issue this session built, drawing again only the pages its last render did not draw the same. */
   render(built: ComposedIssue, pdfx?: PdfxLevel): Promise<Buffer>;
   /** An issue already parsed (the plan's proposal) into the PDF `pdf`. */
@@ -170,7 +176,7 @@ export function composeSession(set: ArticleSetter = setArticle): ComposeSession 
     },
     compose: async (issuePath, outDir, options = {}) => {
       const { issue, workspace } = load(issuePath, options.root);
-      return composeBuilt(issue, workspace, options.pdf ?? pdfPathOf(issuePath, outDir), options);
+      return composeBuilt(issue, workspace, options.pdf ?? pdfPathOf(issuePath, outDir ?? workspace.output ?? DEFAULT_OUT), options);
     },
     render: (built, pdfx) => renderIssue(built, pdfx, drawn),
     composeParsed: async (issue, pdf, options = {}) => composeBuilt(issue, workspaceOf(issue.file, options.root), pdf, options),
@@ -182,7 +188,7 @@ export function composeSession(set: ArticleSetter = setArticle): ComposeSession 
     const built = await build(issue, workspace);
     const bytes = await renderIssue(built, options.pdfx, drawn);
     writeAtomically(pdf, bytes);
-    return { pdf, issue, composition: built.composition, bytes };
+    return { pdf, issue, composition: built.composition, bytes, workspace };
   }
 }
 

@@ -32,14 +32,16 @@ export function composeCommand(program: Command, exit: SetExit): void {
     .action(async (issue: string, opts: ComposeCommandOptions) => {
       const pdfx = checkedPdfx(program, opts.pdfx);
       const style = diagnosticStyle(opts);
-      const target = await outputOf(issue, opts);
       if (opts.watch) {
+        const target = await outputOf(issue, opts);
         await composeWhileWatching(issue, target, { pdfx, report: opts.report, pdf: target.pdf, root: opts.root }, style);
         exit(EXIT.clean);
         return;
       }
+      // Without -o the pipeline takes the workspace's output folder, from the workspace it reads anyway.
+      const target = opts.out === undefined ? undefined : outputTarget(opts.out);
       const { composeIssue } = await import('../../index.js');
-      const { pdf, composition, exitCode, issue: parsed } = await composeIssue(issue, { out: target.dir, pdf: target.pdf, pdfx, report: opts.report, root: opts.root });
+      const { pdf, composition, exitCode, issue: parsed } = await composeIssue(issue, { out: target?.dir, pdf: target?.pdf, pdfx, report: opts.report, root: opts.root });
       writeDiagnostics(composition.findings.map((f) => diagnosticOfFinding(f, parsed)), style);
       if (!opts.quiet) {
         for (const a of composition.articles) process.stderr.write(`  ${articleLine(a)}\n`);
