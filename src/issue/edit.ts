@@ -51,6 +51,21 @@ interface Splice {
   text: string;
 }
 
+type Ranged = { range?: [number, number, number] } | null | undefined;
+
+/** Where the line holding `at` starts, and how far in its text starts. */
+function lineOf(source: string, at: number): { start: number; indent: string } {
+  const start = source.lastIndexOf('\n', at - 1) + 1;
+  return { start, indent: ' '.repeat(at - start) };
+}
+
+/** The issue file as the yaml library reads it, with each node's place in the text. */
+function parsed(source: string): Document {
+  const doc = parseDocument(source, { prettyErrors: false });
+  if (doc.errors.length > 0) throw new PlaceEditError(doc.errors[0].message);
+  return doc;
+}
+
 function keyName(pair: { key: unknown }): string {
   const key = pair.key as { value?: unknown } | null;
   return String(key && typeof key === 'object' ? key.value : key);
@@ -62,14 +77,13 @@ function keyName(pair: { key: unknown }): string {
  */
 function placeSplice(source: string, article: YAMLMap, place: PlaceValue): Splice {
   const existing = article.items.find((pair) => keyName(pair) === 'place');
-  const value = existing?.value as { range?: [number, number, number] } | undefined;
+  const value = existing?.value as Ranged;
   if (value?.range) return { from: value.range[0], to: value.range[1], text: placeText(place) };
   const id = article.items.find((pair) => keyName(pair) === 'id');
-  const idKey = id?.key as { range?: [number, number, number] } | undefined;
-  const idValue = id?.value as { range?: [number, number, number] } | undefined;
+  const idKey = id?.key as Ranged;
+  const idValue = id?.value as Ranged;
   if (!idKey?.range || !idValue?.range) throw new PlaceEditError('an article without an id cannot be placed');
-  const lineStart = source.lastIndexOf('\n', idKey.range[0] - 1) + 1;
-  const indent = ' '.repeat(idKey.range[0] - lineStart);
+  const { indent } = lineOf(source, idKey.range[0]);
   const lineEnd = source.indexOf('\n', idValue.range[1]);
   const at = lineEnd === -1 ? source.length : lineEnd;
   return { from: at, to: at, text: `\n${indent}place: ${placeText(place)}` };
@@ -84,14 +98,6 @@ export interface SpaceEdit {
 
 /** The space as one item of a page's spaces list: {place: {…}, kind: reserved}. */
 const spaceText = (space: SpaceEdit) => `{place: ${placeText(space.place)}, kind: ${space.kind}}`;
-
-type Ranged = { range?: [number, number, number] } | null | undefined;
-
-/** Where the line holding `at` starts, and how far in its text starts. */
-function lineOf(source: string, at: number): { start: number; indent: string } {
-  const start = source.lastIndexOf('\n', at - 1) + 1;
-  return { start, indent: ' '.repeat(at - start) };
-}
 
 /**
  * The text to change for one page's new spaces: items added at the end of its spaces list, in
@@ -128,8 +134,7 @@ function spacesSplice(source: string, page: YAMLMap, spaces: SpaceEdit[]): Splic
  * pages' spaces lists; every other byte of the desk's file kept.
  */
 export function writePlaces(source: string, edits: readonly PlaceEdit[], spaces: readonly SpaceEdit[] = []): string {
-  const doc = parseDocument(source, { prettyErrors: false });
-  if (doc.errors.length > 0) throw new PlaceEditError(doc.errors[0].message);
+  const doc = parsed(source);
   const pages = [...new Set(spaces.map((s) => s.page))];
   const splices = [
     ...edits.map((edit) => placeSplice(source, articleNode(pageNode(doc, edit.page), edit.page, edit.article), edit.place)),
@@ -164,9 +169,7 @@ function articleAnywhere(doc: Document, id: string): YAMLMap {
  * article's `continued` item replaced, whatever page the article opens on; every other byte kept.
  */
 export function writeContinuationPlace(source: string, edit: ContinuationEdit): string {
-  const doc = parseDocument(source, { prettyErrors: false });
-  if (doc.errors.length > 0) throw new PlaceEditError(doc.errors[0].message);
-  const continued = articleAnywhere(doc, edit.article).get('continued');
+  const continued = articleAnywhere(parsed(source), edit.article).get('continued');
   const item = isSeq(continued) ? continued.items[edit.part - 1] : undefined;
   if (!isMap(item)) throw new PlaceEditError(`article "${edit.article}" has no continuation ${edit.part}`);
   if (Number(item.get('page')) !== edit.page) throw new PlaceEditError(`continuation ${edit.part} of article "${edit.article}" stands on page ${String(item.get('page'))}, not ${edit.page}`);
