@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 /**
  * Font subsets with harfbuzz's hb-subset (its WebAssembly build, loaded only when a subset is not
@@ -35,10 +36,18 @@ const DROP_TABLES = 3;
 const DROPPED = ['GSUB', 'GPOS', 'GDEF', 'vhea', 'vmtx'];
 const tagOf = (s: string) => [...s].reduce((t, c) => (t << 8) | c.charCodeAt(0), 0) >>> 0;
 
-/** What a subset depends on besides the face and its glyphs: the subsetter build and what it is asked. */
+let version: string | undefined;
+/**
+ * What a subset depends on besides the face and its glyphs: the subsetter's release and build and
+ * what it is asked. Named by content, not by the file's time, so that the subset tags and the /ID
+ * they go into are the same on every machine that installs the same release.
+ */
 export function subsetterVersion(): string {
-  const { size, mtimeMs } = statSync(WASM);
-  return `hb-subset ${size} ${mtimeMs} retain-gids drop ${DROPPED.join(' ')}`;
+  if (version === undefined) {
+    const release = (JSON.parse(readFileSync(join(dirname(WASM), '..', 'package.json'), 'utf8')) as { version: string }).version;
+    version = `hb-subset ${release} ${statSync(WASM).size} retain-gids drop ${DROPPED.join(' ')}`;
+  }
+  return version;
 }
 
 /**
