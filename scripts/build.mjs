@@ -107,6 +107,28 @@ const budouxParserOnly = {
   },
 };
 
+/**
+ * fontkit's Arabic, Indic and Universal shapers and pdfkit's line breaker each inflate a Unicode
+ * trie when their module is loaded, for scripts and a text wrapping the composer never asks them
+ * for: every trie is inflated when it is first read instead, so a run pays only for the ones it reads.
+ */
+const triesWhenRead = {
+  name: 'tries-when-read',
+  setup(build) {
+    build.onResolve({ filter: /^unicode-trie$/ }, ({ resolveDir }) => ({ path: createRequire(join(resolveDir, 'package.json')).resolve('unicode-trie'), namespace: 'tries-when-read' }));
+    build.onLoad({ filter: /.*/, namespace: 'tries-when-read' }, ({ path }) => ({
+      contents:
+        `import UnicodeTrie from ${JSON.stringify(path)};\n` +
+        'export default class TrieWhenRead {\n' +
+        '  constructor(data) { this.data = data; }\n' +
+        '  get(codePoint) { return (this.trie ??= new UnicodeTrie(this.data)).get(codePoint); }\n' +
+        '}\n',
+      loader: 'js',
+      resolveDir: dirname(path),
+    }));
+  },
+};
+
 const out = join(root, 'dist', 'compose');
 rmSync(out, { recursive: true, force: true });
 const bundle = await build({
@@ -124,7 +146,7 @@ const bundle = await build({
   banner: { js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);" },
   // Beside the entry points, so that the batch finds its worker next to the chunk that forks it.
   chunkNames: '[name]-[hash]',
-  plugins: [pdfkitFiles, brotliWhenNeeded, budouxParserOnly],
+  plugins: [pdfkitFiles, brotliWhenNeeded, budouxParserOnly, triesWhenRead],
   logLevel: 'warning',
   metafile: true,
 });
