@@ -2,7 +2,7 @@
 // Nothing compiles a schema when the command runs, and a command loads only the chunks it uses.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
@@ -129,8 +129,87 @@ const triesWhenRead = {
   },
 };
 
+/**
+ * pdfkit encrypts with AES only a document given a password, which the composer never gives it; the
+ * cipher's module builds its tables when loaded, so it is loaded when pdfkit first encrypts.
+ */
+const aesWhenUsed = {
+  name: 'aes-when-used',
+  setup(build) {
+    build.onResolve({ filter: /^@noble\/ciphers\/aes$/ }, ({ resolveDir }) => ({ path: createRequire(join(resolveDir, 'package.json')).resolve('@noble/ciphers/aes'), namespace: 'aes-when-used' }));
+    build.onLoad({ filter: /.*/, namespace: 'aes-when-used' }, ({ path }) => ({
+      contents:
+        'let aes;\n' +
+        `const ciphers = () => (aes ??= require(${JSON.stringify(path)}));\n` +
+        'export const cbc = (...args) => ciphers().cbc(...args);\n' +
+        'export const ecb = (...args) => ciphers().ecb(...args);\n',
+      loader: 'js',
+      resolveDir: dirname(path),
+    }));
+  },
+};
+
+/**
+ * The composer's packages, most of the code a composing run loads: one CommonJS file, which the
+ * command compiles from V8's code kept in the cache folder (src/cli/composer-packages.ts).
+ */
+const COMPOSER_PACKAGES = ['fontkit', 'pdfkit', 'budoux'];
+const composerPackageFilter = new RegExp(`^(${COMPOSER_PACKAGES.join('|')})$`);
+
+/** The file of the composer's packages, and the names each package exports. */
+async function composerPackagesFile() {
+  const built = await build({
+    stdin: {
+      contents: `${COMPOSER_PACKAGES.map((p) => `import * as ${p} from '${p}';`).join('\n')}\nexport { ${COMPOSER_PACKAGES.join(', ')} };\n`,
+      resolveDir: root,
+      loader: 'js',
+    },
+    outdir: out,
+    entryNames: 'composer-packages-[hash]',
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    // The packages find their own files from their module's address, which the file is given.
+    define: { 'import.meta.url': 'composerPackagesUrl' },
+    banner: { js: "const composerPackagesUrl = require('node:url').pathToFileURL(__filename).href;" },
+    plugins: [pdfkitFiles, brotliWhenNeeded, budouxParserOnly, triesWhenRead, aesWhenUsed],
+    logLevel: 'warning',
+    metafile: true,
+  });
+  const file = Object.keys(built.metafile.outputs).find((f) => f.endsWith('.cjs'));
+  const loaded = createRequire(import.meta.url)(join(root, file));
+  return { file: `./${basename(file)}`, exports: Object.fromEntries(COMPOSER_PACKAGES.map((p) => [p, Object.keys(loaded[p])])), metafile: built.metafile };
+}
+
+/**
+ * Each of the composer's packages, in the command's bundle, is what its file exports: it is read
+ * (and compiled) when a module that imports one is first loaded, as the package itself would be.
+ */
+const composerPackagesFrom = ({ file, exports }) => ({
+  name: 'composer-packages',
+  setup(build) {
+    // At the package's own path, so that the bundle's record names the package a file of it stands for.
+    build.onResolve({ filter: composerPackageFilter }, ({ path, resolveDir }) => ({ path: createRequire(join(resolveDir, 'package.json')).resolve(path), namespace: 'composer-packages', pluginData: path }));
+    build.onLoad({ filter: /.*/, namespace: 'composer-packages' }, ({ pluginData: name }) => {
+      const names = exports[name].filter((n) => n !== 'default');
+      return {
+        contents:
+          `import { composerPackage } from ${JSON.stringify(join(root, 'dist', 'src', 'cli', 'composer-packages.js'))};\n` +
+          `const p = composerPackage(${JSON.stringify(file)}, ${JSON.stringify(name)});\n` +
+          (exports[name].includes('default') ? 'export default p.default;\n' : '') +
+          (names.length ? `export const { ${names.join(', ')} } = p;\n` : ''),
+        loader: 'js',
+        resolveDir: root,
+      };
+    });
+  },
+});
+
 const out = join(root, 'dist', 'compose');
 rmSync(out, { recursive: true, force: true });
+const composerPackages = await composerPackagesFile();
 const bundle = await build({
   entryPoints: { compose: join(root, 'dist', 'src', 'cli', 'main.js'), 'batch-worker': join(root, 'dist', 'src', 'cli', 'batch-worker.js') },
   outdir: out,
@@ -146,9 +225,9 @@ const bundle = await build({
   banner: { js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);" },
   // Beside the entry points, so that the batch finds its worker next to the chunk that forks it.
   chunkNames: '[name]-[hash]',
-  plugins: [pdfkitFiles, brotliWhenNeeded, budouxParserOnly, triesWhenRead],
+  plugins: [composerPackagesFrom(composerPackages)],
   logLevel: 'warning',
   metafile: true,
 });
 // Which sources each file of the bundle holds: the tests check from it what a command loads.
-writeFileSync(join(out, 'meta.json'), JSON.stringify(bundle.metafile));
+writeFileSync(join(out, 'meta.json'), JSON.stringify({ inputs: { ...composerPackages.metafile.inputs, ...bundle.metafile.inputs }, outputs: { ...composerPackages.metafile.outputs, ...bundle.metafile.outputs } }));

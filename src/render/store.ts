@@ -41,20 +41,25 @@ export const sha256 = (...parts: (string | Uint8Array)[]): string => {
 /** The bytes kept under `name` (a key and a kind, "<hash>.icc.z"), made by `make` when none are. */
 export function kept(name: string, make: () => Buffer): Buffer {
   return memory.get(name, () => {
-    const file = join(cacheDir(), name);
-    let bytes = fromDisk(file);
+    let bytes = keptOnDisk(name);
     if (!bytes) {
       bytes = make();
-      writeAtomically(file, Buffer.concat([Buffer.from(`banmian-kept sha256=${sha256(bytes)} length=${String(bytes.length).padStart(10, '0')}\n`, 'latin1'), bytes]));
+      keepOnDisk(name, bytes);
     }
     return bytes;
   });
 }
 
-function fromDisk(file: string): Buffer | undefined {
+/** The bytes kept in the cache folder under `name`, sealed with their hash and length. */
+export function keepOnDisk(name: string, bytes: Uint8Array): void {
+  writeAtomically(join(cacheDir(), name), Buffer.concat([Buffer.from(`banmian-kept sha256=${sha256(bytes)} length=${String(bytes.length).padStart(10, '0')}\n`, 'latin1'), bytes]));
+}
+
+/** What the cache folder keeps under `name`, or undefined where it keeps nothing whole. */
+export function keptOnDisk(name: string): Buffer | undefined {
   let entry: Buffer;
   try {
-    entry = readRegularFile(file, { maxBytes: ENTRY_BYTES });
+    entry = readRegularFile(join(cacheDir(), name), { maxBytes: ENTRY_BYTES });
   } catch {
     return undefined;
   }

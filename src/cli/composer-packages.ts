@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+import { keepOnDisk, keptOnDisk } from '../render/store.js';
+
+/**
+ * The composer's packages (fontkit, pdfkit, budoux's parser) are most of the code a composing run
+ * loads, and Node 20 keeps no compiled code of an ES module between runs: the command's bundle has
+ * them as one CommonJS file, compiled from the code V8 made of it on an earlier run, kept in the
+ * cache folder. V8 refuses code of another version or other flags; the file's name carries a hash
+ * of its content, so code of another build is never taken for it.
+ */
+let packages: Record<string, unknown> | undefined;
+
+/** One of the composer's packages, from the bundle's file of them beside this one. */
+export function composerPackage(file: string, name: string): unknown {
+  packages ??= load(fileURLToPath(new URL(file, import.meta.url)));
+  return packages[name];
+}
+
+function load(path: string): Record<string, unknown> {
+  const kept = `${basename(path)}-${process.version}-${process.arch}.v8`;
+  const cachedData = keptOnDisk(kept);
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(path, 'utf8')}\n})`, { filename: path, cachedData });
+  if (!cachedData || script.cachedDataRejected) {
+    // Made at exit, so that it holds the functions the run compiled, not only the file's top level;
+    // a cache folder that cannot be written costs the next run its compiling, never this run its result.
+    process.once('exit', () => {
+      try {
+        keepOnDisk(kept, script.createCachedData());
+      } catch {}
+    });
+  }
+  const module = { exports: {} as Record<string, unknown> };
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(path), module, path, dirname(path));
+  return module.exports;
+}
