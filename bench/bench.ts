@@ -73,10 +73,10 @@ interface BanmianRun {
   bytes: number;
 }
 
-/** A new process composes an issue file to PDF, pictures from the cache, as `compose` does. */
+/** A new process composes an issue file to PDF, pictures from the cache, with the bundle `compose` runs. */
 function banmianCold(issue: string): BanmianRun {
   const script = `
-    import { main } from ${JSON.stringify(join(ROOT, 'dist', 'src', 'cli', 'main.js'))};
+    import { main } from ${JSON.stringify(join(ROOT, 'dist', 'compose', 'compose.js'))};
     const code = await main(['node', 'compose', ${JSON.stringify(issue)}, '-o', ${JSON.stringify(out)}, '-q']);
     ${reportLine()}
     process.exitCode = code > 1 ? code : 0;`;
