@@ -6,7 +6,7 @@ import type { PreparedPicture } from '../images/prepare.js';
 import type { OutputProfile } from '../images/profile.js';
 import type { PdfxLevel } from '../layout/template.js';
 import { DocumentFonts, type PageFaces } from './fonts.js';
-import { addContent, drawGlyphs, num } from './text.js';
+import { addContent, drawGlyphs, num, type DrawnRun, type RunMemory } from './text.js';
 import { PDFX, contentId, pageContent, declareOutputIntent, declareX4Metadata, infoName, overprintStates, useStates } from './pdfx.js';
 import type { ComposedPage, Composition, PlacedFrame, PlacedGlyph, PlacedRule, PlacedSpace } from '../page/types.js';
 import type { PreparedAd } from '../ads/prepare.js';
@@ -80,9 +80,10 @@ export async function renderPdf(c: Composition, fonts: FontRegistry, meta: Rende
         if (picture) placePicture(doc, picture.jpeg, f, k);
       });
     } else {
-      done = drawPage(doc, page, fonts, images, ads, placedAds);
+      done = drawPage(doc, page, fonts, images, ads, placedAds, drawing?.runs);
       drawing?.drew();
     }
+    if (drawing) for (const run of done.runs) drawing.runs.keep(run);
     embedded.onPage(done.faces);
     if (key !== undefined) drawing!.keep(key, done);
     setContent(doc, done.content);
@@ -115,11 +116,12 @@ export interface PageCounts {
   kept: number;
 }
 
-/** A page as drawn: its content stream deflated, the faces it draws with, and its digest for the file's /ID. */
+/** A page as drawn: its content stream deflated, the faces it draws with, its digest for the file's /ID, and its runs of glyphs. */
 interface DrawnPage {
   content: Buffer;
   faces: PageFaces;
   digest: Buffer;
+  runs: readonly DrawnRun[];
 }
 
 /**
@@ -129,6 +131,7 @@ interface DrawnPage {
  */
 export class DrawnPages {
   private last = new Map<string, DrawnPage>();
+  private lastRuns = new Map<PlacedGlyph, DrawnRun>();
   private fonts: FontRegistry | undefined;
   private told: PageCounts = { drawn: 0, kept: 0 };
 
@@ -140,9 +143,17 @@ export class DrawnPages {
   /** One render's view: the pages known, those it keeps, and what to call once its file is written. */
   render(fonts: FontRegistry) {
     // Glyph ids are the registry's: pages drawn with other fonts are never drawn the same.
-    if (fonts !== this.fonts) this.last.clear();
+    if (fonts !== this.fonts) {
+      this.last.clear();
+      this.lastRuns.clear();
+    }
     this.fonts = fonts;
     const kept = new Map<string, DrawnPage>();
+    const keptRuns = new Map<PlacedGlyph, DrawnRun>();
+    const runs: RunMemory = {
+      known: (first) => this.lastRuns.get(first),
+      keep: (run) => void keptRuns.set(run.from[run.start], run),
+    };
     const counting: PageCounts = { drawn: 0, kept: 0 };
     return {
       known: (key: string) => {
@@ -152,8 +163,10 @@ export class DrawnPages {
       },
       keep: (key: string, page: DrawnPage) => void kept.set(key, page),
       drew: () => void counting.drawn++,
+      runs,
       settle: () => {
         this.last = kept;
+        this.lastRuns = keptRuns;
         this.told = counting;
       },
     };
@@ -196,8 +209,9 @@ function drawKey(page: ComposedPage, images: ReadonlyMap<PlacedFrame, PreparedPi
 }
 
 /** Draws the current page's content: glyphs, rules, frames and pictures, advertisements. */
-function drawPage(doc: PDFKit.PDFDocument, page: ComposedPage, fonts: FontRegistry, images: ReadonlyMap<PlacedFrame, PreparedPicture>, ads: ReadonlyMap<PlacedSpace, PreparedAd>, placedAds: DocumentAds | undefined): DrawnPage {
+function drawPage(doc: PDFKit.PDFDocument, page: ComposedPage, fonts: FontRegistry, images: ReadonlyMap<PlacedFrame, PreparedPicture>, ads: ReadonlyMap<PlacedSpace, PreparedAd>, placedAds: DocumentAds | undefined, known?: RunMemory): DrawnPage {
   const digest = createHash('md5');
+  const runs: DrawnRun[] = [];
   doc.fillColor(BLACK).strokeColor(BLACK);
   let overprinting: boolean | undefined;
   const state = (overprint: boolean) => {
@@ -212,7 +226,7 @@ function drawPage(doc: PDFKit.PDFDocument, page: ComposedPage, fonts: FontRegist
     if (wanted !== ink) doc.fillColor([...wanted] as [number, number, number, number]);
     ink = wanted;
     state(!glyph.ink && glyph.size < OVERPRINT_BELOW);
-  });
+  }, known && { known: known.known, keep: (run) => void runs.push(run) });
   if (ink !== BLACK) doc.fillColor(BLACK);
   state(true);
   for (const r of page.rules) stroke(doc, r);
@@ -234,7 +248,7 @@ function drawPage(doc: PDFKit.PDFDocument, page: ComposedPage, fonts: FontRegist
     digest.update(ad.digest);
   }
   const stream = Buffer.concat(pageContent(doc));
-  return { content: deflateSync(stream, { level: CONTENT_DEFLATE_LEVEL }), faces, digest: digest.update(stream).digest() };
+  return { content: deflateSync(stream, { level: CONTENT_DEFLATE_LEVEL }), faces, digest: digest.update(stream).digest(), runs };
 }
 
 /**
