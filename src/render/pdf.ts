@@ -8,7 +8,7 @@ import type { PdfxLevel } from '../layout/template.js';
 import { DocumentFonts, type PageFaces } from './fonts.js';
 import { addContent, drawGlyphs, num, type DrawnRun, type RunMemory } from './text.js';
 import { PDFX, contentId, pageContent, declareOutputIntent, declareX4Metadata, infoName, overprintStates, useStates } from './pdfx.js';
-import type { ComposedPage, Composition, PlacedFrame, PlacedGlyph, PlacedRule, PlacedSpace } from '../page/types.js';
+import type { ComposedPage, Composition, Ink, PlacedFrame, PlacedGlyph, PlacedRule, PlacedSpace } from '../page/types.js';
 import type { PreparedAd } from '../ads/prepare.js';
 import type { DocumentAds } from './ad.js';
 
@@ -70,7 +70,7 @@ export async function renderPdf(c: Composition, fonts: FontRegistry, meta: Rende
     // A page with an advertisement names its forms in the document's order: it is drawn every time.
     const placesAds = page.spaces.some((space) => ads.has(space));
     const key = drawing && !placesAds ? drawKey(page, images) : undefined;
-    let done = key === undefined ? undefined : drawing!.known(key);
+    let done = key === undefined ? undefined : drawing!.known(key, page.glyphs);
     if (done) {
       // Drawn by an earlier render from the same glyphs, rules and pictures: only its resources
       // are made again, in the order drawing it makes them (pictures, then fonts new to the
@@ -118,6 +118,7 @@ export interface PageCounts {
 
 /** A page as drawn: its content stream deflated, the faces it draws with, its digest for the file's /ID, and its runs of glyphs. */
 interface DrawnPage {
+  glyphs: readonly PlacedGlyph[];
   content: Buffer;
   faces: PageFaces;
   digest: Buffer;
@@ -130,7 +131,7 @@ interface DrawnPage {
  * edit reached. Only the last render's pages are kept, so memory follows the issue.
  */
 export class DrawnPages {
-  private last = new Map<string, DrawnPage>();
+  private last = new Map<string, DrawnPage[]>();
   private lastRuns = new Map<PlacedGlyph, DrawnRun>();
   private fonts: FontRegistry | undefined;
   private told: PageCounts = { drawn: 0, kept: 0 };
@@ -148,7 +149,7 @@ export class DrawnPages {
       this.lastRuns.clear();
     }
     this.fonts = fonts;
-    const kept = new Map<string, DrawnPage>();
+    const kept = new Map<string, DrawnPage[]>();
     const keptRuns = new Map<PlacedGlyph, DrawnRun>();
     const runs: RunMemory = {
       known: (first) => this.lastRuns.get(first),
@@ -156,12 +157,16 @@ export class DrawnPages {
     };
     const counting: PageCounts = { drawn: 0, kept: 0 };
     return {
-      known: (key: string) => {
-        const page = this.last.get(key);
+      known: (key: string, glyphs: readonly PlacedGlyph[]) => {
+        const page = this.last.get(key)?.find((p) => sameDrawing(p.glyphs, glyphs));
         if (page) counting.kept++;
         return page;
       },
-      keep: (key: string, page: DrawnPage) => void kept.set(key, page),
+      keep: (key: string, page: DrawnPage) => {
+        const pages = kept.get(key);
+        if (pages) pages.push(page);
+        else kept.set(key, [page]);
+      },
       drew: () => void counting.drawn++,
       runs,
       settle: () => {
@@ -177,36 +182,32 @@ export class DrawnPages {
 const pictureDigests = new WeakMap<Buffer, string>();
 
 /**
- * Everything a page's content stream is drawn from: trim, glyphs (not where their text was filed),
- * rules, frames and pictures. Run through a warm render for every page, so the glyphs' places go
- * in as their bits and their characters as one string, the style written only where it changes.
+ * Everything a page's content stream is drawn from but its glyphs: trim, rules, frames and
+ * pictures. The glyphs are compared one by one with those of the pages kept under the key, most
+ * of them the very objects drawn last, which is quicker than hashing thousands of them.
  */
 function drawKey(page: ComposedPage, images: ReadonlyMap<PlacedFrame, PreparedPicture>): string {
-  const places = new Float64Array(page.glyphs.length * 3);
-  let text = '';
-  let last: PlacedGlyph | undefined;
-  page.glyphs.forEach((g, k) => {
-    places[3 * k] = g.x;
-    places[3 * k + 1] = g.y;
-    places[3 * k + 2] = g.size;
-    if (!last || g.face !== last.face || g.fullWidth !== last.fullWidth || g.halfWidth !== last.halfWidth || g.ink !== last.ink || g.actualText !== last.actualText) {
-      text += `\u0000${k} ${g.face} ${g.fullWidth} ${g.halfWidth} ${g.ink?.join(' ')} ${g.actualText === undefined ? '' : JSON.stringify(g.actualText)}\u0000`;
-    }
-    text += g.ch;
-    last = g;
-  });
   const frames = page.frames.map((f) => {
     const jpeg = images.get(f)?.jpeg;
     let d = jpeg && pictureDigests.get(jpeg);
     if (jpeg && d === undefined) pictureDigests.set(jpeg, (d = createHash('sha256').update(jpeg).digest('hex')));
     return [f.x, f.y, f.width, f.height, f.lineWidth, d ?? ''];
   });
-  return createHash('sha256')
-    .update(JSON.stringify([page.geometry.trimWidth, page.geometry.trimHeight, page.rules, frames]))
-    .update(text)
-    .update(places)
-    .digest('hex');
+  return JSON.stringify([page.geometry.trimWidth, page.geometry.trimHeight, page.rules, frames]);
 }
+
+/** Whether two pages' glyphs draw the same: the same glyphs, in the same places and forms (not where their text was filed). */
+function sameDrawing(a: readonly PlacedGlyph[], b: readonly PlacedGlyph[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) {
+    const g = a[k];
+    const h = b[k];
+    if (g !== h && !(g.ch === h.ch && g.face === h.face && g.size === h.size && g.x === h.x && g.y === h.y && g.fullWidth === h.fullWidth && g.halfWidth === h.halfWidth && sameInk(g.ink, h.ink) && g.actualText === h.actualText)) return false;
+  }
+  return true;
+}
+
+const sameInk = (a: Ink | undefined, b: Ink | undefined) => a === b || (!!a && !!b && a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3]);
 
 /** Draws the current page's content: glyphs, rules, frames and pictures, advertisements. */
 function drawPage(doc: PDFKit.PDFDocument, page: ComposedPage, fonts: FontRegistry, images: ReadonlyMap<PlacedFrame, PreparedPicture>, ads: ReadonlyMap<PlacedSpace, PreparedAd>, placedAds: DocumentAds | undefined, known?: RunMemory): DrawnPage {
@@ -248,7 +249,7 @@ function drawPage(doc: PDFKit.PDFDocument, page: ComposedPage, fonts: FontRegist
     digest.update(ad.digest);
   }
   const stream = Buffer.concat(pageContent(doc));
-  return { content: deflateSync(stream, { level: CONTENT_DEFLATE_LEVEL }), faces, digest: digest.update(stream).digest(), runs };
+  return { glyphs: page.glyphs, content: deflateSync(stream, { level: CONTENT_DEFLATE_LEVEL }), faces, digest: digest.update(stream).digest(), runs };
 }
 
 /**
