@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { constants, deflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import type { FontRegistry } from '../fonts/registry.js';
@@ -211,7 +211,12 @@ const sameInk = (a: Ink | undefined, b: Ink | undefined) => a === b || (!!a && !
 
 /** Draws the current page's content: glyphs, rules, frames and pictures, advertisements. */
 function drawPage(doc: PDFKit.PDFDocument, page: ComposedPage, fonts: FontRegistry, images: ReadonlyMap<PlacedFrame, PreparedPicture>, ads: ReadonlyMap<PlacedSpace, PreparedAd>, placedAds: DocumentAds | undefined, known?: RunMemory): DrawnPage {
-  const digest = createHash('md5');
+  const pictures: Buffer[] = [];
+  for (const f of page.frames) {
+    const picture = images.get(f);
+    if (picture) pictures.push(picture.jpeg);
+  }
+  const digest = picturesHashed(pictures);
   const runs: DrawnRun[] = [];
   doc.fillColor(BLACK).strokeColor(BLACK);
   let overprinting: boolean | undefined;
@@ -236,7 +241,6 @@ function drawPage(doc: PDFKit.PDFDocument, page: ComposedPage, fonts: FontRegist
     if (picture) {
       state(false);
       addContent(doc, placePicture(doc, picture.jpeg, f, k));
-      digest.update(picture.jpeg);
     } else {
       state(true);
       doc.lineWidth(f.lineWidth).rect(f.x, f.y, f.width, f.height).stroke();
@@ -250,6 +254,28 @@ function drawPage(doc: PDFKit.PDFDocument, page: ComposedPage, fonts: FontRegist
   }
   const stream = Buffer.concat(pageContent(doc));
   return { glyphs: page.glyphs, content: deflateSync(stream, { level: CONTENT_DEFLATE_LEVEL }), faces, digest: digest.update(stream).digest(), runs };
+}
+
+/** A page's pictures hashed, by the pictures before them: node of a trie whose edges are the pictures' bytes. */
+interface HashedPictures {
+  hash: Hash;
+  next: WeakMap<Buffer, HashedPictures>;
+}
+const hashedPictures = new WeakMap<Buffer, HashedPictures>();
+
+/**
+ * The page digest's state once its pictures are hashed into it, in frame order: hashing each
+ * picture's megabyte again would cost every render of the page; the state is kept and copied.
+ */
+function picturesHashed(pictures: readonly Buffer[]): Hash {
+  let known: HashedPictures | undefined;
+  for (const jpeg of pictures) {
+    const into = known ? known.next : hashedPictures;
+    let node = into.get(jpeg);
+    if (!node) into.set(jpeg, (node = { hash: (known ? known.hash.copy() : createHash('md5')).update(jpeg), next: new WeakMap() }));
+    known = node;
+  }
+  return known ? known.hash.copy() : createHash('md5');
 }
 
 /**
