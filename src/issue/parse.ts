@@ -1,6 +1,6 @@
 // parseIssue/loadIssue collect every problem in the file and throw a single IssueErrors (never a bare IssueError).
 import { dirname, resolve as resolvePath } from 'node:path';
-import { type Document, type Node, LineCounter, isAlias, isCollection, isMap, isNode, isScalar, parseDocument } from 'yaml';
+import { type Document, type Node, isAlias, isCollection, isMap, isNode, isScalar } from 'yaml';
 import { LIMITS } from '../limits.js';
 import { IssueError, IssueErrors } from './errors.js';
 import { readDeskFile } from './read.js';
@@ -8,6 +8,7 @@ import { Locator, isObj, schemaProblems, suggest, type Json, type Obj, type Seg 
 import type { Workspace } from '../workspace/workspace.js';
 import { loadStory, type Story } from './story.js';
 import { textLines, trimmed } from './text.js';
+import { parseTree, type KeptTree } from './tree.js';
 import type { Article, BodyBlock, Continuation, Crop, GridPlace, Issue, Page, PageSpace, PictureSlot, PlaceSpec, SourcePos, Table } from './types.js';
 
 // ---------------------------------------------------------------------------
@@ -559,10 +560,8 @@ function sortAndThrow(errors: IssueError[], file: string): never {
  * Parse issue-file text; `file` places it, for positions and the story files it names, read from
  * the folders of `ws` (the workspace found from `file` when not given). Throws IssueErrors.
  */
-export function parseIssue(text: string, file: string, ws?: Workspace): Issue {
-  const lines = new LineCounter();
-  // prettyErrors off: we format positions ourselves and want YAML's bare message.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+export function parseIssue(text: string, file: string, ws?: Workspace, kept?: KeptTree): Issue {
+  const { doc, lines } = kept ? kept.read(text) : parseTree(text);
   const loc = new Locator(file, doc, lines);
   if (doc.errors.length > 0) {
     // A broken YAML tree would only produce confusing follow-on schema errors, and yaml's own errors cascade
@@ -602,9 +601,9 @@ export function parseIssue(text: string, file: string, ws?: Workspace): Issue {
 }
 
 /** Read and parse an issue file. A missing or unreadable file is an IssueErrors too (bad user input, not an internal fault). */
-export function loadIssue(path: string, ws?: Workspace): Issue {
+export function loadIssue(path: string, ws?: Workspace, kept?: KeptTree): Issue {
   try {
-    return parseIssue(readDeskFile({ path, at: { file: path, line: 1, column: 1 }, noun: 'issue file', ext: '.yaml', empty: 'start from `compose init NAME --paper …`' }), path, ws);
+    return parseIssue(readDeskFile({ path, at: { file: path, line: 1, column: 1 }, noun: 'issue file', ext: '.yaml', empty: 'start from `compose init NAME --paper …`' }), path, ws, kept);
   } catch (e) {
     throw e instanceof IssueError ? new IssueErrors([e]) : e;
   }

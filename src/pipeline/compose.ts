@@ -8,6 +8,7 @@ import type { PreparedPicture } from '../images/prepare.js';
 import { outputProfile } from '../images/profile.js';
 import { IssueError, IssueErrors } from '../issue/errors.js';
 import { loadIssue } from '../issue/parse.js';
+import { KeptTree } from '../issue/tree.js';
 import type { Issue, SourcePos } from '../issue/types.js';
 import { resolveIssue, type IssuePlan, type TemplateLoader } from '../layout/resolve.js';
 import { loadTemplate, type PdfxLevel, type Template } from '../layout/template.js';
@@ -132,7 +133,8 @@ export interface BuildCounts {
 /**
  * A desk's warm process (the preview, `compose --watch`): builds the same issue again and again
  * after edits, keeping what the last build made for what did not change: each article's setting,
- * the layouts as read, the prepared pictures and each page's content stream (fonts and output
+ * the issue file's YAML tree, the layouts as read, the prepared pictures, each page's content
+ * stream and each run of glyphs drawn (fonts and output
  * profiles are kept for the whole process anyway). Whatever it keeps gives the bytes a cold run gives.
  */
 export interface ComposeSession {
@@ -154,6 +156,7 @@ export function composeSession(set: ArticleSetter = setArticle): ComposeSession 
   const pictures = rememberedPictures();
   const templates = rememberedTemplates();
   const drawn = new DrawnPages();
+  const tree = new KeptTree();
   const build = async (issue: Issue, workspace: Workspace): Promise<ComposedIssue> => {
     const fonts = fontRegistry(workspace.fonts);
     const plan = resolveIssue(issue, workspace, fonts, templates);
@@ -167,7 +170,7 @@ export function composeSession(set: ArticleSetter = setArticle): ComposeSession 
   // The workspace is read on every build: an edit to banmian.yaml counts from the next.
   const load = (issuePath: string, root: string | undefined) => {
     const workspace = workspaceOf(issuePath, root);
-    return { workspace, issue: loadIssue(issuePath, workspace) };
+    return { workspace, issue: loadIssue(issuePath, workspace, tree) };
   };
   return {
     build: async (issuePath, root) => {

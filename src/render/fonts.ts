@@ -76,11 +76,9 @@ export class DocumentFonts {
     for (const [face, u] of this.used) {
       const d = this.fonts.describe(face);
       const loaded = this.fonts.face(face);
-      const glyphs = [...u.glyphs.keys()].sort((a, b) => a - b);
-      const key = sha256(loaded.identity, subsetterVersion(), glyphs.join(' '));
+      const { glyphs, key, textsKey } = subsetOf(face, loaded.identity, u.glyphs);
       hashes.push(key);
-      const texts = glyphs.map((g) => u.glyphs.get(g)).join('\u0000');
-      const written = writtenFaces.get(sha256(key, texts), () => ({
+      const written = writtenFaces.get(textsKey, () => ({
         widths: pdfArray(widthsOf(glyphs, (g) => this.fonts.glyphAdvance(face, g) * 1000)),
         // pdfkit would end the CMap's text with a newline and deflate it at its default level.
         toUnicode: deflateSync(Buffer.from(`${toUnicodeCMap(glyphs, u.glyphs)}\n`, 'latin1')),
@@ -128,6 +126,36 @@ export class DocumentFonts {
     }
     return hashes;
   }
+}
+
+/** A face's glyphs as the last document that drew it had them, sorted, with the keys of its subset and of its written form. */
+interface FaceSubset {
+  identity: Buffer;
+  drawn: ReadonlyMap<number, string>;
+  glyphs: number[];
+  key: string;
+  textsKey: string;
+}
+const lastSubsets = new Map<string, FaceSubset>();
+
+/**
+ * The sorted glyphs of a face and the keys they give: an edit seldom changes a face's glyphs, and
+ * comparing them with the last document's costs less than sorting and hashing them again.
+ */
+function subsetOf(face: string, identity: Buffer, drawn: ReadonlyMap<number, string>): FaceSubset {
+  const last = lastSubsets.get(face);
+  if (last && last.identity === identity && sameTexts(last.drawn, drawn)) return last;
+  const glyphs = [...drawn.keys()].sort((a, b) => a - b);
+  const key = sha256(identity, subsetterVersion(), glyphs.join(' '));
+  const subset = { identity, drawn, glyphs, key, textsKey: sha256(key, glyphs.map((g) => drawn.get(g)).join('\u0000')) };
+  lastSubsets.set(face, subset);
+  return subset;
+}
+
+function sameTexts(a: ReadonlyMap<number, string>, b: ReadonlyMap<number, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, text] of b) if (a.get(id) !== text) return false;
+  return true;
 }
 
 function subsetTag(key: string): string {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { constants, deflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import type { FontRegistry } from '../fonts/registry.js';
@@ -6,9 +6,9 @@ import type { PreparedPicture } from '../images/prepare.js';
 import type { OutputProfile } from '../images/profile.js';
 import type { PdfxLevel } from '../layout/template.js';
 import { DocumentFonts, type PageFaces } from './fonts.js';
-import { addContent, drawGlyphs, num } from './text.js';
+import { addContent, drawGlyphs, num, type DrawnRun, type RunMemory } from './text.js';
 import { PDFX, contentId, pageContent, declareOutputIntent, declareX4Metadata, infoName, overprintStates, useStates } from './pdfx.js';
-import type { ComposedPage, Composition, PlacedFrame, PlacedGlyph, PlacedRule, PlacedSpace } from '../page/types.js';
+import type { ComposedPage, Composition, Ink, PlacedFrame, PlacedGlyph, PlacedRule, PlacedSpace } from '../page/types.js';
 import type { PreparedAd } from '../ads/prepare.js';
 import type { DocumentAds } from './ad.js';
 
@@ -70,7 +70,7 @@ export async function renderPdf(c: Composition, fonts: FontRegistry, meta: Rende
     // A page with an advertisement names its forms in the document's order: it is drawn every time.
     const placesAds = page.spaces.some((space) => ads.has(space));
     const key = drawing && !placesAds ? drawKey(page, images) : undefined;
-    let done = key === undefined ? undefined : drawing!.known(key);
+    let done = key === undefined ? undefined : drawing!.known(key, page.glyphs);
     if (done) {
       // Drawn by an earlier render from the same glyphs, rules and pictures: only its resources
       // are made again, in the order drawing it makes them (pictures, then fonts new to the
@@ -80,9 +80,10 @@ export async function renderPdf(c: Composition, fonts: FontRegistry, meta: Rende
         if (picture) placePicture(doc, picture.jpeg, f, k);
       });
     } else {
-      done = drawPage(doc, page, fonts, images, ads, placedAds);
+      done = drawPage(doc, page, fonts, images, ads, placedAds, drawing?.runs);
       drawing?.drew();
     }
+    if (drawing) for (const run of done.runs) drawing.runs.keep(run);
     embedded.onPage(done.faces);
     if (key !== undefined) drawing!.keep(key, done);
     setContent(doc, done.content);
@@ -115,11 +116,13 @@ export interface PageCounts {
   kept: number;
 }
 
-/** A page as drawn: its content stream deflated, the faces it draws with, and its digest for the file's /ID. */
+/** A page as drawn: its content stream deflated, the faces it draws with, its digest for the file's /ID, and its runs of glyphs. */
 interface DrawnPage {
+  glyphs: readonly PlacedGlyph[];
   content: Buffer;
   faces: PageFaces;
   digest: Buffer;
+  runs: readonly DrawnRun[];
 }
 
 /**
@@ -128,7 +131,8 @@ interface DrawnPage {
  * edit reached. Only the last render's pages are kept, so memory follows the issue.
  */
 export class DrawnPages {
-  private last = new Map<string, DrawnPage>();
+  private last = new Map<string, DrawnPage[]>();
+  private lastRuns = new Map<PlacedGlyph, DrawnRun>();
   private fonts: FontRegistry | undefined;
   private told: PageCounts = { drawn: 0, kept: 0 };
 
@@ -140,20 +144,34 @@ export class DrawnPages {
   /** One render's view: the pages known, those it keeps, and what to call once its file is written. */
   render(fonts: FontRegistry) {
     // Glyph ids are the registry's: pages drawn with other fonts are never drawn the same.
-    if (fonts !== this.fonts) this.last.clear();
+    if (fonts !== this.fonts) {
+      this.last.clear();
+      this.lastRuns.clear();
+    }
     this.fonts = fonts;
-    const kept = new Map<string, DrawnPage>();
+    const kept = new Map<string, DrawnPage[]>();
+    const keptRuns = new Map<PlacedGlyph, DrawnRun>();
+    const runs: RunMemory = {
+      known: (first) => this.lastRuns.get(first),
+      keep: (run) => void keptRuns.set(run.from[run.start], run),
+    };
     const counting: PageCounts = { drawn: 0, kept: 0 };
     return {
-      known: (key: string) => {
-        const page = this.last.get(key);
+      known: (key: string, glyphs: readonly PlacedGlyph[]) => {
+        const page = this.last.get(key)?.find((p) => sameDrawing(p.glyphs, glyphs));
         if (page) counting.kept++;
         return page;
       },
-      keep: (key: string, page: DrawnPage) => void kept.set(key, page),
+      keep: (key: string, page: DrawnPage) => {
+        const pages = kept.get(key);
+        if (pages) pages.push(page);
+        else kept.set(key, [page]);
+      },
       drew: () => void counting.drawn++,
+      runs,
       settle: () => {
         this.last = kept;
+        this.lastRuns = keptRuns;
         this.told = counting;
       },
     };
@@ -164,40 +182,42 @@ export class DrawnPages {
 const pictureDigests = new WeakMap<Buffer, string>();
 
 /**
- * Everything a page's content stream is drawn from: trim, glyphs (not where their text was filed),
- * rules, frames and pictures. Run through a warm render for every page, so the glyphs' places go
- * in as their bits and their characters as one string, the style written only where it changes.
+ * Everything a page's content stream is drawn from but its glyphs: trim, rules, frames and
+ * pictures. The glyphs are compared one by one with those of the pages kept under the key, most
+ * of them the very objects drawn last, which is quicker than hashing thousands of them.
  */
 function drawKey(page: ComposedPage, images: ReadonlyMap<PlacedFrame, PreparedPicture>): string {
-  const places = new Float64Array(page.glyphs.length * 3);
-  let text = '';
-  let last: PlacedGlyph | undefined;
-  page.glyphs.forEach((g, k) => {
-    places[3 * k] = g.x;
-    places[3 * k + 1] = g.y;
-    places[3 * k + 2] = g.size;
-    if (!last || g.face !== last.face || g.fullWidth !== last.fullWidth || g.halfWidth !== last.halfWidth || g.ink !== last.ink || g.actualText !== last.actualText) {
-      text += `\u0000${k} ${g.face} ${g.fullWidth} ${g.halfWidth} ${g.ink?.join(' ')} ${g.actualText === undefined ? '' : JSON.stringify(g.actualText)}\u0000`;
-    }
-    text += g.ch;
-    last = g;
-  });
   const frames = page.frames.map((f) => {
     const jpeg = images.get(f)?.jpeg;
     let d = jpeg && pictureDigests.get(jpeg);
     if (jpeg && d === undefined) pictureDigests.set(jpeg, (d = createHash('sha256').update(jpeg).digest('hex')));
     return [f.x, f.y, f.width, f.height, f.lineWidth, d ?? ''];
   });
-  return createHash('sha256')
-    .update(JSON.stringify([page.geometry.trimWidth, page.geometry.trimHeight, page.rules, frames]))
-    .update(text)
-    .update(places)
-    .digest('hex');
+  return JSON.stringify([page.geometry.trimWidth, page.geometry.trimHeight, page.rules, frames]);
 }
 
+/** Whether two pages' glyphs draw the same: the same glyphs, in the same places and forms (not where their text was filed). */
+function sameDrawing(a: readonly PlacedGlyph[], b: readonly PlacedGlyph[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) {
+    const g = a[k];
+    const h = b[k];
+    if (g !== h && !(g.ch === h.ch && g.face === h.face && g.size === h.size && g.x === h.x && g.y === h.y && g.fullWidth === h.fullWidth && g.halfWidth === h.halfWidth && sameInk(g.ink, h.ink) && g.actualText === h.actualText)) return false;
+  }
+  return true;
+}
+
+const sameInk = (a: Ink | undefined, b: Ink | undefined) => a === b || (!!a && !!b && a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3]);
+
 /** Draws the current page's content: glyphs, rules, frames and pictures, advertisements. */
-function drawPage(doc: PDFKit.PDFDocument, page: ComposedPage, fonts: FontRegistry, images: ReadonlyMap<PlacedFrame, PreparedPicture>, ads: ReadonlyMap<PlacedSpace, PreparedAd>, placedAds: DocumentAds | undefined): DrawnPage {
-  const digest = createHash('md5');
+function drawPage(doc: PDFKit.PDFDocument, page: ComposedPage, fonts: FontRegistry, images: ReadonlyMap<PlacedFrame, PreparedPicture>, ads: ReadonlyMap<PlacedSpace, PreparedAd>, placedAds: DocumentAds | undefined, known?: RunMemory): DrawnPage {
+  const pictures: Buffer[] = [];
+  for (const f of page.frames) {
+    const picture = images.get(f);
+    if (picture) pictures.push(picture.jpeg);
+  }
+  const digest = picturesHashed(pictures);
+  const runs: DrawnRun[] = [];
   doc.fillColor(BLACK).strokeColor(BLACK);
   let overprinting: boolean | undefined;
   const state = (overprint: boolean) => {
@@ -212,7 +232,7 @@ function drawPage(doc: PDFKit.PDFDocument, page: ComposedPage, fonts: FontRegist
     if (wanted !== ink) doc.fillColor([...wanted] as [number, number, number, number]);
     ink = wanted;
     state(!glyph.ink && glyph.size < OVERPRINT_BELOW);
-  });
+  }, known && { known: known.known, keep: (run) => void runs.push(run) });
   if (ink !== BLACK) doc.fillColor(BLACK);
   state(true);
   for (const r of page.rules) stroke(doc, r);
@@ -221,7 +241,6 @@ function drawPage(doc: PDFKit.PDFDocument, page: ComposedPage, fonts: FontRegist
     if (picture) {
       state(false);
       addContent(doc, placePicture(doc, picture.jpeg, f, k));
-      digest.update(picture.jpeg);
     } else {
       state(true);
       doc.lineWidth(f.lineWidth).rect(f.x, f.y, f.width, f.height).stroke();
@@ -234,7 +253,29 @@ function drawPage(doc: PDFKit.PDFDocument, page: ComposedPage, fonts: FontRegist
     digest.update(ad.digest);
   }
   const stream = Buffer.concat(pageContent(doc));
-  return { content: deflateSync(stream, { level: CONTENT_DEFLATE_LEVEL }), faces, digest: digest.update(stream).digest() };
+  return { glyphs: page.glyphs, content: deflateSync(stream, { level: CONTENT_DEFLATE_LEVEL }), faces, digest: digest.update(stream).digest(), runs };
+}
+
+/** A page's pictures hashed, by the pictures before them: node of a trie whose edges are the pictures' bytes. */
+interface HashedPictures {
+  hash: Hash;
+  next: WeakMap<Buffer, HashedPictures>;
+}
+const hashedPictures = new WeakMap<Buffer, HashedPictures>();
+
+/**
+ * The page digest's state once its pictures are hashed into it, in frame order: hashing each
+ * picture's megabyte again would cost every render of the page; the state is kept and copied.
+ */
+function picturesHashed(pictures: readonly Buffer[]): Hash {
+  let known: HashedPictures | undefined;
+  for (const jpeg of pictures) {
+    const into = known ? known.next : hashedPictures;
+    let node = into.get(jpeg);
+    if (!node) into.set(jpeg, (node = { hash: (known ? known.hash.copy() : createHash('md5')).update(jpeg), next: new WeakMap() }));
+    known = node;
+  }
+  return known ? known.hash.copy() : createHash('md5');
 }
 
 /**

@@ -9,13 +9,47 @@ type Doc = PDFKit.PDFDocument & { page: PDFKit.PDFPage & { height: number; conte
  * own addContent converts it character by character, a tenth of the rendering of a large issue.
  */
 export function addContent(pdf: PDFKit.PDFDocument, text: string): void {
-  (pdf as Doc).page.content.write(Buffer.from(`${text}\n`, 'latin1'));
+  writeContent(pdf, Buffer.from(`${text}\n`, 'latin1'));
+}
+
+function writeContent(pdf: PDFKit.PDFDocument, bytes: Buffer): void {
+  (pdf as Doc).page.content.write(bytes);
 }
 
 /** A number as the content streams write it: to a thousandth of a point. */
 export const num = (n: number) => (Math.round(n * 1000) / 1000).toString();
 
 const formOf = (g: PlacedGlyph): GlyphForm => (g.fullWidth ? 'fwid' : g.halfWidth ? 'hwid' : undefined);
+
+/** Whether `g` goes in the text object of the run `first` opens: one face, size, baseline, form, ink and ActualText. */
+const sameRun = (g: PlacedGlyph, first: PlacedGlyph) => g.face === first.face && g.size === first.size && g.y === first.y && g.fullWidth === first.fullWidth && g.halfWidth === first.halfWidth && g.ink === first.ink && g.actualText === first.actualText;
+
+/**
+ * A run of glyphs as drawn: the glyph objects it was drawn from (placed glyphs are never changed,
+ * so the same objects draw the same), the page height and font name it was drawn under, its
+ * content-stream text, and each glyph it drew with the text it stands for, first drawn there.
+ */
+export interface DrawnRun {
+  from: readonly PlacedGlyph[];
+  start: number;
+  end: number;
+  height: number;
+  name: string;
+  bytes: Buffer;
+  ids: number[];
+  texts: string[];
+}
+
+/**
+ * The runs a warm process drew last, by their first glyph: an edit to one article leaves the other
+ * articles' glyph objects as they were (their settings are kept), and their runs are written again
+ * as they were drawn, without finding, measuring or writing out a glyph. Each render hands in
+ * what it drew, so memory follows the last issue.
+ */
+export type RunMemory = {
+  known(first: PlacedGlyph): DrawnRun | undefined;
+  keep(run: DrawnRun): void;
+};
 
 /**
  * Draws glyphs where the page stage placed them, one text object per run of glyphs that share a
@@ -25,7 +59,7 @@ const formOf = (g: PlacedGlyph): GlyphForm => (g.fullWidth ? 'fwid' : g.halfWidt
  * the page alone (F1, F2 … in the order the page first draws them), so a page's content stream
  * does not depend on the pages before it; returns the faces drawn and their glyphs, in that order.
  */
-export function drawGlyphs(pdf: PDFKit.PDFDocument, glyphs: readonly PlacedGlyph[], fonts: FontRegistry, setState: (glyph: PlacedGlyph) => void): PageFaces {
+export function drawGlyphs(pdf: PDFKit.PDFDocument, glyphs: readonly PlacedGlyph[], fonts: FontRegistry, setState: (glyph: PlacedGlyph) => void, runs?: RunMemory): PageFaces {
   const doc = pdf as Doc;
   const height = doc.page.height;
   const faces = new Map<string, Map<number, string>>();
@@ -33,34 +67,54 @@ export function drawGlyphs(pdf: PDFKit.PDFDocument, glyphs: readonly PlacedGlyph
   let i = 0;
   while (i < glyphs.length) {
     const first = glyphs[i];
-    let j = i + 1;
-    while (j < glyphs.length && glyphs[j].face === first.face && glyphs[j].size === first.size && glyphs[j].y === first.y && glyphs[j].fullWidth === first.fullWidth && glyphs[j].halfWidth === first.halfWidth && glyphs[j].ink === first.ink && glyphs[j].actualText === first.actualText) j++;
     setState(first);
-    const form = formOf(first);
-    const scale = first.size / 1000;
     let name = names.get(first.face);
     if (!name) {
       names.set(first.face, (name = fontName(faces.size)));
       faces.set(first.face, new Map());
     }
     const drawnWith = faces.get(first.face)!;
-    const drawing = fonts.drawing(first.face, form);
-    let shown = '';
-    for (let k = i; k < j; k++) {
-      const drawn = drawing.of(glyphs[k].ch);
-      noteGlyphs(drawnWith, drawn.ids, drawn.texts);
-      shown += drawn.ids.length === 1 ? `<${hex4(drawn.ids[0])}>` : `<${drawn.ids.map(hex4).join('')}>`;
-      if (k + 1 < j) {
-        const gap = glyphs[k + 1].x - (glyphs[k].x + drawn.advance * first.size);
-        shown += Math.abs(gap) > 1e-4 ? ` ${num(-gap / scale)} ` : ' ';
-      }
-    }
-    const text = `q 1 0 0 -1 0 ${num(height)} cm BT /${name} ${num(first.size)} Tf 1 0 0 1 ${num(first.x)} ${num(height - first.y)} Tm [${shown}] TJ ET Q`;
-    // A PDF text string in UTF-16BE opens with its byte-order mark.
-    addContent(doc, first.actualText === undefined ? text : `/Span <</ActualText <feff${utf16Hex(first.actualText)}>>> BDC ${text} EMC`);
-    i = j;
+    let run = runs?.known(first);
+    if (run && !(run.height === height && run.name === name && sameGlyphs(run, glyphs, i))) run = undefined;
+    run ??= drawRun(glyphs, i, fonts, height, name);
+    noteGlyphs(drawnWith, run.ids, run.texts);
+    writeContent(doc, run.bytes);
+    runs?.keep(run);
+    i += run.end - run.start;
   }
   return faces;
+}
+
+/** Whether the run drawn before stands at `i` again: the same glyph objects, and the run ends where it ended. */
+function sameGlyphs(run: DrawnRun, glyphs: readonly PlacedGlyph[], i: number): boolean {
+  const length = run.end - run.start;
+  if (i + length > glyphs.length) return false;
+  for (let k = 1; k < length; k++) if (glyphs[i + k] !== run.from[run.start + k]) return false;
+  return i + length === glyphs.length || !sameRun(glyphs[i + length], glyphs[i]);
+}
+
+/** The run of glyphs from `i` drawn as one text object. */
+function drawRun(glyphs: readonly PlacedGlyph[], i: number, fonts: FontRegistry, height: number, name: string): DrawnRun {
+  const first = glyphs[i];
+  let j = i + 1;
+  while (j < glyphs.length && sameRun(glyphs[j], first)) j++;
+  const scale = first.size / 1000;
+  const drawing = fonts.drawing(first.face, formOf(first));
+  const noted = new Map<number, string>();
+  let shown = '';
+  for (let k = i; k < j; k++) {
+    const drawn = drawing.of(glyphs[k].ch);
+    noteGlyphs(noted, drawn.ids, drawn.texts);
+    shown += drawn.ids.length === 1 ? `<${hex4(drawn.ids[0])}>` : `<${drawn.ids.map(hex4).join('')}>`;
+    if (k + 1 < j) {
+      const gap = glyphs[k + 1].x - (glyphs[k].x + drawn.advance * first.size);
+      shown += Math.abs(gap) > 1e-4 ? ` ${num(-gap / scale)} ` : ' ';
+    }
+  }
+  const text = `q 1 0 0 -1 0 ${num(height)} cm BT /${name} ${num(first.size)} Tf 1 0 0 1 ${num(first.x)} ${num(height - first.y)} Tm [${shown}] TJ ET Q`;
+  // A PDF text string in UTF-16BE opens with its byte-order mark.
+  const content = first.actualText === undefined ? text : `/Span <</ActualText <feff${utf16Hex(first.actualText)}>>> BDC ${text} EMC`;
+  return { from: glyphs, start: i, end: j, height, name, bytes: Buffer.from(`${content}\n`, 'latin1'), ids: [...noted.keys()], texts: [...noted.values()] };
 }
 
 /** Notes glyphs with the text each stands for, keeping the first text a glyph was drawn for. */
