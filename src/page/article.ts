@@ -185,7 +185,7 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
   const style = st.jump;
   const jumpLine = (j: JumpLine) => {
     const text = (j.kind === 'to' ? ctx.template.jump.to : ctx.template.jump.from).replace('{page}', String(frames[j.otherPart].page));
-    const line = setNatural(ctx, text, style.font, style.size);
+    const line = setNatural(ctx, text, style.font);
     if (line.width * style.size > j.measure + 1e-6) {
       // The jump line is the layout's own wording, not copy: no characters of the story are lost.
       unfits.push({ ...unfit('jump line', text, line.width * style.size, j.measure, 'pt', "shorten the layout's jump wording, or give the part a wider column"), chars: 0 });
@@ -278,7 +278,7 @@ const TABLE_GAP = { least: 2, most: 4 };
 function tableRows(ctx: SetContext, table: Table, width: number): { rows: Row[] } | Unfit {
   const s = ctx.template.styles.table;
   const fontOf = (c: number) => (c === 0 ? (s.labelFont ?? s.font) : s.font);
-  const cells = table.rows.map((r) => r.map((cell, c) => setNatural(ctx, cell, fontOf(c), s.size, 'table')));
+  const cells = table.rows.map((r) => r.map((cell, c) => setNatural(ctx, cell, fontOf(c), 'table')));
   // Loops, not spreads: a table may have more rows than a call has room for arguments.
   let cols = 0;
   for (const r of table.rows) cols = Math.max(cols, r.length);
@@ -413,9 +413,9 @@ function briefRows(ctx: SetContext, item: string, measure: number, wholeLines: n
     ctx.found.warnings.push(...trial.found.warnings);
     rows = bodyRows(ctx, whole, s.size);
   } else {
-    const creditLine = setNatural(trial, credit, s.font, s.size);
+    const creditLine = setNatural(trial, credit, s.font);
     // A credit longer than the column wraps as text does rather than starting left of it.
-    const creditRows = creditLine.width * s.size > measure + 1e-6 ? bodyRows(ctx, setLines(ctx, [{ text: credit, font: s.font }], { measure, size: s.size, align: 'start', style: 'brief' }), s.size) : bodyRows(ctx, [setNatural(ctx, credit, s.font, s.size)], s.size, measure - creditLine.width * s.size);
+    const creditRows = creditLine.width * s.size > measure + 1e-6 ? bodyRows(ctx, setLines(ctx, [{ text: credit, font: s.font }], { measure, size: s.size, align: 'start', style: 'brief' }), s.size) : bodyRows(ctx, [setNatural(ctx, credit, s.font)], s.size, measure - creditLine.width * s.size);
     rows = [...bodyRows(ctx, set(ctx, item.slice(0, -credit.length)), s.size), ...creditRows];
   }
   return rows.length <= wholeLines ? [wholeRow(ctx, rows)] : rows;
@@ -487,7 +487,7 @@ function blockRows(ctx: SetContext, b: BodyBlock, measure: number, body: Style):
   const st = ctx.template.styles;
   switch (b.kind) {
     case 'paragraph': {
-      if (!b.lead && typedJump(ctx, b.text)) return bodyRows(ctx, [setNatural(ctx, b.text, st.jump.font, st.jump.size)], st.jump.size);
+      if (!b.lead && typedJump(ctx, b.text)) return bodyRows(ctx, [setNatural(ctx, b.text, st.jump.font)], st.jump.size);
       if (!b.lead) return bodyRows(ctx, setLines(ctx, [{ text: b.text, font: body.font }], { measure, size: body.size, indent: body.indent, align: 'justify', style: 'body' }), body.size);
       const lead: TextPart = { text: runIn(b.lead), font: st.lead.font };
       const parts = [lead, { text: b.text, font: body.font }];
@@ -513,7 +513,7 @@ function blockRows(ctx: SetContext, b: BodyBlock, measure: number, body: Style):
         const lines = setLines(ctx, [{ text: item, font: s.font }], { measure, size: s.size, indent: 1, hang: 1, align: 'justify', style: 'bullet' });
         const itemRows = bodyRows(ctx, lines, s.size);
         if (s.marker && itemRows.length) {
-          const marker = setNatural(ctx, s.marker, s.font, s.size);
+          const marker = setNatural(ctx, s.marker, s.font);
           const drawn = bodyRows(ctx, [marker], s.size)[0].glyphs;
           if (s.markerText !== undefined) for (const g of drawn) g.actualText = s.markerText;
           itemRows[0].glyphs.unshift(...drawn);

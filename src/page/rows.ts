@@ -59,12 +59,20 @@ export interface SetContext {
   found: Found;
   /** Lines already set, for a caller that sets the same texts into many boxes (the plan's shapes): each text is broken once. */
   memo?: LineMemo;
+  /** Natural lines already set in this setting, by font, style and text: a headline tried at many sizes is set once. */
+  naturals: NaturalMemo;
 }
 
 /** Lines set by the texts and options they were set from, with what setting them found. */
 export type LineMemo = Map<string, { lines: SetLine[]; found: Found }>;
+type NaturalMemo = Map<string, { line: SetLine; found: Found }>;
 
-export const setContext = (fonts: FontRegistry, template: Template, pitch: number): SetContext => ({ fonts, template, pitch, found: { missing: [], warnings: [] } });
+export const setContext = (fonts: FontRegistry, template: Template, pitch: number): SetContext => ({ fonts, template, pitch, found: { missing: [], warnings: [] }, naturals: new Map() });
+
+const replay = (ctx: SetContext, found: Found) => {
+  for (const m of found.missing) ctx.found.missing.push(m);
+  for (const w of found.warnings) ctx.found.warnings.push(w);
+};
 
 export interface TextPart {
   text: string;
@@ -92,8 +100,7 @@ export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): Set
   const key = ctx.memo && JSON.stringify([parts, o]);
   const known = key === undefined ? undefined : ctx.memo!.get(key);
   if (known) {
-    ctx.found.missing.push(...known.found.missing);
-    ctx.found.warnings.push(...known.found.warnings);
+    replay(ctx, known.found);
     return known.lines;
   }
   const missing: MissingGlyph[] = [];
@@ -126,9 +133,22 @@ export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): Set
   return set.lines;
 }
 
-/** Text set on one line at its natural width, with no measure to fill: headlines being fitted, table cells, the folio. */
-export function setNatural(ctx: SetContext, text: string, font: string, size: number, style?: StyleName): SetLine {
-  return setLines(ctx, [{ text, font }], { measure: Number.MAX_SAFE_INTEGER, size, align: 'start', style })[0] ?? { glyphs: [], width: 0, last: true };
+/**
+ * Text set on one line at its natural width, with no measure to fill: headlines being fitted, table
+ * cells, the folio. With no measure the line in em is the same at every size, so it is set once per
+ * setting and what setting it found is told again at each use.
+ */
+export function setNatural(ctx: SetContext, text: string, font: string, style?: StyleName): SetLine {
+  const key = `${font}\u0000${style ?? ''}\u0000${text}`;
+  let known = ctx.naturals.get(key);
+  if (!known) {
+    const found: Found = { missing: [], warnings: [] };
+    const line = setLines({ ...ctx, found, memo: undefined }, [{ text, font }], { measure: Number.MAX_SAFE_INTEGER, size: 1, align: 'start', style })[0] ?? { glyphs: [], width: 0, last: true };
+    known = { line, found };
+    ctx.naturals.set(key, known);
+  }
+  replay(ctx, known.found);
+  return known.line;
 }
 
 /**
@@ -136,7 +156,7 @@ export function setNatural(ctx: SetContext, text: string, font: string, size: nu
  * its centre on a baseline, pt from the page's top-left; returns its width.
  */
 export function placeLine(ctx: SetContext, out: PlacedGlyph[], text: string, font: string, size: number, x: number, baseline: number, anchor: 'start' | 'centre' | 'end'): number {
-  const line = setNatural(ctx, text, font, size);
+  const line = setNatural(ctx, text, font);
   const w = line.width * size;
   const left = anchor === 'start' ? x : anchor === 'end' ? x - w : x - w / 2;
   for (const gl of line.glyphs) out.push({ ch: gl.ch, face: gl.face, size, x: left + gl.x * size, y: baseline, fullWidth: gl.fullWidth, halfWidth: gl.halfWidth });
@@ -229,7 +249,7 @@ export function setDisplay(ctx: SetContext, text: string, font: string, o: SetOp
   const best: ({ score: Score; from: number } | undefined)[] = [{ score: [0, 0, 0], from: -1 }];
   for (let j = 1; j <= ps.length; j++) {
     for (let i = j - 1; i >= 0; i--) {
-      const width = setNatural(trial, joinPhrases(ps.slice(i, j)), font, 1).width;
+      const width = setNatural(trial, joinPhrases(ps.slice(i, j)), font).width;
       if (width > measure + 1e-6) break;
       const before = best[i];
       if (!before) continue;
