@@ -135,21 +135,25 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
     if ((chars[i] === '.' || chars[i] === ',') && cls[i - 1] === CharClass.Digit && cls[i + 1] === CharClass.Digit) cls[i] = CharClass.NumericSeparator;
   }
 
+  // One buffer for all the per-unit numbers: a paragraph allocates one backing store, not ten.
+  const buffer = new ArrayBuffer(n * (6 * 8 + 4));
+  const f64 = (k: number) => new Float64Array(buffer, k * n * 8, n);
+  const u8 = (k: number) => new Uint8Array(buffer, 6 * n * 8 + k * n, n);
   const u: Units = {
     length: n,
     chars,
     faces,
     cls,
-    adv: new Float64Array(n),
-    shrink: new Float64Array(n),
-    shrinkPriority: new Uint8Array(n),
-    inkShift: new Float64Array(n),
-    spaceBefore: new Float64Array(n),
-    spaceShrink: new Float64Array(n),
-    breakBefore: new Uint8Array(n),
-    stretchBefore: new Uint8Array(n),
-    pairBlank: new Float64Array(n),
-    half: new Uint8Array(n),
+    adv: f64(0),
+    shrink: f64(1),
+    shrinkPriority: u8(0),
+    inkShift: f64(2),
+    spaceBefore: f64(3),
+    spaceShrink: f64(4),
+    breakBefore: u8(1),
+    stretchBefore: u8(2),
+    pairBlank: f64(5),
+    half: u8(3),
   };
 
   for (let i = 0; i < n; i++) {
