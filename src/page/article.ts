@@ -88,7 +88,11 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
   // How far down each part holds something: what an auto part's depth comes to.
   const reach = frames.map(() => 1);
   const put = (k: number, row: Row, x: number, line: number, counted = true) => {
-    for (const rg of row.glyphs) out[k].glyphs.push({ ch: rg.ch, face: rg.face, size: rg.size, x: x + rg.x, y: line * pitch + rg.dy, fullWidth: rg.fullWidth, halfWidth: rg.halfWidth, actualText: rg.actualText, source: row.source });
+    const glyphs = out[k].glyphs;
+    for (const rl of row.set) {
+      const y = line * pitch + rl.dy;
+      for (const g of rl.line.glyphs) glyphs.push({ ch: g.ch, face: g.face, size: rl.size, x: x + (rl.dx + g.x * rl.size), y, fullWidth: g.fullWidth, halfWidth: g.halfWidth, actualText: rl.actualText, source: row.source });
+    }
     if (counted) charactersSet += row.chars;
   };
   const reaches = (k: number, l1: number) => {
@@ -430,7 +434,7 @@ function wholeRow(ctx: SetContext, rows: Row[]): Row {
     lines: rows.length,
     chars: rows.reduce((n, r) => n + r.chars, 0),
     keepWithNext: false,
-    glyphs: rows.flatMap((r, i) => r.glyphs.map((gl) => ({ ...gl, dy: gl.dy + i * ctx.pitch }))),
+    set: rows.flatMap((r, i) => r.set.map((rl) => ({ ...rl, dy: rl.dy + i * ctx.pitch }))),
   };
 }
 
@@ -514,9 +518,9 @@ function blockRows(ctx: SetContext, b: BodyBlock, measure: number, body: Style):
         const itemRows = bodyRows(ctx, lines, s.size);
         if (s.marker && itemRows.length) {
           const marker = setNatural(ctx, s.marker, s.font);
-          const drawn = bodyRows(ctx, [marker], s.size)[0].glyphs;
-          if (s.markerText !== undefined) for (const g of drawn) g.actualText = s.markerText;
-          itemRows[0].glyphs.unshift(...drawn);
+          const drawn = bodyRows(ctx, [marker], s.size)[0].set;
+          if (s.markerText !== undefined) for (const rl of drawn) rl.actualText = s.markerText;
+          itemRows[0].set.unshift(...drawn);
           itemRows[0].chars += marker.glyphs.length;
         }
         rows.push(...itemRows);

@@ -102,7 +102,7 @@ export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry,
     const last = lastPart.plan.page.number;
     articles.push({ id: a.id, pages: [...new Set(parts.map((p) => p.page))], rank: sizes.get(a)!.rank, headlineSize: setting.headlineSize, charactersSet: setting.charactersSet, oversetCharacters, oversetLines, underset, parts });
     if (bodyOverset > 0 || oversetLines > 0) {
-      const text = setting.overset.map((row) => row.glyphs.map((gl) => gl.ch).join('')).join('');
+      const text = setting.overset.map((row) => row.set.map((rl) => rl.line.glyphs.map((gl) => gl.ch).join('')).join('')).join('');
       findings.push({ code: 'overset', blocking: true, page: last, article: a.id, pos: a.pos, figures: { characters: bodyOverset, lines: oversetLines }, message: `${count(bodyOverset, 'character')} in ${count(oversetLines, 'line')} overset (${text.length > 24 ? `${text.slice(0, 24)}…` : text})` });
     }
     if (underset > lastPart.plan.template.copyfit.undersetLines) {

@@ -9,15 +9,17 @@ import { loadDefaultSimplifiedChineseParser } from 'budoux';
 import type { FindingCode } from './types.js';
 import type { SourcePos } from '../issue/types.js';
 
-/** A glyph of a row: x from the left of the row's column, dy from the row's top to the baseline, pt. */
-export interface RowGlyph {
-  ch: string;
-  face: string;
+/**
+ * A line set in a row as the text stage set it, in em at `size`: dx across from the left of the
+ * row's column and dy from the row's top to the baseline, pt. Its glyphs are placed only when the
+ * row is put in its box, so a row holds no copy of them.
+ */
+export interface RowLine {
+  line: SetLine;
   size: number;
-  x: number;
+  dx: number;
   dy: number;
-  fullWidth: boolean;
-  halfWidth?: boolean;
+  /** The text the line stands for when copied from the page, where that is not its characters (a list marker). */
   actualText?: string;
 }
 
@@ -27,7 +29,8 @@ export interface RowGlyph {
  */
 export interface Row {
   lines: number;
-  glyphs: RowGlyph[];
+  /** The lines drawn in the row, in order. */
+  set: RowLine[];
   chars: number;
   /** Subheads never end a column: they go with the row after them. */
   keepWithNext: boolean;
@@ -168,12 +171,7 @@ const countChars = (lines: SetLine[]) => lines.reduce((n, l) => n + l.glyphs.len
 /** Body lines: one row per line, each on its own grid line. */
 export function bodyRows(ctx: SetContext, lines: SetLine[], size: number, dx = 0): Row[] {
   const dy = (ctx.pitch - size) / 2 + EM_ASCENT * size;
-  return lines.map((l) => ({
-    lines: 1,
-    chars: l.glyphs.length,
-    keepWithNext: false,
-    glyphs: l.glyphs.map((g) => ({ ch: g.ch, face: g.face, size, x: dx + g.x * size, dy, fullWidth: g.fullWidth, halfWidth: g.halfWidth })),
-  }));
+  return lines.map((l) => ({ lines: 1, set: [{ line: l, size, dx, dy }], chars: l.glyphs.length, keepWithNext: false }));
 }
 
 /**
@@ -184,12 +182,8 @@ export function blockRow(ctx: SetContext, lines: SetLine[], size: number, paddin
   const height = size + (lines.length - 1) * size * HEADING_LEADING;
   const gridLines = Math.max(1, Math.ceil((height + padding * ctx.pitch) / ctx.pitch - 1e-9));
   const top = (gridLines * ctx.pitch - height) / 2;
-  const glyphs: RowGlyph[] = [];
-  lines.forEach((l, j) => {
-    const dy = top + EM_ASCENT * size + j * size * HEADING_LEADING;
-    for (const g of l.glyphs) glyphs.push({ ch: g.ch, face: g.face, size, x: dx + g.x * size, dy, fullWidth: g.fullWidth, halfWidth: g.halfWidth });
-  });
-  return { lines: gridLines, glyphs, chars: countChars(lines), keepWithNext: false };
+  const set = lines.map((line, j) => ({ line, size, dx, dy: top + EM_ASCENT * size + j * size * HEADING_LEADING }));
+  return { lines: gridLines, set, chars: countChars(lines), keepWithNext: false };
 }
 
 /** Budoux's Simplified Chinese model, loaded on the first display line and kept. */
