@@ -5,7 +5,7 @@ import { fitHeadline, headlineGroup, PADDING, subheadRow, type HeadSizes } from 
 import { bodyRegions, columnsOfMeasure, textColumns, type Keepout, type Region, type TextColumns } from './regions.js';
 import { blockRow, bodyRows, setDisplay, setLines, setNatural, type Found, type Row, type SetContext, type TextPart } from './rows.js';
 import type { SetLine } from '../text/types.js';
-import type { PlacedFrame, PlacedGlyph, PlacedRule } from './types.js';
+import type { PlacedFrame, PlacedRule } from './types.js';
 import { naturalWidth, settable, unfit, within, type Unfit } from './fit.js';
 
 /** One box of an article's thread as the setter sees it: its size, never its place on the page. */
@@ -34,9 +34,17 @@ export interface PartCopyfit {
   underset: number;
 }
 
+/** A row put in a part's box: its left and its top, pt from the box's top-left. */
+export interface PutRow {
+  row: Row;
+  x: number;
+  y: number;
+}
+
 /** What one part puts in its box: everything in the box's own coordinates (pt from its top-left). */
 export interface SetPart {
-  glyphs: PlacedGlyph[];
+  /** In reading order; their glyphs are made where the box stands on its page. */
+  rows: PutRow[];
   rules: PlacedRule[];
   frames: PlacedFrame[];
   /** Grid lines the part takes: its depth, or what an `auto` part's content needs. */
@@ -84,15 +92,11 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
   const st = ctx.template.styles;
   const pitch = g.pitch;
   let charactersSet = 0;
-  const out: SetPart[] = frames.map((f) => ({ glyphs: [], rules: [], frames: [], depth: f.depth, copyfit: { headLines: 0, columns: [], underset: 0 } }));
+  const out: SetPart[] = frames.map((f) => ({ rows: [], rules: [], frames: [], depth: f.depth, copyfit: { headLines: 0, columns: [], underset: 0 } }));
   // How far down each part holds something: what an auto part's depth comes to.
   const reach = frames.map(() => 1);
   const put = (k: number, row: Row, x: number, line: number, counted = true) => {
-    const glyphs = out[k].glyphs;
-    for (const rl of row.set) {
-      const y = line * pitch + rl.dy;
-      for (const g of rl.line.glyphs) glyphs.push({ ch: g.ch, face: g.face, size: rl.size, x: x + (rl.dx + g.x * rl.size), y, fullWidth: g.fullWidth, halfWidth: g.halfWidth, actualText: rl.actualText, source: row.source });
-    }
+    out[k].rows.push({ row, x, y: line * pitch });
     if (counted) charactersSet += row.chars;
   };
   const reaches = (k: number, l1: number) => {

@@ -9,7 +9,8 @@ import { unfitFinding } from './fit.js';
 import { composeFolio } from './folio.js';
 import { headSizes } from './ranks.js';
 import { composeMasthead, type Teaser } from './masthead.js';
-import { setContext, type Found } from './rows.js';
+import { setContext, type Found, type Row, type RowLine } from './rows.js';
+import type { SetGlyph } from '../text/types.js';
 import { separators } from './separators.js';
 import type { ArticleReport, ComposedPage, Composition, Finding, PartReport, PlacedGlyph } from './types.js';
 
@@ -187,24 +188,30 @@ const placedParts = new WeakMap<SetPart, { x0: number; y0: number; glyphs: Place
 function placedGlyphs(part: SetPart, x0: number, y0: number): PlacedGlyph[] {
   const known = placedParts.get(part);
   if (known && known.x0 === x0 && known.y0 === y0) return known.glyphs;
-  const glyphs = part.glyphs.map((g) => movedGlyph(g, x0, y0));
+  const glyphs: PlacedGlyph[] = [];
+  for (const { row, x, y } of part.rows) {
+    for (const rl of row.set) {
+      const baseline = y + rl.dy;
+      for (const g of rl.line.glyphs) glyphs.push(placedGlyph(g, rl, row, x + (rl.dx + g.x * rl.size) + x0, baseline + y0));
+    }
+  }
   placedParts.set(part, { x0, y0, glyphs });
   return glyphs;
 }
 
 /**
- * A glyph moved by its box's place, every field written out: a page's glyphs then share one shape
- * whatever fields their articles set, and the renderer reads them through one shape, not many.
+ * A glyph of a row at its place on the page, every field written out: a page's glyphs then share
+ * one shape whatever fields their articles set, and the renderer reads them through one shape, not many.
  */
-const movedGlyph = (g: PlacedGlyph, x0: number, y0: number): PlacedGlyph => ({
+const placedGlyph = (g: SetGlyph, rl: RowLine, row: Row, x: number, y: number): PlacedGlyph => ({
   ch: g.ch,
   face: g.face,
-  size: g.size,
-  x: g.x + x0,
-  y: g.y + y0,
+  size: rl.size,
+  x,
+  y,
   fullWidth: g.fullWidth,
   halfWidth: g.halfWidth,
-  ink: g.ink,
-  actualText: g.actualText,
-  source: g.source,
+  ink: undefined,
+  actualText: rl.actualText,
+  source: row.source,
 });
