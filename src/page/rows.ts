@@ -114,7 +114,13 @@ export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): Set
     const lead = i === 0 && parts.length > 1 && p.font === t.styles.lead.font && parts[1].font !== p.font;
     // A lead-in is spaced as the lead style says; the rest as the paragraph's style.
     const style = lead ? t.styles.lead : o.style ? t.styles[o.style] : undefined;
-    for (const r of ctx.fonts.runs(p.text, p.font, missing)) runs.push({ ...r, latin: style?.latin, digit: style?.digit, keep: lead, halfDigits: style?.halfDigits });
+    for (const r of ctx.fonts.runs(p.text, p.font, missing)) {
+      r.latin = style?.latin;
+      r.digit = style?.digit;
+      r.keep = lead;
+      r.halfDigits = style?.halfDigits;
+      runs.push(r);
+    }
   });
   const set = composeParagraph(
     {
