@@ -246,10 +246,16 @@ export function setDisplay(ctx: SetContext, text: string, font: string, o: SetOp
   // Trial widths are set in a context of their own: the desk hears of a missing glyph once.
   const trial: SetContext = { ...ctx, found: { missing: [], warnings: [] } };
   const measure = o.measure / o.size;
+  const widthOf = (i: number, j: number) => setNatural(trial, joinPhrases(ps.slice(i, j)), font).width;
+  // Fewest lines come first, so a text whose every tail up to the whole fits the measure takes one
+  // line: the programme would reach the whole from its last phrase and choose it over any break.
+  let oneLine = ps.length > 0;
+  for (let i = ps.length - 1; oneLine && i >= 0; i--) oneLine = !(widthOf(i, ps.length) > measure + 1e-6);
+  if (oneLine) return setLines(ctx, [{ text: joinPhrases(ps), font }], o);
   const best: ({ score: Score; from: number } | undefined)[] = [{ score: [0, 0, 0], from: -1 }];
   for (let j = 1; j <= ps.length; j++) {
     for (let i = j - 1; i >= 0; i--) {
-      const width = setNatural(trial, joinPhrases(ps.slice(i, j)), font).width;
+      const width = widthOf(i, j);
       if (width > measure + 1e-6) break;
       const before = best[i];
       if (!before) continue;
