@@ -78,9 +78,10 @@ const glueOf = (units: string) => {
 const BMP: string[] = new Array<string>(0x10000).fill('');
 const charOf = (cp: number) => (cp < 0x10000 ? BMP[cp] || (BMP[cp] = String.fromCharCode(cp)) : String.fromCodePoint(cp));
 
-// Classes and runs of the units being collected, grown as paragraphs need and reused.
+// Classes, runs and kept spans of the units being collected, grown as paragraphs need and reused.
 let classes: Uint8Array = new Uint8Array(256);
 let runs = new Int32Array(256);
+let spans = new Int32Array(256);
 
 export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
   let most = 0;
@@ -88,6 +89,7 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
   if (classes.length < most) {
     classes = new Uint8Array(most * 2);
     runs = new Int32Array(most * 2);
+    spans = new Int32Array(most * 2);
   }
   let cls = classes;
   const runOf = runs;
@@ -267,7 +269,7 @@ function spacingBetween(spec: ParagraphSpec, cls: Uint8Array, chars: string[], r
  */
 function keptSpans(spec: ParagraphSpec, chars: string[], runOf: Int32Array): Int32Array {
   const n = chars.length;
-  const kept = new Int32Array(n);
+  const kept = spans.fill(0, 0, n);
   let span = 0;
   for (let i = 0; i < n; i++) {
     if (!spec.runs[runOf[i]].keep) continue;
