@@ -281,3 +281,31 @@ test('a declared space is no hole: the PDF leaves it empty and the proof frames 
   for (let y = cy - 12; y < cy + 4; y++) for (let x = (x0 + x1) / 2 - 40; x < (x0 + x1) / 2 + 40; x++) if (grey(x, y)) label++;
   assert.ok(label > 20, `its label stands in the middle (${label} grey px)`);
 });
+
+test('a headline tried at the sizes of its rank stands at the largest its box holds, in its own font beside a kicker and a table cell of the same words', async () => {
+  const text = headlineOf('spring-gala');
+  const sizes = [36, 27.5, 24, 21]; // the tabloid's lead rank: 小初, 一号, 小一, 二号
+  for (const span of [3, 4]) {
+    const gala: FixtureArticle = { id: 'gala', place: `{column: 1, span: ${span}, line: 1, lines: 30}`, headline: text, body: paragraphs('spring-gala').slice(0, 1), extra: ['        rank: lead', `        kicker: ${JSON.stringify(text)}`, '        table:', `          - [${JSON.stringify(text)}, "分会场"]`] };
+    const c = await compose(issueYaml('tabloid', [gala], { reserve: true }));
+    const box = boxOf(c.composition.pages[0], 'gala');
+    const lines = linesIn(c.read[0].lines, box);
+    const head = lines.filter((l) => sizes.includes(l.size));
+    const kicker = lines.filter((l) => l.size === 12);
+    assert.equal(head.map((l) => l.text).join('').replace(/\s/g, ''), text, `span ${span}: the headline reads whole`);
+    assert.equal(kicker.map((l) => l.text).join('').replace(/\s/g, ''), text, `span ${span}: the kicker reads whole`);
+    const fonts = (ls: ReadLine[]) => new Set(ls.flatMap((l) => l.chars.map((ch) => ch.font)));
+    assert.equal(fonts(head).size, 1, `span ${span}: the headline is set in one font`);
+    assert.ok(![...fonts(kicker)].some((f) => fonts(head).has(f)), `span ${span}: the kicker keeps its own font, not the headline's`);
+    const cell = lines.filter((l) => l.size === 9 && l.text.replace(/\s/g, '').startsWith(text));
+    assert.equal(cell.length, 1, `span ${span}: the table row reads its cell whole`);
+    assert.ok(![...fonts(cell)].some((f) => fonts(head).has(f) || fonts(kicker).has(f)), `span ${span}: the table's label cell keeps its own font, neither the headline's nor the kicker's`);
+    const size = head[0].size;
+    const measure = box.width - 9; // half a body character of air at either end
+    const em = (Math.max(...head.map((l) => l.x1)) - Math.min(...head.map((l) => l.x0))) / size;
+    assert.equal(head.length, 1, `span ${span}: the headline stands in one line`);
+    assert.ok(em * size <= measure + 0.05, `span ${span}: ${(em * size).toFixed(1)} pt within the ${measure} pt measure at ${size} pt`);
+    const larger = sizes.filter((s) => s > size);
+    if (larger.length) assert.ok(em * larger[larger.length - 1] > measure, `span ${span}: at ${larger[larger.length - 1]} pt the headline would not fit`);
+  }
+});

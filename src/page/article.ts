@@ -5,7 +5,7 @@ import { fitHeadline, headlineGroup, PADDING, subheadRow, type HeadSizes } from 
 import { bodyRegions, columnsOfMeasure, textColumns, type Keepout, type Region, type TextColumns } from './regions.js';
 import { blockRow, bodyRows, setDisplay, setLines, setNatural, type Found, type Row, type SetContext, type TextPart } from './rows.js';
 import type { SetLine } from '../text/types.js';
-import type { PlacedFrame, PlacedGlyph, PlacedRule } from './types.js';
+import type { PlacedFrame, PlacedRule } from './types.js';
 import { naturalWidth, settable, unfit, within, type Unfit } from './fit.js';
 
 /** One box of an article's thread as the setter sees it: its size, never its place on the page. */
@@ -34,9 +34,17 @@ export interface PartCopyfit {
   underset: number;
 }
 
+/** A row put in a part's box: its left and its top, pt from the box's top-left. */
+export interface PutRow {
+  row: Row;
+  x: number;
+  y: number;
+}
+
 /** What one part puts in its box: everything in the box's own coordinates (pt from its top-left). */
 export interface SetPart {
-  glyphs: PlacedGlyph[];
+  /** In reading order; their glyphs are made where the box stands on its page. */
+  rows: PutRow[];
   rules: PlacedRule[];
   frames: PlacedFrame[];
   /** Grid lines the part takes: its depth, or what an `auto` part's content needs. */
@@ -84,11 +92,11 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
   const st = ctx.template.styles;
   const pitch = g.pitch;
   let charactersSet = 0;
-  const out: SetPart[] = frames.map((f) => ({ glyphs: [], rules: [], frames: [], depth: f.depth, copyfit: { headLines: 0, columns: [], underset: 0 } }));
+  const out: SetPart[] = frames.map((f) => ({ rows: [], rules: [], frames: [], depth: f.depth, copyfit: { headLines: 0, columns: [], underset: 0 } }));
   // How far down each part holds something: what an auto part's depth comes to.
   const reach = frames.map(() => 1);
   const put = (k: number, row: Row, x: number, line: number, counted = true) => {
-    for (const rg of row.glyphs) out[k].glyphs.push({ ch: rg.ch, face: rg.face, size: rg.size, x: x + rg.x, y: line * pitch + rg.dy, fullWidth: rg.fullWidth, halfWidth: rg.halfWidth, actualText: rg.actualText, source: row.source });
+    out[k].rows.push({ row, x, y: line * pitch });
     if (counted) charactersSet += row.chars;
   };
   const reaches = (k: number, l1: number) => {
@@ -185,7 +193,7 @@ export function setArticle(ctx: SetContext, a: Article, g: Geometry, frames: Par
   const style = st.jump;
   const jumpLine = (j: JumpLine) => {
     const text = (j.kind === 'to' ? ctx.template.jump.to : ctx.template.jump.from).replace('{page}', String(frames[j.otherPart].page));
-    const line = setNatural(ctx, text, style.font, style.size);
+    const line = setNatural(ctx, text, style.font);
     if (line.width * style.size > j.measure + 1e-6) {
       // The jump line is the layout's own wording, not copy: no characters of the story are lost.
       unfits.push({ ...unfit('jump line', text, line.width * style.size, j.measure, 'pt', "shorten the layout's jump wording, or give the part a wider column"), chars: 0 });
@@ -278,7 +286,7 @@ const TABLE_GAP = { least: 2, most: 4 };
 function tableRows(ctx: SetContext, table: Table, width: number): { rows: Row[] } | Unfit {
   const s = ctx.template.styles.table;
   const fontOf = (c: number) => (c === 0 ? (s.labelFont ?? s.font) : s.font);
-  const cells = table.rows.map((r) => r.map((cell, c) => setNatural(ctx, cell, fontOf(c), s.size, 'table')));
+  const cells = table.rows.map((r) => r.map((cell, c) => setNatural(ctx, cell, fontOf(c), 'table')));
   // Loops, not spreads: a table may have more rows than a call has room for arguments.
   let cols = 0;
   for (const r of table.rows) cols = Math.max(cols, r.length);
@@ -413,9 +421,9 @@ function briefRows(ctx: SetContext, item: string, measure: number, wholeLines: n
     ctx.found.warnings.push(...trial.found.warnings);
     rows = bodyRows(ctx, whole, s.size);
   } else {
-    const creditLine = setNatural(trial, credit, s.font, s.size);
+    const creditLine = setNatural(trial, credit, s.font);
     // A credit longer than the column wraps as text does rather than starting left of it.
-    const creditRows = creditLine.width * s.size > measure + 1e-6 ? bodyRows(ctx, setLines(ctx, [{ text: credit, font: s.font }], { measure, size: s.size, align: 'start', style: 'brief' }), s.size) : bodyRows(ctx, [setNatural(ctx, credit, s.font, s.size)], s.size, measure - creditLine.width * s.size);
+    const creditRows = creditLine.width * s.size > measure + 1e-6 ? bodyRows(ctx, setLines(ctx, [{ text: credit, font: s.font }], { measure, size: s.size, align: 'start', style: 'brief' }), s.size) : bodyRows(ctx, [setNatural(ctx, credit, s.font)], s.size, measure - creditLine.width * s.size);
     rows = [...bodyRows(ctx, set(ctx, item.slice(0, -credit.length)), s.size), ...creditRows];
   }
   return rows.length <= wholeLines ? [wholeRow(ctx, rows)] : rows;
@@ -430,7 +438,7 @@ function wholeRow(ctx: SetContext, rows: Row[]): Row {
     lines: rows.length,
     chars: rows.reduce((n, r) => n + r.chars, 0),
     keepWithNext: false,
-    glyphs: rows.flatMap((r, i) => r.glyphs.map((gl) => ({ ...gl, dy: gl.dy + i * ctx.pitch }))),
+    set: rows.flatMap((r, i) => r.set.map((rl) => ({ ...rl, dy: rl.dy + i * ctx.pitch }))),
   };
 }
 
@@ -487,7 +495,7 @@ function blockRows(ctx: SetContext, b: BodyBlock, measure: number, body: Style):
   const st = ctx.template.styles;
   switch (b.kind) {
     case 'paragraph': {
-      if (!b.lead && typedJump(ctx, b.text)) return bodyRows(ctx, [setNatural(ctx, b.text, st.jump.font, st.jump.size)], st.jump.size);
+      if (!b.lead && typedJump(ctx, b.text)) return bodyRows(ctx, [setNatural(ctx, b.text, st.jump.font)], st.jump.size);
       if (!b.lead) return bodyRows(ctx, setLines(ctx, [{ text: b.text, font: body.font }], { measure, size: body.size, indent: body.indent, align: 'justify', style: 'body' }), body.size);
       const lead: TextPart = { text: runIn(b.lead), font: st.lead.font };
       const parts = [lead, { text: b.text, font: body.font }];
@@ -513,10 +521,10 @@ function blockRows(ctx: SetContext, b: BodyBlock, measure: number, body: Style):
         const lines = setLines(ctx, [{ text: item, font: s.font }], { measure, size: s.size, indent: 1, hang: 1, align: 'justify', style: 'bullet' });
         const itemRows = bodyRows(ctx, lines, s.size);
         if (s.marker && itemRows.length) {
-          const marker = setNatural(ctx, s.marker, s.font, s.size);
-          const drawn = bodyRows(ctx, [marker], s.size)[0].glyphs;
-          if (s.markerText !== undefined) for (const g of drawn) g.actualText = s.markerText;
-          itemRows[0].glyphs.unshift(...drawn);
+          const marker = setNatural(ctx, s.marker, s.font);
+          const drawn = bodyRows(ctx, [marker], s.size)[0].set;
+          if (s.markerText !== undefined) for (const rl of drawn) rl.actualText = s.markerText;
+          itemRows[0].set.unshift(...drawn);
           itemRows[0].chars += marker.glyphs.length;
         }
         rows.push(...itemRows);

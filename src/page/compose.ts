@@ -9,7 +9,8 @@ import { unfitFinding } from './fit.js';
 import { composeFolio } from './folio.js';
 import { headSizes } from './ranks.js';
 import { composeMasthead, type Teaser } from './masthead.js';
-import { setContext, type Found } from './rows.js';
+import { setContext, type Found, type Row, type RowLine } from './rows.js';
+import type { SetGlyph } from '../text/types.js';
 import { separators } from './separators.js';
 import type { ArticleReport, ComposedPage, Composition, Finding, PartReport, PlacedGlyph } from './types.js';
 
@@ -102,7 +103,7 @@ export function composeIssue(issue: Issue, plan: IssuePlan, fonts: FontRegistry,
     const last = lastPart.plan.page.number;
     articles.push({ id: a.id, pages: [...new Set(parts.map((p) => p.page))], rank: sizes.get(a)!.rank, headlineSize: setting.headlineSize, charactersSet: setting.charactersSet, oversetCharacters, oversetLines, underset, parts });
     if (bodyOverset > 0 || oversetLines > 0) {
-      const text = setting.overset.map((row) => row.glyphs.map((gl) => gl.ch).join('')).join('');
+      const text = setting.overset.map((row) => row.set.map((rl) => rl.line.glyphs.map((gl) => gl.ch).join('')).join('')).join('');
       findings.push({ code: 'overset', blocking: true, page: last, article: a.id, pos: a.pos, figures: { characters: bodyOverset, lines: oversetLines }, message: `${count(bodyOverset, 'character')} in ${count(oversetLines, 'line')} overset (${text.length > 24 ? `${text.slice(0, 24)}…` : text})` });
     }
     if (underset > lastPart.plan.template.copyfit.undersetLines) {
@@ -187,24 +188,30 @@ const placedParts = new WeakMap<SetPart, { x0: number; y0: number; glyphs: Place
 function placedGlyphs(part: SetPart, x0: number, y0: number): PlacedGlyph[] {
   const known = placedParts.get(part);
   if (known && known.x0 === x0 && known.y0 === y0) return known.glyphs;
-  const glyphs = part.glyphs.map((g) => movedGlyph(g, x0, y0));
+  const glyphs: PlacedGlyph[] = [];
+  for (const { row, x, y } of part.rows) {
+    for (const rl of row.set) {
+      const baseline = y + rl.dy;
+      for (const g of rl.line.glyphs) glyphs.push(placedGlyph(g, rl, row, x + (rl.dx + g.x * rl.size) + x0, baseline + y0));
+    }
+  }
   placedParts.set(part, { x0, y0, glyphs });
   return glyphs;
 }
 
 /**
- * A glyph moved by its box's place, every field written out: a page's glyphs then share one shape
- * whatever fields their articles set, and the renderer reads them through one shape, not many.
+ * A glyph of a row at its place on the page, every field written out: a page's glyphs then share
+ * one shape whatever fields their articles set, and the renderer reads them through one shape, not many.
  */
-const movedGlyph = (g: PlacedGlyph, x0: number, y0: number): PlacedGlyph => ({
+const placedGlyph = (g: SetGlyph, rl: RowLine, row: Row, x: number, y: number): PlacedGlyph => ({
   ch: g.ch,
   face: g.face,
-  size: g.size,
-  x: g.x + x0,
-  y: g.y + y0,
+  size: rl.size,
+  x,
+  y,
   fullWidth: g.fullWidth,
   halfWidth: g.halfWidth,
-  ink: g.ink,
-  actualText: g.actualText,
-  source: g.source,
+  ink: undefined,
+  actualText: rl.actualText,
+  source: row.source,
 });

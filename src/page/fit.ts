@@ -55,7 +55,7 @@ export function unfitFinding(u: Unfit, page: number, article?: string): Finding 
  */
 export function naturalWidth(ctx: SetContext, text: string, font: string, size: number, style?: StyleName): number {
   const trial: SetContext = { ...ctx, found: { missing: [], warnings: [] } };
-  return setNatural(trial, text, font, size, style).width * size;
+  return setNatural(trial, text, font, style).width * size;
 }
 
 /** Whether `width` pt stands in `room` pt, allowing for rounding. */

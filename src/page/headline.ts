@@ -50,7 +50,7 @@ export function headlineFits(ctx: SetContext, headline: string[], font: string, 
   // Half a body character of air at either end keeps a spanning headline off the neighbours' rules.
   const measure = width - ctx.template.styles.body.size;
   const candidates = headline.length > 1 ? [headline] : [headline, headline[0].split(/\s+/)];
-  return candidates.find((lines) => lines.length <= 2 && lines.every((l) => setNatural(ctx, l, font, size).width * size <= measure));
+  return candidates.find((lines) => lines.length <= 2 && lines.every((l) => setNatural(ctx, l, font).width * size <= measure));
 }
 
 /**

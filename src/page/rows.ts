@@ -9,15 +9,17 @@ import { loadDefaultSimplifiedChineseParser } from 'budoux';
 import type { FindingCode } from './types.js';
 import type { SourcePos } from '../issue/types.js';
 
-/** A glyph of a row: x from the left of the row's column, dy from the row's top to the baseline, pt. */
-export interface RowGlyph {
-  ch: string;
-  face: string;
+/**
+ * A line set in a row as the text stage set it, in em at `size`: dx across from the left of the
+ * row's column and dy from the row's top to the baseline, pt. Its glyphs are placed only when the
+ * row is put in its box, so a row holds no copy of them.
+ */
+export interface RowLine {
+  line: SetLine;
   size: number;
-  x: number;
+  dx: number;
   dy: number;
-  fullWidth: boolean;
-  halfWidth?: boolean;
+  /** The text the line stands for when copied from the page, where that is not its characters (a list marker). */
   actualText?: string;
 }
 
@@ -27,7 +29,8 @@ export interface RowGlyph {
  */
 export interface Row {
   lines: number;
-  glyphs: RowGlyph[];
+  /** The lines drawn in the row, in order. */
+  set: RowLine[];
   chars: number;
   /** Subheads never end a column: they go with the row after them. */
   keepWithNext: boolean;
@@ -59,12 +62,20 @@ export interface SetContext {
   found: Found;
   /** Lines already set, for a caller that sets the same texts into many boxes (the plan's shapes): each text is broken once. */
   memo?: LineMemo;
+  /** Natural lines already set in this setting, by font, style and text: a headline tried at many sizes is set once. */
+  naturals: NaturalMemo;
 }
 
 /** Lines set by the texts and options they were set from, with what setting them found. */
 export type LineMemo = Map<string, { lines: SetLine[]; found: Found }>;
+type NaturalMemo = Map<string, { line: SetLine; found: Found }>;
 
-export const setContext = (fonts: FontRegistry, template: Template, pitch: number): SetContext => ({ fonts, template, pitch, found: { missing: [], warnings: [] } });
+export const setContext = (fonts: FontRegistry, template: Template, pitch: number): SetContext => ({ fonts, template, pitch, found: { missing: [], warnings: [] }, naturals: new Map() });
+
+const replay = (ctx: SetContext, found: Found) => {
+  for (const m of found.missing) ctx.found.missing.push(m);
+  for (const w of found.warnings) ctx.found.warnings.push(w);
+};
 
 export interface TextPart {
   text: string;
@@ -92,8 +103,7 @@ export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): Set
   const key = ctx.memo && JSON.stringify([parts, o]);
   const known = key === undefined ? undefined : ctx.memo!.get(key);
   if (known) {
-    ctx.found.missing.push(...known.found.missing);
-    ctx.found.warnings.push(...known.found.warnings);
+    replay(ctx, known.found);
     return known.lines;
   }
   const missing: MissingGlyph[] = [];
@@ -104,7 +114,13 @@ export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): Set
     const lead = i === 0 && parts.length > 1 && p.font === t.styles.lead.font && parts[1].font !== p.font;
     // A lead-in is spaced as the lead style says; the rest as the paragraph's style.
     const style = lead ? t.styles.lead : o.style ? t.styles[o.style] : undefined;
-    for (const r of ctx.fonts.runs(p.text, p.font, missing)) runs.push({ ...r, latin: style?.latin, digit: style?.digit, keep: lead, halfDigits: style?.halfDigits });
+    for (const r of ctx.fonts.runs(p.text, p.font, missing)) {
+      r.latin = style?.latin;
+      r.digit = style?.digit;
+      r.keep = lead;
+      r.halfDigits = style?.halfDigits;
+      runs.push(r);
+    }
   });
   const set = composeParagraph(
     {
@@ -126,9 +142,22 @@ export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): Set
   return set.lines;
 }
 
-/** Text set on one line at its natural width, with no measure to fill: headlines being fitted, table cells, the folio. */
-export function setNatural(ctx: SetContext, text: string, font: string, size: number, style?: StyleName): SetLine {
-  return setLines(ctx, [{ text, font }], { measure: Number.MAX_SAFE_INTEGER, size, align: 'start', style })[0] ?? { glyphs: [], width: 0, last: true };
+/**
+ * Text set on one line at its natural width, with no measure to fill: headlines being fitted, table
+ * cells, the folio. With no measure the line in em is the same at every size, so it is set once per
+ * setting and what setting it found is told again at each use.
+ */
+export function setNatural(ctx: SetContext, text: string, font: string, style?: StyleName): SetLine {
+  const key = `${font}\u0000${style ?? ''}\u0000${text}`;
+  let known = ctx.naturals.get(key);
+  if (!known) {
+    const found: Found = { missing: [], warnings: [] };
+    const line = setLines({ ...ctx, found, memo: undefined }, [{ text, font }], { measure: Number.MAX_SAFE_INTEGER, size: 1, align: 'start', style })[0] ?? { glyphs: [], width: 0, last: true };
+    known = { line, found };
+    ctx.naturals.set(key, known);
+  }
+  replay(ctx, known.found);
+  return known.line;
 }
 
 /**
@@ -136,7 +165,7 @@ export function setNatural(ctx: SetContext, text: string, font: string, size: nu
  * its centre on a baseline, pt from the page's top-left; returns its width.
  */
 export function placeLine(ctx: SetContext, out: PlacedGlyph[], text: string, font: string, size: number, x: number, baseline: number, anchor: 'start' | 'centre' | 'end'): number {
-  const line = setNatural(ctx, text, font, size);
+  const line = setNatural(ctx, text, font);
   const w = line.width * size;
   const left = anchor === 'start' ? x : anchor === 'end' ? x - w : x - w / 2;
   for (const gl of line.glyphs) out.push({ ch: gl.ch, face: gl.face, size, x: left + gl.x * size, y: baseline, fullWidth: gl.fullWidth, halfWidth: gl.halfWidth });
@@ -148,12 +177,7 @@ const countChars = (lines: SetLine[]) => lines.reduce((n, l) => n + l.glyphs.len
 /** Body lines: one row per line, each on its own grid line. */
 export function bodyRows(ctx: SetContext, lines: SetLine[], size: number, dx = 0): Row[] {
   const dy = (ctx.pitch - size) / 2 + EM_ASCENT * size;
-  return lines.map((l) => ({
-    lines: 1,
-    chars: l.glyphs.length,
-    keepWithNext: false,
-    glyphs: l.glyphs.map((g) => ({ ch: g.ch, face: g.face, size, x: dx + g.x * size, dy, fullWidth: g.fullWidth, halfWidth: g.halfWidth })),
-  }));
+  return lines.map((l) => ({ lines: 1, set: [{ line: l, size, dx, dy }], chars: l.glyphs.length, keepWithNext: false }));
 }
 
 /**
@@ -164,12 +188,8 @@ export function blockRow(ctx: SetContext, lines: SetLine[], size: number, paddin
   const height = size + (lines.length - 1) * size * HEADING_LEADING;
   const gridLines = Math.max(1, Math.ceil((height + padding * ctx.pitch) / ctx.pitch - 1e-9));
   const top = (gridLines * ctx.pitch - height) / 2;
-  const glyphs: RowGlyph[] = [];
-  lines.forEach((l, j) => {
-    const dy = top + EM_ASCENT * size + j * size * HEADING_LEADING;
-    for (const g of l.glyphs) glyphs.push({ ch: g.ch, face: g.face, size, x: dx + g.x * size, dy, fullWidth: g.fullWidth, halfWidth: g.halfWidth });
-  });
-  return { lines: gridLines, glyphs, chars: countChars(lines), keepWithNext: false };
+  const set = lines.map((line, j) => ({ line, size, dx, dy: top + EM_ASCENT * size + j * size * HEADING_LEADING }));
+  return { lines: gridLines, set, chars: countChars(lines), keepWithNext: false };
 }
 
 /** Budoux's Simplified Chinese model, loaded on the first display line and kept. */
@@ -226,10 +246,16 @@ export function setDisplay(ctx: SetContext, text: string, font: string, o: SetOp
   // Trial widths are set in a context of their own: the desk hears of a missing glyph once.
   const trial: SetContext = { ...ctx, found: { missing: [], warnings: [] } };
   const measure = o.measure / o.size;
+  const widthOf = (i: number, j: number) => setNatural(trial, joinPhrases(ps.slice(i, j)), font).width;
+  // Fewest lines come first, so a text whose every tail up to the whole fits the measure takes one
+  // line: the programme would reach the whole from its last phrase and choose it over any break.
+  let oneLine = ps.length > 0;
+  for (let i = ps.length - 1; oneLine && i >= 0; i--) oneLine = !(widthOf(i, ps.length) > measure + 1e-6);
+  if (oneLine) return setLines(ctx, [{ text: joinPhrases(ps), font }], o);
   const best: ({ score: Score; from: number } | undefined)[] = [{ score: [0, 0, 0], from: -1 }];
   for (let j = 1; j <= ps.length; j++) {
     for (let i = j - 1; i >= 0; i--) {
-      const width = setNatural(trial, joinPhrases(ps.slice(i, j)), font, 1).width;
+      const width = widthOf(i, j);
       if (width > measure + 1e-6) break;
       const before = best[i];
       if (!before) continue;

@@ -6,33 +6,36 @@ import { CharClass } from './classes.js';
  */
 export type KinsokuLevel = 'none' | 'basic' | 'gb' | 'strict';
 
-const basicStart = new Set<CharClass>([
+// Each class set is a bit mask, tested for every pair of characters the breaker looks at.
+const classes = (...cs: CharClass[]) => cs.reduce((mask, c) => mask | (1 << c), 0);
+
+const basicStart = classes(
   CharClass.PauseOrStop,
   CharClass.ClosingBracket,
   CharClass.Connector,
   CharClass.MiddleDot,
   CharClass.Solidus,
   CharClass.PostfixAbbreviation,
-]);
-const basicEnd = new Set<CharClass>([CharClass.OpeningBracket, CharClass.PrefixAbbreviation]);
+);
+const basicEnd = classes(CharClass.OpeningBracket, CharClass.PrefixAbbreviation);
 
-const lineStart: Record<KinsokuLevel, ReadonlySet<CharClass>> = {
-  none: new Set(),
+const lineStart: Record<KinsokuLevel, number> = {
+  none: 0,
   basic: basicStart,
   gb: basicStart,
-  strict: new Set([...basicStart, CharClass.Inseparable]),
+  strict: basicStart | classes(CharClass.Inseparable),
 };
-const lineEnd: Record<KinsokuLevel, ReadonlySet<CharClass>> = {
-  none: new Set(),
+const lineEnd: Record<KinsokuLevel, number> = {
+  none: 0,
   basic: basicEnd,
-  gb: new Set([...basicEnd, CharClass.Solidus]),
-  strict: new Set([...basicEnd, CharClass.Solidus]),
+  gb: basicEnd | classes(CharClass.Solidus),
+  strict: basicEnd | classes(CharClass.Solidus),
 };
 
 export function mayStartLine(cls: CharClass, level: KinsokuLevel): boolean {
-  return !lineStart[level].has(cls);
+  return ((lineStart[level] >> cls) & 1) === 0;
 }
 
 export function mayEndLine(cls: CharClass, level: KinsokuLevel): boolean {
-  return !lineEnd[level].has(cls);
+  return ((lineEnd[level] >> cls) & 1) === 0;
 }

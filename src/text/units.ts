@@ -23,7 +23,7 @@ export interface Units {
   length: number;
   chars: string[];
   faces: string[];
-  cls: CharClass[];
+  cls: Uint8Array;
   /** Advance, em, after the fixed adjustments (adjacent marks). */
   adv: Float64Array;
   /** Blank half of a mark that justification may take away, em. */
@@ -74,51 +74,65 @@ const glueOf = (units: string) => {
   return g;
 };
 
+/** Characters of the Basic Multilingual Plane as strings, made once: every unit of a character holds the same string. */
+const BMP: string[] = new Array<string>(0x10000).fill('');
+const charOf = (cp: number) => (cp < 0x10000 ? BMP[cp] || (BMP[cp] = String.fromCharCode(cp)) : String.fromCodePoint(cp));
+
+// Classes, runs and kept spans of the units being collected, grown as paragraphs need and reused.
+let classes: Uint8Array = new Uint8Array(256);
+let runs = new Int32Array(256);
+let spans = new Int32Array(256);
+
 export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
+  let most = 0;
+  for (const run of spec.runs) most += run.text.length;
+  if (classes.length < most) {
+    classes = new Uint8Array(most * 2);
+    runs = new Int32Array(most * 2);
+    spans = new Int32Array(most * 2);
+  }
+  let cls = classes;
+  const runOf = runs;
   const chars: string[] = [];
   const faces: string[] = [];
-  const cls: CharClass[] = [];
-  const runOf: number[] = [];
+  let m = 0;
   for (let r = 0; r < spec.runs.length; r++) {
-    const run = spec.runs[r];
-    for (const ch of run.text) {
-      const cp = ch.codePointAt(0)!;
-      const prev = cls.length ? cls[cls.length - 1] : CharClass.Space;
+    const { text, face } = spec.runs[r];
+    for (let k = 0; k < text.length; ) {
+      const cp = text.codePointAt(k)!;
+      k += cp > 0xffff ? 2 : 1;
+      const prev = m ? cls[m - 1] : CharClass.Space;
       // Control characters (tabs, stray CR) must never reach the page; a run of spaces is one space.
       if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
-        if (!isSpace(prev)) push(' ', run.face, CharClass.Space, r);
+        if (!isSpace(prev)) push(' ', face, CharClass.Space, r);
         continue;
       }
       // A combining mark (a tone mark typed after its letter) belongs to the letter before it:
       // one unit, one cell, never a break or a space between them.
-      if (mayCombine(cp) && COMBINING.test(ch) && !isSpace(prev)) {
-        chars[chars.length - 1] += ch;
+      if (mayCombine(cp) && COMBINING.test(charOf(cp)) && !isSpace(prev)) {
+        chars[m - 1] += charOf(cp);
         continue;
       }
       const c = classOf(cp);
       if (isSpace(c) && isSpace(prev)) continue;
-      push(ch, run.face, c, r);
+      push(charOf(cp), face, c, r);
     }
   }
-  while (cls.length && isSpace(cls[cls.length - 1])) {
-    chars.pop();
-    faces.pop();
-    cls.pop();
-    runOf.pop();
-  }
+  while (m && isSpace(cls[m - 1])) m--;
   function push(ch: string, face: string, c: CharClass, r: number) {
-    chars.push(ch);
-    faces.push(face);
-    cls.push(c);
-    runOf.push(r);
+    chars[m] = ch;
+    faces[m] = face;
+    cls[m] = c;
+    runOf[m] = r;
+    m++;
   }
 
   // An author's space between Han and Western text gives way to the style's own Han–Latin space
   // (postext does the same), so it is no unit at all.
   let w = 0;
-  for (let i = 0; i < cls.length; i++) {
+  for (let i = 0; i < m; i++) {
     const authorsHanLatin =
-      cls[i] === CharClass.Space && w > 0 && i + 1 < cls.length &&
+      cls[i] === CharClass.Space && w > 0 && i + 1 < m &&
       ((isAlphanumeric(cls[w - 1], chars[w - 1]) && cls[i + 1] === CharClass.Han) || (cls[w - 1] === CharClass.Han && isAlphanumeric(cls[i + 1], chars[i + 1])));
     if (authorsHanLatin) continue;
     chars[w] = chars[i];
@@ -127,7 +141,7 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
     runOf[w] = runOf[i];
     w++;
   }
-  chars.length = faces.length = cls.length = runOf.length = w;
+  chars.length = faces.length = w;
 
   const n = w;
   // A dot or comma between digits belongs to the number (11.6%, 4,000).
@@ -135,22 +149,28 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
     if ((chars[i] === '.' || chars[i] === ',') && cls[i - 1] === CharClass.Digit && cls[i + 1] === CharClass.Digit) cls[i] = CharClass.NumericSeparator;
   }
 
+  // One buffer for all the per-unit numbers: a paragraph allocates one backing store, not eleven.
+  const buffer = new ArrayBuffer(n * (6 * 8 + 5));
+  const f64 = (k: number) => new Float64Array(buffer, k * n * 8, n);
+  const u8 = (k: number) => new Uint8Array(buffer, 6 * n * 8 + k * n, n);
   const u: Units = {
     length: n,
     chars,
     faces,
-    cls,
-    adv: new Float64Array(n),
-    shrink: new Float64Array(n),
-    shrinkPriority: new Uint8Array(n),
-    inkShift: new Float64Array(n),
-    spaceBefore: new Float64Array(n),
-    spaceShrink: new Float64Array(n),
-    breakBefore: new Uint8Array(n),
-    stretchBefore: new Uint8Array(n),
-    pairBlank: new Float64Array(n),
-    half: new Uint8Array(n),
+    cls: u8(4),
+    adv: f64(0),
+    shrink: f64(1),
+    shrinkPriority: u8(0),
+    inkShift: f64(2),
+    spaceBefore: f64(3),
+    spaceShrink: f64(4),
+    breakBefore: u8(1),
+    stretchBefore: u8(2),
+    pairBlank: f64(5),
+    half: u8(3),
   };
+  u.cls.set(cls.subarray(0, n));
+  cls = u.cls;
 
   for (let i = 0; i < n; i++) {
     const c = cls[i];
@@ -230,7 +250,7 @@ const isFullStop = (ch: string) => ch === '。' || ch === '？' || ch === '！' 
  * The style's space between unit i and the one before: Han–Latin from the letters' run, Han–digit
  * from the digits' run; a % or ‰ closing a number before Han follows the digits' rule.
  */
-function spacingBetween(spec: ParagraphSpec, cls: CharClass[], chars: string[], runOf: number[], i: number): Spacing {
+function spacingBetween(spec: ParagraphSpec, cls: Uint8Array, chars: string[], runOf: Int32Array, i: number): Spacing {
   const a = cls[i - 1];
   const b = cls[i];
   if (b === CharClass.Han) {
@@ -247,9 +267,9 @@ function spacingBetween(spec: ParagraphSpec, cls: CharClass[], chars: string[], 
  * Spans kept on one line, numbered from 1 (0: free): a run marked keep (a bold lead-in), a
  * dateline typed at the paragraph's start, a credit in parentheses at its end.
  */
-function keptSpans(spec: ParagraphSpec, chars: string[], runOf: number[]): Int32Array {
+function keptSpans(spec: ParagraphSpec, chars: string[], runOf: Int32Array): Int32Array {
   const n = chars.length;
-  const kept = new Int32Array(n);
+  const kept = spans.fill(0, 0, n);
   let span = 0;
   for (let i = 0; i < n; i++) {
     if (!spec.runs[runOf[i]].keep) continue;
