@@ -107,6 +107,8 @@ test('the preview serves the PDF compose writes, and shows its pages drawn by pd
   // The page in view is drawn first, the thumbnails after it: a canvas per page.
   await page.waitForFunction((n) => document.querySelectorAll('#thumbs canvas').length === n, PAGES.length, { timeout: WAIT });
   assert.equal(await page.locator('#view .sheet canvas').count(), 1);
+  // The view says how far the page is drawn: the text layer is filled in after the canvas is up.
+  await page.waitForFunction(() => document.getElementById('view')!.dataset.drawn === 'text', undefined, { timeout: WAIT });
   const headline = String(article('state-council').headline).split(' ')[0];
   assert.ok((await textLayer()).includes(headline), `the text layer of page 1 lacks the headline ${headline}`);
 });
