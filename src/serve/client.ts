@@ -143,13 +143,15 @@ function scaleFor(layer) {
 async function drawSheet(number, s) {
   const { page, viewport, canvas } = await drawPage(number, s);
   const layer = build('div', { className: 'textLayer' });
-  const sheet = build('div', { className: 'sheet' }, canvas, layer, build('div', { className: 'overlay' }));
+  const holder = build('div', { className: 'overlay' });
+  const sheet = build('div', { className: 'sheet' }, canvas, holder);
   sheet.style.setProperty('--total-scale-factor', s);
   sheet.style.setProperty('--scale-round-x', '1px');
   sheet.style.setProperty('--scale-round-y', '1px');
   sheet.style.width = viewport.width + 'px';
   sheet.style.height = viewport.height + 'px';
-  const text = new TextLayer({ textContentSource: page.streamTextContent(), container: layer, viewport }).render().then(() => true, () => false);
+  // Filled in apart and put on the sheet whole: spans added one by one to a sheet on the screen cost a layout each.
+  const text = new TextLayer({ textContentSource: page.streamTextContent(), container: layer, viewport }).render().then(() => (sheet.insertBefore(layer, holder), true), () => false);
   return { sheet, text };
 }
 
