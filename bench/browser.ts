@@ -1,5 +1,5 @@
-// The preview as the desk sees it: from a save until the browser has drawn the changed page with
-// pdf.js (canvas and text layer), in Debian's Chromium driven by playwright-core.
+// The preview as the desk sees it: from a save until the browser shows the changed page, in
+// Debian's Chromium driven by playwright-core.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHROMIUM, launchChromium } from '../test/browser.js';
@@ -10,12 +10,21 @@ export { CHROMIUM };
 /** Far above any build: a save that is never drawn ends the bench instead of holding it. */
 const WAIT_MS = 60_000;
 
+/** How the view shows a page, in the order they come after a save (the preview's `data-drawn`). */
+const STAGES = ['canvas', 'text'] as const;
+
+/** Per save, ms from the write: the new build's page drawn by pdf.js on its canvas, and with its text layer filled in. */
+export interface SaveToDrawn {
+  canvas: number[];
+  text: number[];
+}
+
 /**
  * `runs` saves of `edit` to `sample` (an issue whose first page the edit reaches), each timed
- * from the write until the page shown carries the new build's version and its text layer: what
- * the desk waits for. Undefined when Chromium is not installed.
+ * from the write until the page shown carries the new build's version, at each stage of its
+ * drawing. Undefined when Chromium is not installed.
  */
-export async function previewSaveToDrawn(work: string, sample: string, edit: Edit, runs: number): Promise<number[] | undefined> {
+export async function previewSaveToDrawn(work: string, sample: string, edit: Edit, runs: number): Promise<SaveToDrawn | undefined> {
   if (!existsSync(CHROMIUM)) return undefined;
   const file = join(work, 'preview-browser.yaml');
   writeFileSync(file, sample);
@@ -24,24 +33,27 @@ export async function previewSaveToDrawn(work: string, sample: string, edit: Edi
   try {
     await preview.ready;
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const drawnAfter = (version: number) =>
+    // Drawn at least as far as `stage`: each later stage counts as the earlier ones done.
+    const drawnAfter = (version: number, stage: (typeof STAGES)[number]) =>
       page.waitForFunction(
-        (v) => {
+        ([v, from, stages]) => {
           const view = document.getElementById('view')!;
-          return Number(view.dataset.version) > v && view.querySelector('.textLayer span') !== null;
+          return Number(view.dataset.version) > v && stages.indexOf(view.dataset.drawn as (typeof STAGES)[number]) >= stages.indexOf(from);
         },
-        version,
+        [version, stage, STAGES] as const,
         { timeout: WAIT_MS, polling: 'raf' },
       );
     await page.goto(preview.url);
-    await drawnAfter(0);
-    const times: number[] = [];
+    await drawnAfter(0, 'text');
+    const times: SaveToDrawn = { canvas: [], text: [] };
     for (let i = 0; i < runs; i++) {
       const version = Number(await page.getAttribute('#view', 'data-version'));
       const t = performance.now();
       writeFileSync(file, editRound(sample, edit, i));
-      await drawnAfter(version);
-      times.push(performance.now() - t);
+      await drawnAfter(version, 'canvas');
+      times.canvas.push(performance.now() - t);
+      await drawnAfter(version, 'text');
+      times.text.push(performance.now() - t);
     }
     return times;
   } finally {

@@ -3,13 +3,15 @@
 // other columns is written into the issue file and composed there.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { parse } from 'yaml';
+import { inTurn } from '../src/pipeline/watch.js';
 import type { Preview } from '../src/serve/server.js';
 import { CHROMIUM, NO_CHROMIUM, closeServed, launchChromium, serveIssue } from './browser.js';
 import type { LayerPage } from '../src/serve/layer.js';
+import { readPdf } from './readback.js';
 import { ROOT, runCompose } from './spawn.js';
 
 /** Far beyond a build on a busy machine: only a preview that never shows the change reaches it. */
@@ -105,6 +107,8 @@ test('the preview serves the PDF compose writes, and shows its pages drawn by pd
   // The page in view is drawn first, the thumbnails after it: a canvas per page.
   await page.waitForFunction((n) => document.querySelectorAll('#thumbs canvas').length === n, PAGES.length, { timeout: WAIT });
   assert.equal(await page.locator('#view .sheet canvas').count(), 1);
+  // The view says how far the page is drawn: the text layer is filled in after the canvas is up.
+  await page.waitForFunction(() => document.getElementById('view')!.dataset.drawn === 'text', undefined, { timeout: WAIT });
   const headline = String(article('state-council').headline).split(' ')[0];
   assert.ok((await textLayer()).includes(headline), `the text layer of page 1 lacks the headline ${headline}`);
 });
@@ -251,4 +255,52 @@ test('a drop onto a box that stands only where make-up settled it is refused at 
   assert.equal(part.status, 409);
   assert.match(((await part.json()) as { refused: string }).refused, new RegExp(`article "state-council" \\(part 2\\): it would overlap article ${BELOW}`));
   assert.equal(readFileSync(file, 'utf8'), text, 'a refused place was written');
+});
+
+test('a save written in two steps, the second while the first is composed, ends on the page as the second left it', async () => {
+  const text = readFileSync(file, 'utf8');
+  // The kicker of state-council: a line of its own.
+  const from = '召开国务院常务会议审议';
+  const to = '召开国务院全体会议审议';
+  assert.equal(text.split(from).length, 2, `the sample's kicker no longer reads ${from}, once`);
+  const edited = text.replace(from, to);
+  const before = (await previewState()).version;
+  // The first step leaves half the file, as an editor that writes in place does; the second comes
+  // once the watch has settled on the first, while it is composed.
+  writeFileSync(file, edited.slice(0, Math.floor(edited.length / 2)));
+  await new Promise((r) => setTimeout(r, 40));
+  writeFileSync(file, edited);
+  const served = async () => {
+    const state = (await (await fetch(new URL('/state.json', preview.url))).json()) as { version: number; errors: string[] };
+    if (state.version <= before || state.errors.length) return false;
+    const pdf = new Uint8Array(await (await fetch(new URL('/issue.pdf', preview.url))).arrayBuffer());
+    return readPdf(pdf).some((p) => p.lines.some((l) => l.text.includes(to)));
+  };
+  const deadline = performance.now() + WAIT;
+  while (!(await served())) {
+    assert.ok(performance.now() < deadline, 'the preview stayed on the half-written file: the save after it was not composed');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+});
+
+test('saves made while a build runs are composed once more after it, all of them in one build', async () => {
+  const started: number[] = [];
+  const finish: (() => void)[] = [];
+  const rebuild = inTurn(() => {
+    started.push(started.length);
+    return new Promise<void>((done) => finish.push(done));
+  });
+  const first = rebuild();
+  await Promise.resolve();
+  assert.deepEqual(started, [0]);
+  // Three saves while the first build runs: one build after it reads what they left.
+  const later = [rebuild(), rebuild(), rebuild()];
+  assert.equal(new Set(later).size, 1, 'saves waiting their turn were given builds of their own');
+  finish[0]();
+  await first;
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(started, [0, 1], 'the saves made during the first build were not composed after it');
+  finish[1]();
+  await later[0];
+  assert.equal(started.length, 2);
 });

@@ -4,8 +4,12 @@ import { findWorkspaceFile, workspaceOf, WORKSPACE_FILE } from '../workspace/wor
 import type { Issue } from '../issue/types.js';
 import { composeSession, inputPaths, type BuildCounts, type ComposeOptions, type ComposeResult } from './compose.js';
 
-/** Editors save in several steps (write, rename): changes this close together are one edit. */
-const SETTLE_MS = 120;
+/**
+ * Editors save in several steps (write, rename) within a few ms: changes this close together are
+ * one edit. A step that comes later only composes once more, the last compose reading the file
+ * as it was left, so a short wait costs a half-written file's error shown until the next build.
+ */
+const SETTLE_MS = 15;
 
 export interface IssueWatch {
   /** Watches what the last good build read (the issue file alone before one): call after every build. */
@@ -67,6 +71,26 @@ export function watchIssue(issueFile: string, changed: () => void, root?: string
   };
 }
 
+/**
+ * `build` run one call after another. A call made while one waits its turn joins it: the waiting
+ * build reads the files as the later saves left them, and a build of their own would repeat it.
+ */
+export function inTurn(build: () => Promise<void>): () => Promise<void> {
+  let last = Promise.resolve();
+  let waiting = false;
+  const run = () => {
+    waiting = false;
+    return build();
+  };
+  return () => {
+    if (!waiting) {
+      waiting = true;
+      last = last.then(run, run);
+    }
+    return last;
+  };
+}
+
 /** What one compose of `compose --watch` came to: the PDF written, or why not. */
 export type SaveOutcome = { result: ComposeResult; counts: BuildCounts; ms: number } | { error: unknown };
 
@@ -84,23 +108,19 @@ export interface ComposingOnSave {
 export function composeOnSave(issueFile: string, outDir: string, options: ComposeOptions, told: (outcome: SaveOutcome) => void): ComposingOnSave {
   const session = composeSession();
   let good: Issue | null = null;
-  let composing = Promise.resolve();
-  const compose = () => {
-    composing = composing.then(async () => {
-      const start = performance.now();
-      let outcome: SaveOutcome;
-      try {
-        const result = await session.compose(issueFile, outDir, options);
-        good = result.issue;
-        outcome = { result, counts: session.counts(), ms: performance.now() - start };
-      } catch (error) {
-        outcome = { error };
-      }
-      watching.follow(good);
-      told(outcome);
-    });
-    return composing;
-  };
+  const compose = inTurn(async () => {
+    const start = performance.now();
+    let outcome: SaveOutcome;
+    try {
+      const result = await session.compose(issueFile, outDir, options);
+      good = result.issue;
+      outcome = { result, counts: session.counts(), ms: performance.now() - start };
+    } catch (error) {
+      outcome = { error };
+    }
+    watching.follow(good);
+    told(outcome);
+  });
   const watching = watchIssue(issueFile, () => void compose(), options.root);
   return { ready: compose(), close: () => watching.close() };
 }

@@ -135,19 +135,24 @@ function scaleFor(layer) {
   return fitted;
 }
 
-/** A page as the view shows it: its canvas, pdf.js's text layer (selectable, searchable) and a holder for the overlays. */
+/**
+ * A page as the view shows it: its canvas, pdf.js's text layer (selectable, searchable) and a
+ * holder for the overlays. The sheet may go up before 'text' resolves (false if the text layer
+ * failed: the page stays drawn, without its text to select).
+ */
 async function drawSheet(number, s) {
   const { page, viewport, canvas } = await drawPage(number, s);
-  const text = build('div', { className: 'textLayer' });
-  const sheet = build('div', { className: 'sheet' }, canvas, text);
+  const layer = build('div', { className: 'textLayer' });
+  const holder = build('div', { className: 'overlay' });
+  const sheet = build('div', { className: 'sheet' }, canvas, holder);
   sheet.style.setProperty('--total-scale-factor', s);
   sheet.style.setProperty('--scale-round-x', '1px');
   sheet.style.setProperty('--scale-round-y', '1px');
   sheet.style.width = viewport.width + 'px';
   sheet.style.height = viewport.height + 'px';
-  await new TextLayer({ textContentSource: page.streamTextContent(), container: text, viewport }).render();
-  sheet.append(build('div', { className: 'overlay' }));
-  return sheet;
+  // Filled in apart and put on the sheet whole: spans added one by one to a sheet on the screen cost a layout each.
+  const text = new TextLayer({ textContentSource: page.streamTextContent(), container: layer, viewport }).render().then(() => (sheet.insertBefore(layer, holder), true), () => false);
+  return { sheet, text };
 }
 
 /**
@@ -162,14 +167,18 @@ async function view() {
   const key = current + ':' + info.look + ':' + s;
   const mine = ++generation;
   const v = $('view');
+  let text;
   if (key !== viewKey) {
     v.setAttribute('aria-busy', 'true');
     try {
-      const sheet = await drawSheet(current, s);
+      const drawn = await drawSheet(current, s);
       if (mine !== generation) return;
       scale = s;
       viewKey = key;
-      v.replaceChildren(sheet);
+      v.replaceChildren(drawn.sheet);
+      v.dataset.drawn = 'canvas';
+      // Filled in on the page already up: the desk reads the new version before it can select its text.
+      text = drawn.text.then((filled) => filled && v.firstChild === drawn.sheet && (v.dataset.drawn = 'text'));
     } finally {
       // A drawing that failed leaves the last sheet up, and lets it be worked on.
       if (mine === generation) v.removeAttribute('aria-busy');
@@ -180,6 +189,7 @@ async function view() {
   v.dataset.page = current;
   v.dataset.version = state.version;
   v.dataset.zoom = zoom;
+  await text;
 }
 
 /** The overlay layer of the current page, drawn from the composition in page points. */

@@ -5,7 +5,7 @@ import { hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
 import { composeSession, pageLook, type ComposedIssue } from '../pipeline/compose.js';
-import { watchIssue } from '../pipeline/watch.js';
+import { inTurn, watchIssue } from '../pipeline/watch.js';
 import { proofPng } from '../proof/png.js';
 import { OVERLAYS, type Overlay } from '../proof/svg.js';
 import { PREVIEW_SCRIPT } from './client.js';
@@ -71,7 +71,6 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
   let version = 0;
   const images = new Map<string, Promise<Buffer>>();
   const listeners = new Set<ServerResponse>();
-  let building = Promise.resolve();
   // The port actually listened on (port 0 picks one): a Host header must name it.
   let port = options.port;
 
@@ -79,29 +78,26 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
   // What each page of the last good build looks like: an image is drawn again only when its page changed.
   let looks = new Map<number, string>();
 
-  const rebuild = () => {
-    building = building.then(async () => {
-      const start = performance.now();
-      try {
-        const built = await session.build(file);
-        pdf = await session.render(built);
-        good = built;
-        layer = overlayLayer(built);
-        errors = [];
-        looks = new Map(built.composition.pages.map((p) => [p.number, pageLook(p, built)]));
-      } catch (e) {
-        if (e instanceof IssueErrors || e instanceof IssueError) errors = formatIssueError(e).split('\n');
-        else errors = [`internal error: ${e instanceof Error ? e.message : String(e)}`];
-      }
-      ms = performance.now() - start;
-      version++;
-      watching.follow(good?.issue ?? null);
-      for (const res of listeners) res.write(`data: ${version}\n\n`);
-      // Told once the watchers stand: an edit made on reading the line is seen.
-      for (const line of outcome(version, errors, good, ms)) options.log?.(line);
-    });
-    return building;
-  };
+  const rebuild = inTurn(async () => {
+    const start = performance.now();
+    try {
+      const built = await session.build(file);
+      pdf = await session.render(built);
+      good = built;
+      layer = overlayLayer(built);
+      errors = [];
+      looks = new Map(built.composition.pages.map((p) => [p.number, pageLook(p, built)]));
+    } catch (e) {
+      if (e instanceof IssueErrors || e instanceof IssueError) errors = formatIssueError(e).split('\n');
+      else errors = [`internal error: ${e instanceof Error ? e.message : String(e)}`];
+    }
+    ms = performance.now() - start;
+    version++;
+    watching.follow(good?.issue ?? null);
+    for (const res of listeners) res.write(`data: ${version}\n\n`);
+    // Told once the watchers stand: an edit made on reading the line is seen.
+    for (const line of outcome(version, errors, good, ms)) options.log?.(line);
+  });
   const watching = watchIssue(file, () => void rebuild());
 
   const state = () => ({
