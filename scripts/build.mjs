@@ -150,22 +150,22 @@ const aesWhenUsed = {
 };
 
 /**
- * The composer's packages, most of the code a composing run loads: one CommonJS file, which the
- * command compiles from V8's code kept in the cache folder (src/cli/composer-packages.ts).
+ * Most of the code a composing run loads, as CommonJS files the command compiles from V8's code
+ * for them kept in the cache folder (src/cli/composer-packages.ts): the composer's packages, and
+ * apart from them the YAML reader, which validating an issue loads without fonts or PDF.
  */
-const COMPOSER_PACKAGES = ['fontkit', 'pdfkit', 'budoux'];
-const composerPackageFilter = new RegExp(`^(${COMPOSER_PACKAGES.join('|')})$`);
+const PACKAGE_FILES = { 'composer-packages': ['fontkit', 'pdfkit', 'budoux'], 'document-packages': ['yaml'] };
 
-/** The file of the composer's packages, and the names each package exports. */
-async function composerPackagesFile() {
+/** One file of packages, and the names each package exports. */
+async function packagesFile(name, packages) {
   const built = await build({
     stdin: {
-      contents: `${COMPOSER_PACKAGES.map((p) => `import * as ${p} from '${p}';`).join('\n')}\nexport { ${COMPOSER_PACKAGES.join(', ')} };\n`,
+      contents: `${packages.map((p) => `import * as ${p} from '${p}';`).join('\n')}\nexport { ${packages.join(', ')} };\n`,
       resolveDir: root,
       loader: 'js',
     },
     outdir: out,
-    entryNames: 'composer-packages-[hash]',
+    entryNames: `${name}-[hash]`,
     outExtension: { '.js': '.cjs' },
     bundle: true,
     format: 'cjs',
@@ -180,19 +180,22 @@ async function composerPackagesFile() {
   });
   const file = Object.keys(built.metafile.outputs).find((f) => f.endsWith('.cjs'));
   const loaded = createRequire(import.meta.url)(join(root, file));
-  return { file: `./${basename(file)}`, exports: Object.fromEntries(COMPOSER_PACKAGES.map((p) => [p, Object.keys(loaded[p])])), metafile: built.metafile };
+  return { file: `./${basename(file)}`, exports: Object.fromEntries(packages.map((p) => [p, Object.keys(loaded[p])])), metafile: built.metafile };
 }
 
 /**
- * Each of the composer's packages, in the command's bundle, is what its file exports: it is read
+ * Each package of a file of them, in the command's bundle, is what that file exports: it is read
  * (and compiled) when a module that imports one is first loaded, as the package itself would be.
  */
-const composerPackagesFrom = ({ file, exports }) => ({
-  name: 'composer-packages',
+const packagesFrom = (files) => ({
+  name: 'packages-files',
   setup(build) {
+    const fileOf = new Map(files.flatMap((f) => Object.keys(f.exports).map((p) => [p, f])));
+    const filter = new RegExp(`^(${[...fileOf.keys()].join('|')})$`);
     // At the package's own path, so that the bundle's record names the package a file of it stands for.
-    build.onResolve({ filter: composerPackageFilter }, ({ path, resolveDir }) => ({ path: createRequire(join(resolveDir, 'package.json')).resolve(path), namespace: 'composer-packages', pluginData: path }));
-    build.onLoad({ filter: /.*/, namespace: 'composer-packages' }, ({ pluginData: name }) => {
+    build.onResolve({ filter }, ({ path, resolveDir }) => ({ path: createRequire(join(resolveDir, 'package.json')).resolve(path), namespace: 'packages-files', pluginData: path }));
+    build.onLoad({ filter: /.*/, namespace: 'packages-files' }, ({ pluginData: name }) => {
+      const { file, exports } = fileOf.get(name);
       const names = exports[name].filter((n) => n !== 'default');
       return {
         contents:
@@ -209,7 +212,7 @@ const composerPackagesFrom = ({ file, exports }) => ({
 
 const out = join(root, 'dist', 'compose');
 rmSync(out, { recursive: true, force: true });
-const composerPackages = await composerPackagesFile();
+const packagesFiles = await Promise.all(Object.entries(PACKAGE_FILES).map(([name, packages]) => packagesFile(name, packages)));
 const bundle = await build({
   entryPoints: { compose: join(root, 'dist', 'src', 'cli', 'main.js'), 'batch-worker': join(root, 'dist', 'src', 'cli', 'batch-worker.js') },
   outdir: out,
@@ -225,9 +228,10 @@ const bundle = await build({
   banner: { js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);" },
   // Beside the entry points, so that the batch finds its worker next to the chunk that forks it.
   chunkNames: '[name]-[hash]',
-  plugins: [composerPackagesFrom(composerPackages)],
+  plugins: [packagesFrom(packagesFiles)],
   logLevel: 'warning',
   metafile: true,
 });
 // Which sources each file of the bundle holds: the tests check from it what a command loads.
-writeFileSync(join(out, 'meta.json'), JSON.stringify({ inputs: { ...composerPackages.metafile.inputs, ...bundle.metafile.inputs }, outputs: { ...composerPackages.metafile.outputs, ...bundle.metafile.outputs } }));
+const metafiles = [...packagesFiles.map((f) => f.metafile), bundle.metafile];
+writeFileSync(join(out, 'meta.json'), JSON.stringify({ inputs: Object.assign({}, ...metafiles.map((m) => m.inputs)), outputs: Object.assign({}, ...metafiles.map((m) => m.outputs)) }));

@@ -6,17 +6,19 @@ import { Script } from 'node:vm';
 import { keepOnDisk, keptOnDisk } from '../render/store.js';
 
 /**
- * The composer's packages (fontkit, pdfkit, budoux's parser) are most of the code a composing run
- * loads, and Node 20 keeps no compiled code of an ES module between runs: the command's bundle has
- * them as one CommonJS file, compiled from the code V8 made of it on an earlier run, kept in the
- * cache folder. V8 refuses code of another version or other flags; the file's name carries a hash
- * of its content, so code of another build is never taken for it.
+ * The composer's packages (fontkit, pdfkit, budoux's parser) and the YAML reader are most of the
+ * code a composing run loads, and Node 20 keeps no compiled code of an ES module between runs: the
+ * command's bundle has them as CommonJS files (the YAML reader in one of its own, for the commands
+ * that read files but compose nothing), each compiled from the code V8 made of it on an earlier
+ * run, kept in the cache folder. V8 refuses code of another version or other flags; a file's name
+ * carries a hash of its content, so code of another build is never taken for it.
  */
-let packages: Record<string, unknown> | undefined;
+const files = new Map<string, Record<string, unknown>>();
 
-/** One of the composer's packages, from the bundle's file of them beside this one. */
+/** One of the packages of a file of them beside this one in the bundle. */
 export function composerPackage(file: string, name: string): unknown {
-  packages ??= load(fileURLToPath(new URL(file, import.meta.url)));
+  let packages = files.get(file);
+  if (!packages) files.set(file, (packages = load(fileURLToPath(new URL(file, import.meta.url)))));
   return packages[name];
 }
 
