@@ -270,25 +270,50 @@ export class FontRegistry implements Metrics {
   runs(text: string, role: string, missing: MissingGlyph[]): TextRun[] {
     const own = this.faceOf(role);
     const runs: TextRun[] = [];
+    // A run's text so far is `cur` and then the characters [from, to) of `text` as typed: most
+    // runs are one slice of the text, never built character by character.
     let cur = '';
+    let from = 0;
+    let to = 0;
     let curFace = own;
-    for (const cluster of clustersOf(text)) {
-      const { face, set } = this.faceForCluster(cluster, own, role, missing);
-      if (!set) continue;
-      if (face !== curFace && cur) {
-        runs.push({ text: cur, face: curFace });
+    for (let i = 0; i < text.length; ) {
+      const cp = text.codePointAt(i)!;
+      const end = clusterEnd(text, i, cp);
+      let face = own;
+      let set: string | undefined;
+      // Nearly every character of a page: one the role's own face has, with no marks after it.
+      const common = end === i + (cp > MAX_BMP ? 2 : 1) && !(FULL_WIDTH_QUOTES.has(cp) && this.advance(own, cp) < 0.99) && this.hasCode(own, cp);
+      if (!common) {
+        const cluster = normalisedCluster(text.slice(i, end));
+        ({ face, set } = this.faceForCluster(cluster, own, role, missing));
+        if (!set) {
+          i = end;
+          continue;
+        }
+      }
+      if (face !== curFace && (cur || to > from)) {
+        runs.push({ text: cur + text.slice(from, to), face: curFace });
         cur = '';
+        from = to;
       }
       curFace = face;
-      cur += set;
+      if (set === undefined && to === i) to = end;
+      else {
+        cur += text.slice(from, to) + (set ?? text.slice(i, end));
+        from = to = end;
+      }
+      i = end;
     }
-    if (cur) runs.push({ text: cur, face: curFace });
+    if (cur || to > from) runs.push({ text: cur + text.slice(from, to), face: curFace });
     return runs;
   }
 
   /** Whether a face has a glyph for a character, asked of its character map once per character. */
   private has(face: string, ch: string): boolean {
-    const cp = ch.codePointAt(0)!;
+    return this.hasCode(face, ch.codePointAt(0)!);
+  }
+
+  private hasCode(face: string, cp: number): boolean {
     let known = this.coverage.get(face);
     if (!known) this.coverage.set(face, (known = new Map()));
     let has = known.get(cp);
@@ -339,24 +364,32 @@ function horizontalMetrics(face: LoadedFace): HorizontalMetrics {
 }
 
 const COMBINING = /^\p{M}$/u;
-const isControlOrSpace = (ch: string) => {
-  const cp = ch.codePointAt(0)!;
-  return cp <= 0x20 || (cp >= 0x7f && cp < 0xa0) || /^\s$/u.test(ch);
+/** Asked only of a character a mark follows. */
+const isControlOrSpace = (cp: number) => cp <= 0x20 || (cp >= 0x7f && cp < 0xa0) || /^\s$/u.test(String.fromCodePoint(cp));
+/** Per BMP code point: 0 not yet asked, 1 a combining mark, 2 not one; asked of the pattern once each. */
+const bmpMarks = new Uint8Array(MAX_BMP + 1);
+const isCombining = (cp: number) => {
+  if (cp > MAX_BMP) return COMBINING.test(String.fromCodePoint(cp));
+  if (!bmpMarks[cp]) bmpMarks[cp] = COMBINING.test(String.fromCharCode(cp)) ? 1 : 2;
+  return bmpMarks[cp] === 1;
 };
 
 /**
- * The text's characters, each with the combining marks typed after it, as the page shows them: a
- * letter with its marks is normalised (NFC), so a mark a face has precomposed is found as one.
+ * Where the cluster that begins at `at` (its first code point `cp`) ends in `text`: a character
+ * goes with the combining marks typed after it, unless it is a control or a space.
  */
-export function clustersOf(text: string): string[] {
-  const out: string[] = [];
-  for (const ch of text) {
-    const prev = out[out.length - 1];
-    if (prev !== undefined && COMBINING.test(ch) && !isControlOrSpace(prev)) out[out.length - 1] = prev + ch;
-    else out.push(ch);
+function clusterEnd(text: string, at: number, cp: number): number {
+  let end = at + (cp > MAX_BMP ? 2 : 1);
+  while (end < text.length) {
+    const next = text.codePointAt(end)!;
+    if (!isCombining(next) || isControlOrSpace(cp)) break;
+    end += next > MAX_BMP ? 2 : 1;
   }
-  return out.map((c) => (c.length > 1 && c.length > String.fromCodePoint(c.codePointAt(0)!).length ? c.normalize('NFC') : c));
+  return end;
 }
+
+/** A letter with its marks as the page shows it (NFC), so a mark a face has precomposed is found as one. */
+const normalisedCluster = (c: string) => (c.length > 1 && c.length > String.fromCodePoint(c.codePointAt(0)!).length ? c.normalize('NFC') : c);
 
 /** fonts.yaml, its roles and fallback chain checked, each mistake at its own place in the file. */
 function readFontList(configFile: string): { roles: Map<string, RoleEntry>; fallback: string[]; loc: Locator } {
