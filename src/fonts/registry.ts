@@ -116,12 +116,13 @@ export interface MissingGlyph {
 export class FontRegistry implements Metrics {
   private readonly faces = new Map<string, LoadedFace>();
   private readonly alias = new Map<string, string>();
-  private readonly advances = new Map<string, Map<number, number>>();
-  /** Per face and character, the advance of its half-width form (hwid), or null where it has none. */
-  private readonly halfAdvances = new Map<string, Map<number, number | null>>();
+  private readonly advances = new FaceMemos();
+  /** Per face and character, the advance of its half-width form (hwid), or NO_FORM where it has none. */
+  private readonly halfAdvances = new FaceMemos();
   private readonly widths = new Map<string, HorizontalMetrics>();
   private readonly drawn = new Map<string, FaceGlyphs>();
-  private readonly coverage = new Map<string, Map<number, boolean>>();
+  /** Per face and character, 1 where its character map has a glyph for it, else 0. */
+  private readonly coverage = new FaceMemos();
   readonly warnings: FontWarning[] = [];
   readonly fallback: string[];
 
@@ -183,26 +184,24 @@ export class FontRegistry implements Metrics {
   }
 
   halfAdvance(face: string, codePoint: number): number | undefined {
-    let cache = this.halfAdvances.get(face);
-    if (!cache) this.halfAdvances.set(face, (cache = new Map()));
-    let a = cache.get(codePoint);
+    const memo = this.halfAdvances.of(face);
+    let a = memo.get(codePoint);
     if (a === undefined) {
       const f = this.loaded(face).metrics;
       const plain = f.glyphForCodePoint(codePoint);
       const half = f.layout(String.fromCodePoint(codePoint), ['hwid']).glyphs[0];
-      a = half && half.id !== plain.id ? this.glyphAdvance(face, half.id) : null;
-      cache.set(codePoint, a);
+      a = half && half.id !== plain.id ? this.glyphAdvance(face, half.id) : NO_FORM;
+      memo.set(codePoint, a);
     }
-    return a ?? undefined;
+    return a === NO_FORM ? undefined : a;
   }
 
   advance(face: string, codePoint: number): number {
-    let cache = this.advances.get(face);
-    if (!cache) this.advances.set(face, (cache = new Map()));
-    let a = cache.get(codePoint);
+    const memo = this.advances.of(face);
+    let a = memo.get(codePoint);
     if (a === undefined) {
       a = this.glyphAdvance(face, this.loaded(face).metrics.glyphForCodePoint(codePoint).id);
-      cache.set(codePoint, a);
+      memo.set(codePoint, a);
     }
     return a;
   }
@@ -314,11 +313,10 @@ export class FontRegistry implements Metrics {
   }
 
   private hasCode(face: string, cp: number): boolean {
-    let known = this.coverage.get(face);
-    if (!known) this.coverage.set(face, (known = new Map()));
-    let has = known.get(cp);
-    if (has === undefined) known.set(cp, (has = this.loaded(face).metrics.hasGlyphForCodePoint(cp)));
-    return has;
+    const memo = this.coverage.of(face);
+    let has = memo.get(cp);
+    if (has === undefined) memo.set(cp, (has = this.loaded(face).metrics.hasGlyphForCodePoint(cp) ? 1 : 0));
+    return has === 1;
   }
 
   /** The face a character and its marks are set from, and what of them is set (empty: none is). */
@@ -343,6 +341,47 @@ export class FontRegistry implements Metrics {
       if (drawn) set += ch;
     }
     return { face, set };
+  }
+}
+
+/** A half-width advance for a character whose face has no half-width form of it. */
+const NO_FORM = -1;
+
+/**
+ * A number per code point, found once: those of the Basic Multilingual Plane in typed arrays, so
+ * that the per-character loops of setting look them up without hashing.
+ */
+class CodePointMemo {
+  private readonly known = new Uint8Array(MAX_BMP + 1);
+  private readonly values = new Float64Array(MAX_BMP + 1);
+  private readonly astral = new Map<number, number>();
+
+  get(cp: number): number | undefined {
+    if (cp > MAX_BMP) return this.astral.get(cp);
+    return this.known[cp] ? this.values[cp] : undefined;
+  }
+
+  set(cp: number, v: number): void {
+    if (cp > MAX_BMP) this.astral.set(cp, v);
+    else {
+      this.values[cp] = v;
+      this.known[cp] = 1;
+    }
+  }
+}
+
+/** A memo per face; the face asked last is answered without a lookup, as a paragraph asks of one face character after character. */
+class FaceMemos {
+  private readonly memos = new Map<string, CodePointMemo>();
+  private lastFace = '';
+  private last: CodePointMemo | undefined;
+
+  of(face: string): CodePointMemo {
+    if (face === this.lastFace && this.last) return this.last;
+    let memo = this.memos.get(face);
+    if (!memo) this.memos.set(face, (memo = new CodePointMemo()));
+    this.lastFace = face;
+    return (this.last = memo);
   }
 }
 
