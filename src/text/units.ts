@@ -83,6 +83,27 @@ let classes: Uint8Array = new Uint8Array(256);
 let runs = new Int32Array(256);
 let spans = new Int32Array(256);
 
+/** Bytes per unit: six Float64Array and five Uint8Array fields. */
+const UNIT_BYTES = 6 * 8 + 5;
+const SLAB_BYTES = 1 << 20;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+/**
+ * A fresh, zeroed stretch of `bytes` for one paragraph's units. Stretches are handed out forward
+ * and never again, so units already returned keep theirs; a slab goes with the last units that
+ * view it. An ArrayBuffer of its own per paragraph cost a tenth of collecting the units.
+ */
+function carve(bytes: number): { buffer: ArrayBuffer; at: number } {
+  if (slabUsed + bytes > slab.byteLength) {
+    slab = new ArrayBuffer(Math.max(SLAB_BYTES, bytes));
+    slabUsed = 0;
+  }
+  const at = slabUsed;
+  // The next stretch starts on an 8-byte boundary, as its Float64Array views need.
+  slabUsed += Math.ceil(bytes / 8) * 8;
+  return { buffer: slab, at };
+}
+
 export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
   let most = 0;
   for (const run of spec.runs) most += run.text.length;
@@ -149,10 +170,10 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
     if ((chars[i] === '.' || chars[i] === ',') && cls[i - 1] === CharClass.Digit && cls[i + 1] === CharClass.Digit) cls[i] = CharClass.NumericSeparator;
   }
 
-  // One buffer for all the per-unit numbers: a paragraph allocates one backing store, not eleven.
-  const buffer = new ArrayBuffer(n * (6 * 8 + 5));
-  const f64 = (k: number) => new Float64Array(buffer, k * n * 8, n);
-  const u8 = (k: number) => new Uint8Array(buffer, 6 * n * 8 + k * n, n);
+  // The per-unit numbers of a paragraph are views on a stretch of a shared slab, as yet untouched (zeros).
+  const { buffer, at } = carve(n * UNIT_BYTES);
+  const f64 = (k: number) => new Float64Array(buffer, at + k * n * 8, n);
+  const u8 = (k: number) => new Uint8Array(buffer, at + 6 * n * 8 + k * n, n);
   const u: Units = {
     length: n,
     chars,
