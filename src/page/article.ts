@@ -396,8 +396,11 @@ function bodyFlow(ctx: SetContext, a: Article, measure: number, wholeItems: numb
   return rows;
 }
 
-/** Rows marked with the block of the file they were set from. */
-const sourced = (rows: Row[], pos: SourcePos): Row[] => rows.map((r) => ({ ...r, source: pos }));
+/** Rows marked with the block of the file they were set from: made for that block alone, they are marked in place, not copied. */
+const sourced = (rows: Row[], pos: SourcePos): Row[] => {
+  for (const r of rows) r.source = pos;
+  return rows;
+};
 
 /** The credit closing a 简报 item, （记者 周松）. */
 const BRIEF_CREDIT = /（[^（）]+）$/u;
