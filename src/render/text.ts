@@ -93,6 +93,20 @@ function sameGlyphs(run: DrawnRun, glyphs: readonly PlacedGlyph[], i: number): b
   return i + length === glyphs.length || !sameRun(glyphs[i + length], glyphs[i]);
 }
 
+/**
+ * Per glyph id, the number of the last run that noted it: a run notes each of its glyphs once,
+ * with the text it was first drawn for, by an index rather than a map (glyph ids are 16-bit).
+ */
+const noted = new Uint32Array(0x10000);
+let runs = 0;
+const nextRun = () => {
+  if (++runs === 0x100000000) {
+    noted.fill(0);
+    runs = 1;
+  }
+  return runs;
+};
+
 /** The run of glyphs from `i` drawn as one text object. */
 function drawRun(glyphs: readonly PlacedGlyph[], i: number, fonts: FontRegistry, height: number, name: string): DrawnRun {
   const first = glyphs[i];
@@ -100,11 +114,19 @@ function drawRun(glyphs: readonly PlacedGlyph[], i: number, fonts: FontRegistry,
   while (j < glyphs.length && sameRun(glyphs[j], first)) j++;
   const scale = first.size / 1000;
   const drawing = fonts.drawing(first.face, formOf(first));
-  const noted = new Map<number, string>();
+  const ids: number[] = [];
+  const texts: string[] = [];
+  const run = nextRun();
   let shown = '';
   for (let k = i; k < j; k++) {
     const drawn = drawing.of(glyphs[k].ch);
-    noteGlyphs(noted, drawn.ids, drawn.texts);
+    for (let g = 0; g < drawn.ids.length; g++) {
+      const id = drawn.ids[g];
+      if (noted[id] === run) continue;
+      noted[id] = run;
+      ids.push(id);
+      texts.push(drawn.texts[g]);
+    }
     shown += drawn.ids.length === 1 ? `<${hex4(drawn.ids[0])}>` : `<${drawn.ids.map(hex4).join('')}>`;
     if (k + 1 < j) {
       const gap = glyphs[k + 1].x - (glyphs[k].x + drawn.advance * first.size);
@@ -114,7 +136,7 @@ function drawRun(glyphs: readonly PlacedGlyph[], i: number, fonts: FontRegistry,
   const text = `q 1 0 0 -1 0 ${num(height)} cm BT /${name} ${num(first.size)} Tf 1 0 0 1 ${num(first.x)} ${num(height - first.y)} Tm [${shown}] TJ ET Q`;
   // A PDF text string in UTF-16BE opens with its byte-order mark.
   const content = first.actualText === undefined ? text : `/Span <</ActualText <feff${utf16Hex(first.actualText)}>>> BDC ${text} EMC`;
-  return { from: glyphs, start: i, end: j, height, name, bytes: Buffer.from(`${content}\n`, 'latin1'), ids: [...noted.keys()], texts: [...noted.values()] };
+  return { from: glyphs, start: i, end: j, height, name, bytes: Buffer.from(`${content}\n`, 'latin1'), ids, texts };
 }
 
 /** Notes glyphs with the text each stands for, keeping the first text a glyph was drawn for. */
