@@ -35,6 +35,8 @@ export type GlyphForm = 'fwid' | 'hwid' | undefined;
 /** The glyphs each character is drawn with in one face and form, found once per character. */
 export class FaceGlyphs {
   private readonly known = new Map<string, DrawnGlyphs>();
+  /** Those of characters of one UTF-16 unit, by it: nearly every glyph a page draws, found without hashing. */
+  private readonly single: (DrawnGlyphs | undefined)[] = new Array(MAX_BMP + 1);
 
   constructor(
     private readonly fonts: FontRegistry,
@@ -44,15 +46,19 @@ export class FaceGlyphs {
   ) {}
 
   of(ch: string): DrawnGlyphs {
-    return this.known.get(ch) ?? this.find(ch);
+    if (ch.length === 1) {
+      const unit = ch.charCodeAt(0);
+      return this.single[unit] ?? (this.single[unit] = this.find(ch));
+    }
+    let d = this.known.get(ch);
+    if (!d) this.known.set(ch, (d = this.find(ch)));
+    return d;
   }
 
   private find(ch: string): DrawnGlyphs {
     const { fonts, face, form, metrics: f } = this;
     const glyphs = form ? f.layout(ch, [form]).glyphs.map((g) => ({ id: g.id, text: String.fromCodePoint(...g.codePoints) })) : [...ch].map((c) => ({ id: f.glyphForCodePoint(c.codePointAt(0)!).id, text: c }));
-    const d = { ids: glyphs.map((g) => g.id), texts: glyphs.map((g) => g.text), advance: glyphs.reduce((w, g) => w + fonts.glyphAdvance(face, g.id), 0) };
-    this.known.set(ch, d);
-    return d;
+    return { ids: glyphs.map((g) => g.id), texts: glyphs.map((g) => g.text), advance: glyphs.reduce((w, g) => w + fonts.glyphAdvance(face, g.id), 0) };
   }
 }
 
