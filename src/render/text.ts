@@ -1,6 +1,6 @@
 import type { FontRegistry, GlyphForm } from '../fonts/registry.js';
 import type { PlacedGlyph } from '../page/types.js';
-import { fontName, hex4, utf16Hex, type PageFaces } from './fonts.js';
+import { fontName, utf16Hex, type PageFaces } from './fonts.js';
 
 type Doc = PDFKit.PDFDocument & { page: PDFKit.PDFPage & { height: number; content: { write(b: Uint8Array): void } } };
 
@@ -107,6 +107,44 @@ const nextRun = () => {
   return runs;
 };
 
+/**
+ * The content-stream text of the run being drawn, written as bytes straight into this buffer and
+ * copied out once per run: no string per glyph, nor the text as a whole to convert.
+ */
+let out = Buffer.allocUnsafe(1 << 16);
+let at = 0;
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+const LT = 0x3c;
+const GT = 0x3e;
+const SPACE = 0x20;
+
+function room(bytes: number): void {
+  if (at + bytes <= out.length) return;
+  const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, at + bytes));
+  out.copy(bigger, 0, 0, at);
+  out = bigger;
+}
+
+function put(text: string): void {
+  room(text.length);
+  at += out.write(text, at, 'latin1');
+}
+
+/** A glyph id as hex4 writes it: four lowercase digits, glyph ids being 16-bit. */
+function putId(id: number): void {
+  room(4);
+  out[at] = HEX[(id >> 12) & 15];
+  out[at + 1] = HEX[(id >> 8) & 15];
+  out[at + 2] = HEX[(id >> 4) & 15];
+  out[at + 3] = HEX[id & 15];
+  at += 4;
+}
+
+function putByte(byte: number): void {
+  room(1);
+  out[at++] = byte;
+}
+
 /** The run of glyphs from `i` drawn as one text object. */
 function drawRun(glyphs: readonly PlacedGlyph[], i: number, fonts: FontRegistry, height: number, name: string): DrawnRun {
   const first = glyphs[i];
@@ -117,26 +155,30 @@ function drawRun(glyphs: readonly PlacedGlyph[], i: number, fonts: FontRegistry,
   const ids: number[] = [];
   const texts: string[] = [];
   const run = nextRun();
-  let shown = '';
+  at = 0;
+  // A PDF text string in UTF-16BE opens with its byte-order mark.
+  if (first.actualText !== undefined) put(`/Span <</ActualText <feff${utf16Hex(first.actualText)}>>> BDC `);
+  put(`q 1 0 0 -1 0 ${num(height)} cm BT /${name} ${num(first.size)} Tf 1 0 0 1 ${num(first.x)} ${num(height - first.y)} Tm [`);
   for (let k = i; k < j; k++) {
     const drawn = drawing.of(glyphs[k].ch);
+    putByte(LT);
     for (let g = 0; g < drawn.ids.length; g++) {
       const id = drawn.ids[g];
+      putId(id);
       if (noted[id] === run) continue;
       noted[id] = run;
       ids.push(id);
       texts.push(drawn.texts[g]);
     }
-    shown += drawn.ids.length === 1 ? `<${hex4(drawn.ids[0])}>` : `<${drawn.ids.map(hex4).join('')}>`;
+    putByte(GT);
     if (k + 1 < j) {
       const gap = glyphs[k + 1].x - (glyphs[k].x + drawn.advance * first.size);
-      shown += Math.abs(gap) > 1e-4 ? ` ${num(-gap / scale)} ` : ' ';
+      if (Math.abs(gap) > 1e-4) put(` ${num(-gap / scale)} `);
+      else putByte(SPACE);
     }
   }
-  const text = `q 1 0 0 -1 0 ${num(height)} cm BT /${name} ${num(first.size)} Tf 1 0 0 1 ${num(first.x)} ${num(height - first.y)} Tm [${shown}] TJ ET Q`;
-  // A PDF text string in UTF-16BE opens with its byte-order mark.
-  const content = first.actualText === undefined ? text : `/Span <</ActualText <feff${utf16Hex(first.actualText)}>>> BDC ${text} EMC`;
-  return { from: glyphs, start: i, end: j, height, name, bytes: Buffer.from(`${content}\n`, 'latin1'), ids, texts };
+  put(first.actualText === undefined ? '] TJ ET Q\n' : '] TJ ET Q EMC\n');
+  return { from: glyphs, start: i, end: j, height, name, bytes: Buffer.from(out.subarray(0, at)), ids, texts };
 }
 
 /** Notes glyphs with the text each stands for, keeping the first text a glyph was drawn for. */
