@@ -1,7 +1,7 @@
 import type { FontRegistry, MissingGlyph } from '../fonts/registry.js';
 import type { StyleName, Template } from '../layout/template.js';
 import type { PlacedGlyph } from './types.js';
-import { composeParagraph, singleLineWidth } from '../text/paragraph.js';
+import { composeParagraph, naturalLineWidth } from '../text/paragraph.js';
 import type { Align, CompositionWarning, ParagraphSpec, SetLine, TextRun } from '../text/types.js';
 import { classOf } from '../text/classes.js';
 import { mayEndLine, mayStartLine } from '../text/prohibition.js';
@@ -183,9 +183,9 @@ export function measureNatural(ctx: SetContext, text: string, font: string, styl
   let known = ctx.naturalWidths.get(key);
   if (!known) {
     const missing: MissingGlyph[] = [];
-    const measured = singleLineWidth(paragraphOf(ctx, [{ text, font }], { ...NATURAL, style }, missing), ctx.fonts);
-    if (!measured) return setNatural(ctx, text, font, style).width;
-    known = { width: measured.width, found: { missing, warnings: measured.warnings } };
+    const width = naturalLineWidth(paragraphOf(ctx, [{ text, font }], { ...NATURAL, style }, missing), ctx.fonts);
+    // A line at its natural width is never loose nor cut: what measuring it finds is what its font lacks.
+    known = { width, found: { missing, warnings: [] } };
     ctx.naturalWidths.set(key, known);
   }
   replay(ctx, known.found);

@@ -104,7 +104,11 @@ function carve(bytes: number): { buffer: ArrayBuffer; at: number } {
   return { buffer: slab, at };
 }
 
-export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
+/**
+ * The paragraph's units; with `breaks` false only their widths and spacing are worked out, for a
+ * line that is measured and never broken: where a line may break or widen is left undecided.
+ */
+export function buildUnits(spec: ParagraphSpec, metrics: Metrics, breaks = true): Units {
   let most = 0;
   for (const run of spec.runs) most += run.text.length;
   if (classes.length < most) {
@@ -232,14 +236,14 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
   }
 
   const typed = spec.typedSpace ?? TYPED_SPACE;
-  const kept = keptSpans(spec, chars, runOf);
+  const kept = breaks ? keptSpans(spec, chars, runOf) : undefined;
   for (let i = 0; i < n; i++) {
     if (isSpace(cls[i])) {
       // Between Western words a word space, where a line may break; a space typed inside Chinese
       // text (记者 周松) or a no-break space is fixed, and no line breaks at it. The space that
       // parts a lead-in from its story is fixed too, but a line may end there and drop it.
       const words = i > 0 && i + 1 < n && isWestern(cls[i - 1]) && isWestern(cls[i + 1]);
-      const leadEnd = cls[i] === CharClass.Space && kept[i] !== 0 && i + 1 < n && kept[i + 1] !== kept[i];
+      const leadEnd = kept !== undefined && cls[i] === CharClass.Space && kept[i] !== 0 && i + 1 < n && kept[i + 1] !== kept[i];
       u.adv[i] = words ? metrics.advance(faces[i], 0x20) : typed;
       if (!words && !leadEnd) cls[i] = CharClass.FixedSpace;
     } else if (i > 0) {
@@ -249,6 +253,7 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
     }
   }
 
+  if (!kept) return u;
   const glue = glueOf(spec.numeralUnits);
   for (let i = 1; i < n; i++) {
     const together = kept[i] !== 0 && kept[i] === kept[i - 1];
