@@ -367,3 +367,19 @@ test('every page has a TrimBox; text and rules are process black, pictures CMYK 
   }
   assert.ok(pictures > 0, 'the sample places no picture');
 });
+
+test('text in a face whose quotes are narrow Latin ones (the note, captions, bylines in 楷) draws its “ ” full width from the next face of the chain', (t) => {
+  const sample = parse(readFileSync(SAMPLE, 'utf8')) as Obj;
+  const notes = ((sample.pages as Obj[]).flatMap((p) => p.articles as Obj[]).flatMap((a) => str(a.note)));
+  const quotes = (s: string) => [...s].filter((ch) => ch === '“' || ch === '”').length;
+  assert.ok(notes.length && quotes(notes.join('')) > 0, 'the sample has no note with quotes');
+  const inNote = allLines().filter((l) => l.chars.some((c) => /WenKai/.test(c.font)));
+  if (!inNote.length) return t.skip('the note face (LXGW WenKai) is not installed: its role is set in the body face');
+  const drawn = inNote.flatMap((l) => l.chars).filter((c) => c.ch === '“' || c.ch === '”');
+  // The note's quotes at least: captions and bylines set in the same face may hold more.
+  assert.ok(drawn.length >= quotes(notes.join('')), `${drawn.length} quotes drawn in lines of the note's face`);
+  for (const c of drawn) {
+    assert.doesNotMatch(c.font, /WenKai/, `${c.ch} drawn from the note's own face`);
+    assert.ok(Math.abs(c.x1 - c.x0 - c.size) < 0.05, `${c.ch} is ${(c.x1 - c.x0).toFixed(2)} pt wide at ${c.size} pt`);
+  }
+});

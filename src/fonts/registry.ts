@@ -35,6 +35,8 @@ export type GlyphForm = 'fwid' | 'hwid' | undefined;
 /** The glyphs each character is drawn with in one face and form, found once per character. */
 export class FaceGlyphs {
   private readonly known = new Map<string, DrawnGlyphs>();
+  /** Those of characters of one UTF-16 unit, by it: nearly every glyph a page draws, found without hashing. */
+  private readonly single: (DrawnGlyphs | undefined)[] = new Array(MAX_BMP + 1);
 
   constructor(
     private readonly fonts: FontRegistry,
@@ -44,15 +46,19 @@ export class FaceGlyphs {
   ) {}
 
   of(ch: string): DrawnGlyphs {
-    return this.known.get(ch) ?? this.find(ch);
+    if (ch.length === 1) {
+      const unit = ch.charCodeAt(0);
+      return this.single[unit] ?? (this.single[unit] = this.find(ch));
+    }
+    let d = this.known.get(ch);
+    if (!d) this.known.set(ch, (d = this.find(ch)));
+    return d;
   }
 
   private find(ch: string): DrawnGlyphs {
     const { fonts, face, form, metrics: f } = this;
     const glyphs = form ? f.layout(ch, [form]).glyphs.map((g) => ({ id: g.id, text: String.fromCodePoint(...g.codePoints) })) : [...ch].map((c) => ({ id: f.glyphForCodePoint(c.codePointAt(0)!).id, text: c }));
-    const d = { ids: glyphs.map((g) => g.id), texts: glyphs.map((g) => g.text), advance: glyphs.reduce((w, g) => w + fonts.glyphAdvance(face, g.id), 0) };
-    this.known.set(ch, d);
-    return d;
+    return { ids: glyphs.map((g) => g.id), texts: glyphs.map((g) => g.text), advance: glyphs.reduce((w, g) => w + fonts.glyphAdvance(face, g.id), 0) };
   }
 }
 
@@ -116,12 +122,13 @@ export interface MissingGlyph {
 export class FontRegistry implements Metrics {
   private readonly faces = new Map<string, LoadedFace>();
   private readonly alias = new Map<string, string>();
-  private readonly advances = new Map<string, Map<number, number>>();
-  /** Per face and character, the advance of its half-width form (hwid), or null where it has none. */
-  private readonly halfAdvances = new Map<string, Map<number, number | null>>();
+  private readonly advances = new FaceMemos();
+  /** Per face and character, the advance of its half-width form (hwid), or NO_FORM where it has none. */
+  private readonly halfAdvances = new FaceMemos();
   private readonly widths = new Map<string, HorizontalMetrics>();
   private readonly drawn = new Map<string, FaceGlyphs>();
-  private readonly coverage = new Map<string, Map<number, boolean>>();
+  /** Per face and character, 1 where its character map has a glyph for it, else 0. */
+  private readonly coverage = new FaceMemos();
   readonly warnings: FontWarning[] = [];
   readonly fallback: string[];
 
@@ -183,26 +190,24 @@ export class FontRegistry implements Metrics {
   }
 
   halfAdvance(face: string, codePoint: number): number | undefined {
-    let cache = this.halfAdvances.get(face);
-    if (!cache) this.halfAdvances.set(face, (cache = new Map()));
-    let a = cache.get(codePoint);
+    const memo = this.halfAdvances.of(face);
+    let a = memo.get(codePoint);
     if (a === undefined) {
       const f = this.loaded(face).metrics;
       const plain = f.glyphForCodePoint(codePoint);
       const half = f.layout(String.fromCodePoint(codePoint), ['hwid']).glyphs[0];
-      a = half && half.id !== plain.id ? this.glyphAdvance(face, half.id) : null;
-      cache.set(codePoint, a);
+      a = half && half.id !== plain.id ? this.glyphAdvance(face, half.id) : NO_FORM;
+      memo.set(codePoint, a);
     }
-    return a ?? undefined;
+    return a === NO_FORM ? undefined : a;
   }
 
   advance(face: string, codePoint: number): number {
-    let cache = this.advances.get(face);
-    if (!cache) this.advances.set(face, (cache = new Map()));
-    let a = cache.get(codePoint);
+    const memo = this.advances.of(face);
+    let a = memo.get(codePoint);
     if (a === undefined) {
       a = this.glyphAdvance(face, this.loaded(face).metrics.glyphForCodePoint(codePoint).id);
-      cache.set(codePoint, a);
+      memo.set(codePoint, a);
     }
     return a;
   }
@@ -270,30 +275,54 @@ export class FontRegistry implements Metrics {
   runs(text: string, role: string, missing: MissingGlyph[]): TextRun[] {
     const own = this.faceOf(role);
     const runs: TextRun[] = [];
+    // A run's text so far is `cur` and then the characters [from, to) of `text` as typed: most
+    // runs are one slice of the text, never built character by character.
     let cur = '';
+    let from = 0;
+    let to = 0;
     let curFace = own;
-    for (const cluster of clustersOf(text)) {
-      const { face, set } = this.faceForCluster(cluster, own, role, missing);
-      if (!set) continue;
-      if (face !== curFace && cur) {
-        runs.push({ text: cur, face: curFace });
+    for (let i = 0; i < text.length; ) {
+      const cp = text.codePointAt(i)!;
+      const end = clusterEnd(text, i, cp);
+      let face = own;
+      let set: string | undefined;
+      // Nearly every character of a page: one the role's own face has, with no marks after it.
+      const common = end === i + (cp > MAX_BMP ? 2 : 1) && !(FULL_WIDTH_QUOTES.has(cp) && this.advance(own, cp) < 0.99) && this.hasCode(own, cp);
+      if (!common) {
+        const cluster = normalisedCluster(text.slice(i, end));
+        ({ face, set } = this.faceForCluster(cluster, own, role, missing));
+        if (!set) {
+          i = end;
+          continue;
+        }
+      }
+      if (face !== curFace && (cur || to > from)) {
+        runs.push({ text: cur + text.slice(from, to), face: curFace });
         cur = '';
+        from = to;
       }
       curFace = face;
-      cur += set;
+      if (set === undefined && to === i) to = end;
+      else {
+        cur += text.slice(from, to) + (set ?? text.slice(i, end));
+        from = to = end;
+      }
+      i = end;
     }
-    if (cur) runs.push({ text: cur, face: curFace });
+    if (cur || to > from) runs.push({ text: cur + text.slice(from, to), face: curFace });
     return runs;
   }
 
   /** Whether a face has a glyph for a character, asked of its character map once per character. */
   private has(face: string, ch: string): boolean {
-    const cp = ch.codePointAt(0)!;
-    let known = this.coverage.get(face);
-    if (!known) this.coverage.set(face, (known = new Map()));
-    let has = known.get(cp);
-    if (has === undefined) known.set(cp, (has = this.loaded(face).metrics.hasGlyphForCodePoint(cp)));
-    return has;
+    return this.hasCode(face, ch.codePointAt(0)!);
+  }
+
+  private hasCode(face: string, cp: number): boolean {
+    const memo = this.coverage.of(face);
+    let has = memo.get(cp);
+    if (has === undefined) memo.set(cp, (has = this.loaded(face).metrics.hasGlyphForCodePoint(cp) ? 1 : 0));
+    return has === 1;
   }
 
   /** The face a character and its marks are set from, and what of them is set (empty: none is). */
@@ -321,6 +350,47 @@ export class FontRegistry implements Metrics {
   }
 }
 
+/** A half-width advance for a character whose face has no half-width form of it. */
+const NO_FORM = -1;
+
+/**
+ * A number per code point, found once: those of the Basic Multilingual Plane in typed arrays, so
+ * that the per-character loops of setting look them up without hashing.
+ */
+class CodePointMemo {
+  private readonly known = new Uint8Array(MAX_BMP + 1);
+  private readonly values = new Float64Array(MAX_BMP + 1);
+  private readonly astral = new Map<number, number>();
+
+  get(cp: number): number | undefined {
+    if (cp > MAX_BMP) return this.astral.get(cp);
+    return this.known[cp] ? this.values[cp] : undefined;
+  }
+
+  set(cp: number, v: number): void {
+    if (cp > MAX_BMP) this.astral.set(cp, v);
+    else {
+      this.values[cp] = v;
+      this.known[cp] = 1;
+    }
+  }
+}
+
+/** A memo per face; the face asked last is answered without a lookup, as a paragraph asks of one face character after character. */
+class FaceMemos {
+  private readonly memos = new Map<string, CodePointMemo>();
+  private lastFace = '';
+  private last: CodePointMemo | undefined;
+
+  of(face: string): CodePointMemo {
+    if (face === this.lastFace && this.last) return this.last;
+    let memo = this.memos.get(face);
+    if (!memo) this.memos.set(face, (memo = new CodePointMemo()));
+    this.lastFace = face;
+    return (this.last = memo);
+  }
+}
+
 interface HorizontalMetrics {
   unitsPerEm: number;
   advance(glyphId: number): number;
@@ -339,24 +409,32 @@ function horizontalMetrics(face: LoadedFace): HorizontalMetrics {
 }
 
 const COMBINING = /^\p{M}$/u;
-const isControlOrSpace = (ch: string) => {
-  const cp = ch.codePointAt(0)!;
-  return cp <= 0x20 || (cp >= 0x7f && cp < 0xa0) || /^\s$/u.test(ch);
+/** Asked only of a character a mark follows. */
+const isControlOrSpace = (cp: number) => cp <= 0x20 || (cp >= 0x7f && cp < 0xa0) || /^\s$/u.test(String.fromCodePoint(cp));
+/** Per BMP code point: 0 not yet asked, 1 a combining mark, 2 not one; asked of the pattern once each. */
+const bmpMarks = new Uint8Array(MAX_BMP + 1);
+const isCombining = (cp: number) => {
+  if (cp > MAX_BMP) return COMBINING.test(String.fromCodePoint(cp));
+  if (!bmpMarks[cp]) bmpMarks[cp] = COMBINING.test(String.fromCharCode(cp)) ? 1 : 2;
+  return bmpMarks[cp] === 1;
 };
 
 /**
- * The text's characters, each with the combining marks typed after it, as the page shows them: a
- * letter with its marks is normalised (NFC), so a mark a face has precomposed is found as one.
+ * Where the cluster that begins at `at` (its first code point `cp`) ends in `text`: a character
+ * goes with the combining marks typed after it, unless it is a control or a space.
  */
-export function clustersOf(text: string): string[] {
-  const out: string[] = [];
-  for (const ch of text) {
-    const prev = out[out.length - 1];
-    if (prev !== undefined && COMBINING.test(ch) && !isControlOrSpace(prev)) out[out.length - 1] = prev + ch;
-    else out.push(ch);
+function clusterEnd(text: string, at: number, cp: number): number {
+  let end = at + (cp > MAX_BMP ? 2 : 1);
+  while (end < text.length) {
+    const next = text.codePointAt(end)!;
+    if (!isCombining(next) || isControlOrSpace(cp)) break;
+    end += next > MAX_BMP ? 2 : 1;
   }
-  return out.map((c) => (c.length > 1 && c.length > String.fromCodePoint(c.codePointAt(0)!).length ? c.normalize('NFC') : c));
+  return end;
 }
+
+/** A letter with its marks as the page shows it (NFC), so a mark a face has precomposed is found as one. */
+const normalisedCluster = (c: string) => (c.length > 1 && c.length > String.fromCodePoint(c.codePointAt(0)!).length ? c.normalize('NFC') : c);
 
 /** fonts.yaml, its roles and fallback chain checked, each mistake at its own place in the file. */
 function readFontList(configFile: string): { roles: Map<string, RoleEntry>; fallback: string[]; loc: Locator } {

@@ -3,7 +3,7 @@ import { spanWidth, type Geometry, type Style, type StyleFrame, type Template } 
 import { balanceRows } from './flow.js';
 import { fitHeadline, headlineGroup, PADDING, subheadRow, type HeadSizes } from './headline.js';
 import { bodyRegions, columnsOfMeasure, textColumns, type Keepout, type Region, type TextColumns } from './regions.js';
-import { blockRow, bodyRows, setDisplay, setLines, setNatural, type Found, type Row, type SetContext, type TextPart } from './rows.js';
+import { blockRow, bodyRows, measureNatural, setDisplay, setLines, setNatural, type Found, type Row, type SetContext, type TextPart } from './rows.js';
 import type { SetLine } from '../text/types.js';
 import type { PlacedFrame, PlacedRule } from './types.js';
 import { naturalWidth, settable, unfit, within, type Unfit } from './fit.js';
@@ -396,8 +396,11 @@ function bodyFlow(ctx: SetContext, a: Article, measure: number, wholeItems: numb
   return rows;
 }
 
-/** Rows marked with the block of the file they were set from. */
-const sourced = (rows: Row[], pos: SourcePos): Row[] => rows.map((r) => ({ ...r, source: pos }));
+/** Rows marked with the block of the file they were set from: made for that block alone, they are marked in place, not copied. */
+const sourced = (rows: Row[], pos: SourcePos): Row[] => {
+  for (const r of rows) r.source = pos;
+  return rows;
+};
 
 /** The credit closing a 简报 item, （记者 周松）. */
 const BRIEF_CREDIT = /（[^（）]+）$/u;
@@ -421,9 +424,9 @@ function briefRows(ctx: SetContext, item: string, measure: number, wholeLines: n
     ctx.found.warnings.push(...trial.found.warnings);
     rows = bodyRows(ctx, whole, s.size);
   } else {
-    const creditLine = setNatural(trial, credit, s.font);
+    const creditWidth = measureNatural(trial, credit, s.font);
     // A credit longer than the column wraps as text does rather than starting left of it.
-    const creditRows = creditLine.width * s.size > measure + 1e-6 ? bodyRows(ctx, setLines(ctx, [{ text: credit, font: s.font }], { measure, size: s.size, align: 'start', style: 'brief' }), s.size) : bodyRows(ctx, [setNatural(ctx, credit, s.font)], s.size, measure - creditLine.width * s.size);
+    const creditRows = creditWidth * s.size > measure + 1e-6 ? bodyRows(ctx, setLines(ctx, [{ text: credit, font: s.font }], { measure, size: s.size, align: 'start', style: 'brief' }), s.size) : bodyRows(ctx, [setNatural(ctx, credit, s.font)], s.size, measure - creditWidth * s.size);
     rows = [...bodyRows(ctx, set(ctx, item.slice(0, -credit.length)), s.size), ...creditRows];
   }
   return rows.length <= wholeLines ? [wholeRow(ctx, rows)] : rows;

@@ -1,6 +1,6 @@
 import type { SourcePos } from '../issue/types.js';
 import type { StyleName } from '../layout/template.js';
-import { setNatural, type SetContext } from './rows.js';
+import { measureNatural, type SetContext } from './rows.js';
 import type { Finding } from './types.js';
 
 /**
@@ -55,7 +55,7 @@ export function unfitFinding(u: Unfit, page: number, article?: string): Finding 
  */
 export function naturalWidth(ctx: SetContext, text: string, font: string, size: number, style?: StyleName): number {
   const trial: SetContext = { ...ctx, found: { missing: [], warnings: [] } };
-  return setNatural(trial, text, font, style).width * size;
+  return measureNatural(trial, text, font, style) * size;
 }
 
 /** Whether `width` pt stands in `room` pt, allowing for rounding. */

@@ -24,6 +24,12 @@ export interface FlowLimit {
  */
 export function flowRows(rows: Row[], regions: Region[], limit: FlowLimit): FlowResult {
   const placed: Placement[] = [];
+  const r = pour(rows, regions, limit, placed);
+  return { placed, overset: rows.slice(r) };
+}
+
+/** How many of the rows the regions hold within the limit, each placement noted in `placed` when given (a trial needs only the count). */
+function pour(rows: Row[], regions: Region[], limit: FlowLimit, placed?: Placement[]): number {
   let r = 0;
   for (const region of regions) {
     const end = region.part === limit.part ? Math.min(region.top + region.lines, limit.line) : region.top + region.lines;
@@ -33,13 +39,13 @@ export function flowRows(rows: Row[], regions: Region[], limit: FlowLimit): Flow
       const next = rows[r + 1];
       const need = row.lines + (row.keepWithNext && next ? next.lines : 0);
       if (line + need > end) break;
-      placed.push({ row, region, line });
+      placed?.push({ row, region, line });
       line += row.lines;
       r++;
     }
     if (r === rows.length) break;
   }
-  return { placed, overset: rows.slice(r) };
+  return r;
 }
 
 /**
@@ -54,7 +60,7 @@ export function balanceRows(rows: Row[], regions: Region[], lastPart: number, bo
   let hi = bottom;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (flowRows(rows, regions, { part: lastPart, line: mid }).overset.length === 0) hi = mid;
+    if (pour(rows, regions, { part: lastPart, line: mid }) === rows.length) hi = mid;
     else lo = mid + 1;
   }
   return flowRows(rows, regions, { part: lastPart, line: hi });

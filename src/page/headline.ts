@@ -1,6 +1,6 @@
 import type { Article } from '../issue/types.js';
 import type { Rank } from '../layout/template.js';
-import { blockRow, setDisplay, setNatural, type Row, type SetContext } from './rows.js';
+import { blockRow, measureNatural, setDisplay, type Row, type SetContext } from './rows.js';
 
 /** Air around headline-group elements, in grid lines shared above and below. */
 export const PADDING = { kicker: 0.4, headline: 0.8, subhead: 0.6, section: 1 };
@@ -50,7 +50,7 @@ export function headlineFits(ctx: SetContext, headline: string[], font: string, 
   // Half a body character of air at either end keeps a spanning headline off the neighbours' rules.
   const measure = width - ctx.template.styles.body.size;
   const candidates = headline.length > 1 ? [headline] : [headline, headline[0].split(/\s+/)];
-  return candidates.find((lines) => lines.length <= 2 && lines.every((l) => setNatural(ctx, l, font).width * size <= measure));
+  return candidates.find((lines) => lines.length <= 2 && lines.every((l) => measureNatural(ctx, l, font) * size <= measure));
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { FontRegistry, MissingGlyph } from '../fonts/registry.js';
 import type { StyleName, Template } from '../layout/template.js';
 import type { PlacedGlyph } from './types.js';
-import { composeParagraph } from '../text/paragraph.js';
-import type { Align, CompositionWarning, SetLine, TextRun } from '../text/types.js';
+import { composeParagraph, naturalLineWidth } from '../text/paragraph.js';
+import type { Align, CompositionWarning, ParagraphSpec, SetLine, TextRun } from '../text/types.js';
 import { classOf } from '../text/classes.js';
 import { mayEndLine, mayStartLine } from '../text/prohibition.js';
 import { loadDefaultSimplifiedChineseParser } from 'budoux';
@@ -64,13 +64,15 @@ export interface SetContext {
   memo?: LineMemo;
   /** Natural lines already set in this setting, by font, style and text: a headline tried at many sizes is set once. */
   naturals: NaturalMemo;
+  /** Widths of natural lines measured but not set, as naturals keeps the lines. */
+  naturalWidths: Map<string, { width: number; found: Found }>;
 }
 
 /** Lines set by the texts and options they were set from, with what setting them found. */
 export type LineMemo = Map<string, { lines: SetLine[]; found: Found }>;
 type NaturalMemo = Map<string, { line: SetLine; found: Found }>;
 
-export const setContext = (fonts: FontRegistry, template: Template, pitch: number): SetContext => ({ fonts, template, pitch, found: { missing: [], warnings: [] }, naturals: new Map() });
+export const setContext = (fonts: FontRegistry, template: Template, pitch: number): SetContext => ({ fonts, template, pitch, found: { missing: [], warnings: [] }, naturals: new Map(), naturalWidths: new Map() });
 
 const replay = (ctx: SetContext, found: Found) => {
   for (const m of found.missing) ctx.found.missing.push(m);
@@ -107,6 +109,15 @@ export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): Set
     return known.lines;
   }
   const missing: MissingGlyph[] = [];
+  const set = composeParagraph(paragraphOf(ctx, parts, o, missing), ctx.fonts);
+  ctx.found.missing.push(...missing);
+  ctx.found.warnings.push(...set.warnings);
+  if (key !== undefined) ctx.memo!.set(key, { lines: set.lines, found: { missing, warnings: set.warnings } });
+  return set.lines;
+}
+
+/** The text stage's paragraph of the parts, each split into runs by font (what of them no font has noted in `missing`). */
+function paragraphOf(ctx: SetContext, parts: TextPart[], o: SetOptions, missing: MissingGlyph[]): ParagraphSpec {
   const runs: TextRun[] = [];
   const t = ctx.template;
   parts.forEach((p, i) => {
@@ -122,25 +133,22 @@ export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): Set
       runs.push(r);
     }
   });
-  const set = composeParagraph(
-    {
-      runs,
-      measure: o.measure / o.size,
-      firstIndent: o.indent ?? 0,
-      hangIndent: o.hang ?? 0,
-      align: o.align,
-      kinsoku: t.kinsoku,
-      numeralUnits: t.numeralUnits,
-      loose: t.loose,
-      typedSpace: t.typedSpace,
-    },
-    ctx.fonts,
-  );
-  ctx.found.missing.push(...missing);
-  ctx.found.warnings.push(...set.warnings);
-  if (key !== undefined) ctx.memo!.set(key, { lines: set.lines, found: { missing, warnings: set.warnings } });
-  return set.lines;
+  return {
+    runs,
+    measure: o.measure / o.size,
+    firstIndent: o.indent ?? 0,
+    hangIndent: o.hang ?? 0,
+    align: o.align,
+    kinsoku: t.kinsoku,
+    numeralUnits: t.numeralUnits,
+    loose: t.loose,
+    typedSpace: t.typedSpace,
+  };
 }
+
+/** How a natural line is set: no measure to fill, so the line in em is the same at every size. */
+const NATURAL: SetOptions = { measure: Number.MAX_SAFE_INTEGER, size: 1, align: 'start' };
+const naturalKey = (text: string, font: string, style: StyleName | undefined) => `${font}\u0000${style ?? ''}\u0000${text}`;
 
 /**
  * Text set on one line at its natural width, with no measure to fill: headlines being fitted, table
@@ -148,16 +156,40 @@ export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): Set
  * setting and what setting it found is told again at each use.
  */
 export function setNatural(ctx: SetContext, text: string, font: string, style?: StyleName): SetLine {
-  const key = `${font}\u0000${style ?? ''}\u0000${text}`;
+  const key = naturalKey(text, font, style);
   let known = ctx.naturals.get(key);
   if (!known) {
     const found: Found = { missing: [], warnings: [] };
-    const line = setLines({ ...ctx, found, memo: undefined }, [{ text, font }], { measure: Number.MAX_SAFE_INTEGER, size: 1, align: 'start', style })[0] ?? { glyphs: [], width: 0, last: true };
+    const line = setLines({ ...ctx, found, memo: undefined }, [{ text, font }], { ...NATURAL, style })[0] ?? { glyphs: [], width: 0, last: true };
     known = { line, found };
     ctx.naturals.set(key, known);
   }
   replay(ctx, known.found);
   return known.line;
+}
+
+/**
+ * The width, em, of the line setNatural sets, and what it finds, measured without making its
+ * glyphs: a headline tried at its sizes and a display text tried at its breaks are measured far
+ * more often than set.
+ */
+export function measureNatural(ctx: SetContext, text: string, font: string, style?: StyleName): number {
+  const key = naturalKey(text, font, style);
+  const line = ctx.naturals.get(key);
+  if (line) {
+    replay(ctx, line.found);
+    return line.line.width;
+  }
+  let known = ctx.naturalWidths.get(key);
+  if (!known) {
+    const missing: MissingGlyph[] = [];
+    const width = naturalLineWidth(paragraphOf(ctx, [{ text, font }], { ...NATURAL, style }, missing), ctx.fonts);
+    // A line at its natural width is never loose nor cut: what measuring it finds is what its font lacks.
+    known = { width, found: { missing, warnings: [] } };
+    ctx.naturalWidths.set(key, known);
+  }
+  replay(ctx, known.found);
+  return known.width;
 }
 
 /**
@@ -246,7 +278,7 @@ export function setDisplay(ctx: SetContext, text: string, font: string, o: SetOp
   // Trial widths are set in a context of their own: the desk hears of a missing glyph once.
   const trial: SetContext = { ...ctx, found: { missing: [], warnings: [] } };
   const measure = o.measure / o.size;
-  const widthOf = (i: number, j: number) => setNatural(trial, joinPhrases(ps.slice(i, j)), font).width;
+  const widthOf = (i: number, j: number) => measureNatural(trial, joinPhrases(ps.slice(i, j)), font);
   // Fewest lines come first, so a text whose every tail up to the whole fits the measure takes one
   // line: the programme would reach the whole from its last phrase and choose it over any break.
   let oneLine = ps.length > 0;

@@ -1,6 +1,6 @@
 import type { FontRegistry, GlyphForm } from '../fonts/registry.js';
 import type { PlacedGlyph } from '../page/types.js';
-import { fontName, hex4, utf16Hex, type PageFaces } from './fonts.js';
+import { fontName, utf16Hex, type PageFaces } from './fonts.js';
 
 type Doc = PDFKit.PDFDocument & { page: PDFKit.PDFPage & { height: number; content: { write(b: Uint8Array): void } } };
 
@@ -93,6 +93,58 @@ function sameGlyphs(run: DrawnRun, glyphs: readonly PlacedGlyph[], i: number): b
   return i + length === glyphs.length || !sameRun(glyphs[i + length], glyphs[i]);
 }
 
+/**
+ * Per glyph id, the number of the last run that noted it: a run notes each of its glyphs once,
+ * with the text it was first drawn for, by an index rather than a map (glyph ids are 16-bit).
+ */
+const noted = new Uint32Array(0x10000);
+let runs = 0;
+const nextRun = () => {
+  if (++runs === 0x100000000) {
+    noted.fill(0);
+    runs = 1;
+  }
+  return runs;
+};
+
+/**
+ * The content-stream text of the run being drawn, written as bytes straight into this buffer and
+ * copied out once per run: no string per glyph, nor the text as a whole to convert.
+ */
+let out = Buffer.allocUnsafe(1 << 16);
+let at = 0;
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+const LT = 0x3c;
+const GT = 0x3e;
+const SPACE = 0x20;
+
+function room(bytes: number): void {
+  if (at + bytes <= out.length) return;
+  const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, at + bytes));
+  out.copy(bigger, 0, 0, at);
+  out = bigger;
+}
+
+function put(text: string): void {
+  room(text.length);
+  at += out.write(text, at, 'latin1');
+}
+
+/** A glyph id as hex4 writes it: four lowercase digits, glyph ids being 16-bit. */
+function putId(id: number): void {
+  room(4);
+  out[at] = HEX[(id >> 12) & 15];
+  out[at + 1] = HEX[(id >> 8) & 15];
+  out[at + 2] = HEX[(id >> 4) & 15];
+  out[at + 3] = HEX[id & 15];
+  at += 4;
+}
+
+function putByte(byte: number): void {
+  room(1);
+  out[at++] = byte;
+}
+
 /** The run of glyphs from `i` drawn as one text object. */
 function drawRun(glyphs: readonly PlacedGlyph[], i: number, fonts: FontRegistry, height: number, name: string): DrawnRun {
   const first = glyphs[i];
@@ -100,21 +152,33 @@ function drawRun(glyphs: readonly PlacedGlyph[], i: number, fonts: FontRegistry,
   while (j < glyphs.length && sameRun(glyphs[j], first)) j++;
   const scale = first.size / 1000;
   const drawing = fonts.drawing(first.face, formOf(first));
-  const noted = new Map<number, string>();
-  let shown = '';
+  const ids: number[] = [];
+  const texts: string[] = [];
+  const run = nextRun();
+  at = 0;
+  // A PDF text string in UTF-16BE opens with its byte-order mark.
+  if (first.actualText !== undefined) put(`/Span <</ActualText <feff${utf16Hex(first.actualText)}>>> BDC `);
+  put(`q 1 0 0 -1 0 ${num(height)} cm BT /${name} ${num(first.size)} Tf 1 0 0 1 ${num(first.x)} ${num(height - first.y)} Tm [`);
   for (let k = i; k < j; k++) {
     const drawn = drawing.of(glyphs[k].ch);
-    noteGlyphs(noted, drawn.ids, drawn.texts);
-    shown += drawn.ids.length === 1 ? `<${hex4(drawn.ids[0])}>` : `<${drawn.ids.map(hex4).join('')}>`;
+    putByte(LT);
+    for (let g = 0; g < drawn.ids.length; g++) {
+      const id = drawn.ids[g];
+      putId(id);
+      if (noted[id] === run) continue;
+      noted[id] = run;
+      ids.push(id);
+      texts.push(drawn.texts[g]);
+    }
+    putByte(GT);
     if (k + 1 < j) {
       const gap = glyphs[k + 1].x - (glyphs[k].x + drawn.advance * first.size);
-      shown += Math.abs(gap) > 1e-4 ? ` ${num(-gap / scale)} ` : ' ';
+      if (Math.abs(gap) > 1e-4) put(` ${num(-gap / scale)} `);
+      else putByte(SPACE);
     }
   }
-  const text = `q 1 0 0 -1 0 ${num(height)} cm BT /${name} ${num(first.size)} Tf 1 0 0 1 ${num(first.x)} ${num(height - first.y)} Tm [${shown}] TJ ET Q`;
-  // A PDF text string in UTF-16BE opens with its byte-order mark.
-  const content = first.actualText === undefined ? text : `/Span <</ActualText <feff${utf16Hex(first.actualText)}>>> BDC ${text} EMC`;
-  return { from: glyphs, start: i, end: j, height, name, bytes: Buffer.from(`${content}\n`, 'latin1'), ids: [...noted.keys()], texts: [...noted.values()] };
+  put(first.actualText === undefined ? '] TJ ET Q\n' : '] TJ ET Q EMC\n');
+  return { from: glyphs, start: i, end: j, height, name, bytes: Buffer.from(out.subarray(0, at)), ids, texts };
 }
 
 /** Notes glyphs with the text each stands for, keeping the first text a glyph was drawn for. */

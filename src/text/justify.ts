@@ -30,6 +30,17 @@ let gapBefore = new Float64Array(64);
  * every inter-character gap equally, never inside unbreakable sequences or kept runs.
  */
 export function setLine(u: Units, range: LineRange, o: LineSetting, warnings: CompositionWarning[]): SetLine {
+  const glyphs: SetGlyph[] = [];
+  return { glyphs, width: lay(u, range, o, warnings, glyphs), last: o.last };
+}
+
+/** The width setLine gives the line, without making its glyphs: a text measured, not drawn. */
+export function lineWidth(u: Units, range: LineRange, o: LineSetting, warnings: CompositionWarning[]): number {
+  return lay(u, range, o, warnings, undefined);
+}
+
+/** Adjusts the line and places its glyphs into `glyphs` (none: only measured); returns the right end of its last advance. */
+function lay(u: Units, range: LineRange, o: LineSetting, warnings: CompositionWarning[], glyphs: SetGlyph[] | undefined): number {
   const { start: s, end: e } = range;
   const n = e - s;
   if (width.length < n) {
@@ -61,19 +72,18 @@ export function setLine(u: Units, range: LineRange, o: LineSetting, warnings: Co
   let total = 0;
   for (let i = 0; i < n; i++) total += width[i] + gapBefore[i];
   let x = o.indent + (o.align === 'center' ? Math.max(0, (o.measure - total) / 2) : 0);
-  const glyphs: SetGlyph[] = [];
   for (let i = s; i < e; i++) {
     const j = i - s;
     x += gapBefore[j];
     const c = u.cls[i];
-    if (c !== CharClass.Space && c !== CharClass.FixedSpace) {
+    if (glyphs && c !== CharClass.Space && c !== CharClass.FixedSpace) {
       const shift = u.inkShift[i] + openingSqueeze(u, i, width[j]);
       glyphs.push({ ch: u.chars[i], face: u.faces[i], x: x - shift, fullWidth: c === CharClass.Inseparable, halfWidth: u.half[i] === 1 || undefined });
     }
     x += width[j];
   }
   if (range.forced) warnings.push({ code: 'forced-break', text: u.chars.slice(s, e).join(''), detail: 'no permitted break fitted the measure' });
-  return { glyphs, width: x, last: o.last };
+  return x;
 }
 
 /** An opening bracket narrowed at line start or by justification loses its blank on the left, so its ink moves left. */

@@ -83,7 +83,32 @@ let classes: Uint8Array = new Uint8Array(256);
 let runs = new Int32Array(256);
 let spans = new Int32Array(256);
 
-export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
+/** Bytes per unit: six Float64Array and five Uint8Array fields. */
+const UNIT_BYTES = 6 * 8 + 5;
+const SLAB_BYTES = 1 << 20;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+/**
+ * A fresh, zeroed stretch of `bytes` for one paragraph's units. Stretches are handed out forward
+ * and never again, so units already returned keep theirs; a slab goes with the last units that
+ * view it. An ArrayBuffer of its own per paragraph cost a tenth of collecting the units.
+ */
+function carve(bytes: number): { buffer: ArrayBuffer; at: number } {
+  if (slabUsed + bytes > slab.byteLength) {
+    slab = new ArrayBuffer(Math.max(SLAB_BYTES, bytes));
+    slabUsed = 0;
+  }
+  const at = slabUsed;
+  // The next stretch starts on an 8-byte boundary, as its Float64Array views need.
+  slabUsed += Math.ceil(bytes / 8) * 8;
+  return { buffer: slab, at };
+}
+
+/**
+ * The paragraph's units; with `breaks` false only their widths and spacing are worked out, for a
+ * line that is measured and never broken: where a line may break or widen is left undecided.
+ */
+export function buildUnits(spec: ParagraphSpec, metrics: Metrics, breaks = true): Units {
   let most = 0;
   for (const run of spec.runs) most += run.text.length;
   if (classes.length < most) {
@@ -149,10 +174,10 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
     if ((chars[i] === '.' || chars[i] === ',') && cls[i - 1] === CharClass.Digit && cls[i + 1] === CharClass.Digit) cls[i] = CharClass.NumericSeparator;
   }
 
-  // One buffer for all the per-unit numbers: a paragraph allocates one backing store, not eleven.
-  const buffer = new ArrayBuffer(n * (6 * 8 + 5));
-  const f64 = (k: number) => new Float64Array(buffer, k * n * 8, n);
-  const u8 = (k: number) => new Uint8Array(buffer, 6 * n * 8 + k * n, n);
+  // The per-unit numbers of a paragraph are views on a stretch of a shared slab, as yet untouched (zeros).
+  const { buffer, at } = carve(n * UNIT_BYTES);
+  const f64 = (k: number) => new Float64Array(buffer, at + k * n * 8, n);
+  const u8 = (k: number) => new Uint8Array(buffer, at + 6 * n * 8 + k * n, n);
   const u: Units = {
     length: n,
     chars,
@@ -211,14 +236,14 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
   }
 
   const typed = spec.typedSpace ?? TYPED_SPACE;
-  const kept = keptSpans(spec, chars, runOf);
+  const kept = breaks ? keptSpans(spec, chars, runOf) : undefined;
   for (let i = 0; i < n; i++) {
     if (isSpace(cls[i])) {
       // Between Western words a word space, where a line may break; a space typed inside Chinese
       // text (记者 周松) or a no-break space is fixed, and no line breaks at it. The space that
       // parts a lead-in from its story is fixed too, but a line may end there and drop it.
       const words = i > 0 && i + 1 < n && isWestern(cls[i - 1]) && isWestern(cls[i + 1]);
-      const leadEnd = cls[i] === CharClass.Space && kept[i] !== 0 && i + 1 < n && kept[i + 1] !== kept[i];
+      const leadEnd = kept !== undefined && cls[i] === CharClass.Space && kept[i] !== 0 && i + 1 < n && kept[i + 1] !== kept[i];
       u.adv[i] = words ? metrics.advance(faces[i], 0x20) : typed;
       if (!words && !leadEnd) cls[i] = CharClass.FixedSpace;
     } else if (i > 0) {
@@ -228,6 +253,7 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics): Units {
     }
   }
 
+  if (!kept) return u;
   const glue = glueOf(spec.numeralUnits);
   for (let i = 1; i < n; i++) {
     const together = kept[i] !== 0 && kept[i] === kept[i - 1];
