@@ -31,6 +31,8 @@ let viewKey = '';
 let fitted = null;
 let generation = 0;
 let dragging = null;
+// The quick image of a version still being rendered and drawn: its page, the image, and how the view was drawn before it.
+let proof = null;
 
 function build(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
@@ -178,7 +180,7 @@ async function view() {
       v.replaceChildren(drawn.sheet);
       v.dataset.drawn = 'canvas';
       // Filled in on the page already up: the desk reads the new version before it can select its text.
-      text = drawn.text.then((filled) => filled && v.firstChild === drawn.sheet && (v.dataset.drawn = 'text'));
+      text = drawn.text.then((filled) => filled && v.firstChild === drawn.sheet && !drawn.sheet.contains(proof?.image) && (v.dataset.drawn = 'text'));
     } finally {
       // A drawing that failed leaves the last sheet up, and lets it be worked on.
       if (mine === generation) v.removeAttribute('aria-busy');
@@ -189,7 +191,59 @@ async function view() {
   v.dataset.page = current;
   v.dataset.version = state.version;
   v.dataset.zoom = zoom;
+  if (proof && proof.version <= state.version) dropProof();
+  else showProof();
   await text;
+}
+
+/**
+ * The quick image of a coming version put on the sheet up now, over the last drawing and under
+ * the overlays, with a note that says it is not yet the PDF. False if it is not for this page.
+ */
+function showProof() {
+  const v = $('view');
+  const sheet = v.querySelector('.sheet');
+  if (!proof || !sheet || proof.page !== current) return false;
+  if (proof.image.parentNode !== sheet) {
+    proof.before = v.dataset.drawn;
+    sheet.insertBefore(proof.image, sheet.querySelector('.overlay'));
+    sheet.append(proof.note);
+  }
+  v.dataset.drawn = 'image';
+  v.dataset.version = proof.version;
+  return true;
+}
+
+/** The quick image taken off once its version is drawn, or did not come to a PDF: the view says how it is drawn again. */
+function dropProof() {
+  const v = $('view');
+  if (proof.image.parentNode) {
+    proof.image.remove();
+    proof.note.remove();
+    if (v.dataset.drawn === 'image' && proof.before) v.dataset.drawn = proof.before;
+    else if (v.dataset.drawn === 'image') delete v.dataset.drawn;
+    if (state) v.dataset.version = state.version;
+  }
+  proof = null;
+}
+
+/** A build's quick images are ready: the page looked at is shown at once if the build changed it. */
+async function proofCame(told) {
+  const look = current === null ? undefined : told.looks[current];
+  // The state may be the new version's already while pdf.js draws it: what counts is the version on the sheet.
+  const shown = () => Number($('view').dataset.version);
+  if (!look || told.version <= shown()) return;
+  const image = build('img', { className: 'proof', alt: '', src: '/quick/' + look + '.png' });
+  try {
+    await image.decode();
+  } catch {
+    return;
+  }
+  // A later version's image, or the PDF of this one, may have come while this one was read.
+  if ((proof && proof.version >= told.version) || told.version <= shown()) return;
+  if (proof) dropProof();
+  proof = { version: told.version, page: current, image, note: build('div', { className: 'proof-note', textContent: 'proof image — drawing the PDF…' }) };
+  showProof();
 }
 
 /** The overlay layer of the current page, drawn from the composition in page points. */
@@ -351,5 +405,8 @@ window.addEventListener('resize', () => zoom === 'fit' && view());
 
 // Builds are told one after another: each is drawn after the one before it.
 let loading = Promise.resolve();
-new EventSource('/events').onmessage = () => { loading = loading.then(load, load); };
+const events = new EventSource('/events');
+events.onmessage = () => { loading = loading.then(load, load); };
+// Not in turn with the builds' drawing: a quick image is worth showing only while the PDF is still to come.
+events.addEventListener('proof', (event) => proofCame(JSON.parse(event.data)));
 `;
