@@ -38,12 +38,14 @@ export async function previewSaveToDrawn(work: string, sample: string, saved: (r
   try {
     await preview.ready;
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    // Drawn at least as far as `stage`: each later stage counts as the earlier ones done.
+    // Drawn at least as far as `stage`: each later stage counts as the earlier ones done. A quick
+    // image names its version apart (data-proof): the view's version is the one pdf.js drew.
     const drawnAfter = (version: number, stage: (typeof STAGES)[number]) =>
       page.waitForFunction(
         ([v, from, stages]) => {
           const view = document.getElementById('view')!;
-          return Number(view.dataset.version) > v && stages.indexOf(view.dataset.drawn as (typeof STAGES)[number]) >= stages.indexOf(from);
+          const drawn = Number(view.dataset.drawn === 'image' ? view.dataset.proof : view.dataset.version);
+          return drawn > v && stages.indexOf(view.dataset.drawn as (typeof STAGES)[number]) >= stages.indexOf(from);
         },
         [version, stage, STAGES] as const,
         { timeout: WAIT_MS, polling: 'raf' },

@@ -209,8 +209,9 @@ function showProof() {
     sheet.insertBefore(proof.image, sheet.querySelector('.overlay'));
     sheet.append(proof.note);
   }
+  // The view's version stays the one its sheet was drawn from: its text layer and overlay are that version's.
   v.dataset.drawn = 'image';
-  v.dataset.version = proof.version;
+  v.dataset.proof = proof.version;
   return true;
 }
 
@@ -222,8 +223,8 @@ function dropProof() {
     proof.note.remove();
     if (v.dataset.drawn === 'image' && proof.before) v.dataset.drawn = proof.before;
     else if (v.dataset.drawn === 'image') delete v.dataset.drawn;
-    if (state) v.dataset.version = state.version;
   }
+  delete v.dataset.proof;
   proof = null;
 }
 
@@ -231,7 +232,7 @@ function dropProof() {
 async function proofCame(told) {
   const look = current === null ? undefined : told.looks[current];
   // The state may be the new version's already while pdf.js draws it: what counts is the version on the sheet.
-  const shown = () => Number($('view').dataset.version);
+  const shown = () => Math.max(Number($('view').dataset.version), Number($('view').dataset.proof ?? 0));
   if (!look || told.version <= shown()) return;
   const image = build('img', { className: 'proof', alt: '', src: '/quick/' + look + '.png' });
   try {
