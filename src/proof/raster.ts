@@ -200,8 +200,9 @@ export class PageRaster {
   /** The page's pixels: pictures first, then frames, ad spaces and rules, then the glyphs over them. */
   async pixels(page: ComposedPage, fonts: FontRegistry, images: ReadonlyMap<PlacedFrame, PreparedPicture>): Promise<PagePixels> {
     const s = this.dpi / POINTS_PER_INCH;
-    const width = Math.max(1, Math.round(page.geometry.trimWidth * s));
-    const height = Math.max(1, Math.round(page.geometry.trimHeight * s));
+    // Whole pixels covering the trim, as a PDF page is rendered.
+    const width = Math.max(1, Math.ceil(page.geometry.trimWidth * s));
+    const height = Math.max(1, Math.ceil(page.geometry.trimHeight * s));
     const shown = page.frames.map((frame) => {
       const prepared = images.get(frame);
       return prepared && { frame, picture: this.picture(prepared, frame, s) };
