@@ -1,3 +1,4 @@
+import type { Font, Glyph } from 'fontkit';
 import type { FaceGlyphs, FontRegistry, GlyphForm } from '../fonts/registry.js';
 import type { PreparedPicture } from '../images/prepare.js';
 import { loadSharp } from '../images/sharp.js';
@@ -35,6 +36,9 @@ interface Mask {
   height: number;
   alpha: Uint8Array;
 }
+
+/** A glyph's outline as fontkit gives it, in font units, y up. */
+type Outline = Glyph['path']['commands'];
 
 /** A picture in the screen's colours at the size of its slot in pixels. */
 interface ScreenPicture {
@@ -176,6 +180,8 @@ export class PageRaster {
   private readonly coverage = new Coverage();
   /** By face, then by glyph id, size and phase packed in one number; null for a glyph with no ink (a space). */
   private readonly masks = new Map<string, Map<number, Mask | null>>();
+  /** By face, then by glyph id: fontkit decodes a glyph's outline again each time it is asked for one. */
+  private readonly outlines = new Map<string, Map<number, Outline>>();
   private readonly pictures = new WeakMap<PreparedPicture, ScreenPicture>();
   private made = 0;
   private madeLast = 0;
@@ -232,7 +238,8 @@ export class PageRaster {
     let form: GlyphForm | null = null;
     let drawing: FaceGlyphs | undefined;
     let masks: Map<number, Mask | null> | undefined;
-    let font: ReturnType<FontRegistry['face']>['font'] | undefined;
+    let outlines: Map<number, Outline> | undefined;
+    let font: Font | undefined;
     let lastInk: ComposedPage['glyphs'][number]['ink'];
     let ink = BLACK;
     for (const gl of page.glyphs) {
@@ -244,6 +251,8 @@ export class PageRaster {
         font = fonts.face(face).font;
         masks = this.masks.get(face);
         if (!masks) this.masks.set(face, (masks = new Map()));
+        outlines = this.outlines.get(face);
+        if (!outlines) this.outlines.set(face, (outlines = new Map()));
       }
       if (gl.ink !== lastInk) {
         lastInk = gl.ink;
@@ -258,7 +267,9 @@ export class PageRaster {
       const key = (id * 8192 + sizeStep) * PHASES + phase;
       let mask = masks!.get(key);
       if (mask === undefined) {
-        mask = this.glyphMask(font!, id, sizeStep / SIZE_STEPS, phase / PHASES);
+        let outline = outlines!.get(id);
+        if (!outline) outlines!.set(id, (outline = font!.getGlyph(id).path.commands));
+        mask = this.glyphMask(outline, font!.unitsPerEm, sizeStep / SIZE_STEPS, phase / PHASES);
         masks!.set(key, mask);
         this.made++;
       }
@@ -268,9 +279,8 @@ export class PageRaster {
   }
 
   /** A glyph's outline at `sizePx` pixels an em, its origin `phase` of a pixel right of the mask's grid. */
-  private glyphMask(font: ReturnType<FontRegistry['face']>['font'], id: number, sizePx: number, phase: number): Mask | null {
-    const commands = font.getGlyph(id).path.commands;
-    const k = sizePx / font.unitsPerEm;
+  private glyphMask(commands: Outline, unitsPerEm: number, sizePx: number, phase: number): Mask | null {
+    const k = sizePx / unitsPerEm;
     let minX = Infinity;
     let minY = Infinity;
     let maxX = -Infinity;
