@@ -119,10 +119,11 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
 
   const rebuild = inTurn(async () => {
     const start = performance.now();
+    const first = good === null;
     try {
       const built = await session.build(file);
       const next = new Map(built.composition.pages.map((p) => [p.number, pageLook(p, built)]));
-      if (good) await showProofs(built, next);
+      if (!first) await showProofs(built, next);
       pdf = await session.render(built);
       good = built;
       layer = overlayLayer(built);
@@ -138,6 +139,11 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
     for (const res of listeners) res.write(`data: ${version}\n\n`);
     // Told once the watchers stand: an edit made on reading the line is seen.
     for (const line of outcome(version, errors, good, ms)) options.log?.(line);
+    // The page shown first drawn once, unseen, after the first build: the outlines it reads and the
+    // masks it makes are ready when the desk's first save comes, instead of making it wait.
+    const shown = first ? good : null;
+    const warm = shown?.composition.pages[0];
+    if (shown && warm) setImmediate(() => raster.pixels(warm, shown.fonts, shown.pictures.images).catch(() => undefined));
   });
   const watching = watchIssue(file, () => void rebuild());
 
