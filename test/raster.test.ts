@@ -43,7 +43,7 @@ function mupdfPage(pdf: Buffer, index: number): PagePixels {
   const pix = doc.loadPage(index).toPixmap(mupdf.Matrix.scale(SCALE, SCALE), mupdf.ColorSpace.DeviceRGB, false);
   assert.equal(pix.getNumberOfComponents(), 3);
   const samples = pix.getPixels();
-  return { width: pix.getWidth(), height: pix.getHeight(), rgb: new Uint8Array(samples.buffer, samples.byteOffset, samples.length) };
+  return { left: 0, top: 0, width: pix.getWidth(), height: pix.getHeight(), rgb: new Uint8Array(samples.buffer, samples.byteOffset, samples.length) };
 }
 
 const darkness = (img: PagePixels, x: number, y: number) => {

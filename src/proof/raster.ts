@@ -2,7 +2,7 @@ import type { Font, Glyph } from 'fontkit';
 import type { FaceGlyphs, FontRegistry, GlyphForm } from '../fonts/registry.js';
 import type { PreparedPicture } from '../images/prepare.js';
 import { loadSharp } from '../images/sharp.js';
-import type { ComposedPage, PlacedFrame } from '../page/types.js';
+import type { ComposedPage, PlacedFrame, PlacedGlyph } from '../page/types.js';
 import { screenRgb } from './svg.js';
 
 /**
@@ -47,11 +47,76 @@ interface ScreenPicture {
   rgb: Promise<Buffer>;
 }
 
-/** A page image as RGB pixels, 3 bytes a pixel, rows top to bottom. */
+/** A page image as RGB pixels, 3 bytes a pixel, rows top to bottom: the page's, or a part's at (left, top) of it. */
 export interface PagePixels {
+  left: number;
+  top: number;
   width: number;
   height: number;
   rgb: Uint8Array;
+}
+
+/** A rectangle of the page's pixels, from (left, top), the right and bottom edges outside it. */
+export interface PixelArea {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/** The page's pixels at `dpi`: whole pixels covering the trim, as a PDF page is rendered. */
+export function pageArea(page: ComposedPage, dpi: number): PixelArea {
+  const s = dpi / POINTS_PER_INCH;
+  return { left: 0, top: 0, right: Math.max(1, Math.ceil(page.geometry.trimWidth * s)), bottom: Math.max(1, Math.ceil(page.geometry.trimHeight * s)) };
+}
+
+/** How far a glyph's ink may reach from its origin and baseline, in ems: generous, as a part drawn too large costs only pixels. */
+const GLYPH_REACH = { left: 0.5, right: 1.5, up: 1.25, down: 0.5 };
+
+/**
+ * The pixels of `after` at `dpi` drawn otherwise than those of `before`: the glyphs, rules,
+ * frames and ad spaces one has and the other not, as one rectangle; undefined when none differ,
+ * the whole page when the trim changed. A warm build keeps the glyph objects of the articles an
+ * edit did not reach, so only the others are compared by value.
+ */
+export function changedArea(before: ComposedPage, after: ComposedPage, dpi: number): PixelArea | undefined {
+  const whole = pageArea(after, dpi);
+  const was = pageArea(before, dpi);
+  if (was.right !== whole.right || was.bottom !== whole.bottom) return whole;
+  const s = dpi / POINTS_PER_INCH;
+  const area = { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
+  const add = (x0: number, y0: number, x1: number, y1: number) => {
+    area.left = Math.min(area.left, Math.floor(x0 * s) - 1);
+    area.top = Math.min(area.top, Math.floor(y0 * s) - 1);
+    area.right = Math.max(area.right, Math.ceil(x1 * s) + 1);
+    area.bottom = Math.max(area.bottom, Math.ceil(y1 * s) + 1);
+  };
+  const glyphKey = (g: PlacedGlyph) => `${g.x} ${g.y} ${g.size} ${g.face} ${g.ch} ${g.fullWidth} ${g.halfWidth} ${g.ink?.join()}`;
+  const addGlyph = (g: PlacedGlyph) => add(g.x - g.size * GLYPH_REACH.left, g.y - g.size * GLYPH_REACH.up, g.x + g.size * GLYPH_REACH.right, g.y + g.size * GLYPH_REACH.down);
+  const kept = new Set(after.glyphs);
+  const gone = new Map<string, PlacedGlyph[]>();
+  for (const g of before.glyphs) {
+    if (kept.has(g)) continue;
+    const key = glyphKey(g);
+    const same = gone.get(key);
+    if (same) same.push(g);
+    else gone.set(key, [g]);
+  }
+  const had = new Set(before.glyphs);
+  for (const g of after.glyphs) {
+    if (had.has(g)) continue;
+    // The same glyph made anew where it stood is drawn as it was.
+    if (!gone.get(glyphKey(g))?.pop()) addGlyph(g);
+  }
+  for (const left of gone.values()) for (const g of left) addGlyph(g);
+  const others = (p: ComposedPage) => [...p.rules.map((r) => ({ r, x0: Math.min(r.x1, r.x2) - r.width, y0: Math.min(r.y1, r.y2) - r.width, x1: Math.max(r.x1, r.x2) + r.width, y1: Math.max(r.y1, r.y2) + r.width })), ...[...p.frames, ...p.spaces].map((r) => ({ r, x0: r.x - 1, y0: r.y - 1, x1: r.x + r.width + 1, y1: r.y + r.height + 1 }))];
+  const [a, b] = [others(before), others(after)];
+  const keys = (list: typeof a) => new Set(list.map((o) => JSON.stringify(o.r)));
+  const [inA, inB] = [keys(a), keys(b)];
+  for (const o of a) if (!inB.has(JSON.stringify(o.r))) add(o.x0, o.y0, o.x1, o.y1);
+  for (const o of b) if (!inA.has(JSON.stringify(o.r))) add(o.x0, o.y0, o.x1, o.y1);
+  if (area.left > area.right) return undefined;
+  return { left: Math.max(0, area.left), top: Math.max(0, area.top), right: Math.min(whole.right, area.right), bottom: Math.min(whole.bottom, area.bottom) };
 }
 
 /**
@@ -195,26 +260,25 @@ export class PageRaster {
     return { glyphsMade: this.madeLast, glyphsKept: kept };
   }
 
-  /** The page as a PNG. */
-  async png(page: ComposedPage, fonts: FontRegistry, images: ReadonlyMap<PlacedFrame, PreparedPicture>): Promise<Buffer> {
-    const { width, height, rgb } = await this.pixels(page, fonts, images);
+  /** The page as a PNG, or the part of it `area` names. */
+  async png(page: ComposedPage, fonts: FontRegistry, images: ReadonlyMap<PlacedFrame, PreparedPicture>, area?: PixelArea): Promise<Buffer> {
+    const { width, height, rgb } = await this.pixels(page, fonts, images, area);
     // Fast deflate: the image crosses the loopback, where bytes cost less than squeezing them.
     const sharp = await loadSharp();
     return sharp(rgb, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 1, adaptiveFiltering: false }).toBuffer();
   }
 
-  /** The page's pixels: pictures first, then frames, ad spaces and rules, then the glyphs over them. */
-  async pixels(page: ComposedPage, fonts: FontRegistry, images: ReadonlyMap<PlacedFrame, PreparedPicture>): Promise<PagePixels> {
+  /** The page's pixels, or those of `area`: pictures first, then frames, ad spaces and rules, then the glyphs over them. */
+  async pixels(page: ComposedPage, fonts: FontRegistry, images: ReadonlyMap<PlacedFrame, PreparedPicture>, area = pageArea(page, this.dpi)): Promise<PagePixels> {
     const s = this.dpi / POINTS_PER_INCH;
-    // Whole pixels covering the trim, as a PDF page is rendered.
-    const width = Math.max(1, Math.ceil(page.geometry.trimWidth * s));
-    const height = Math.max(1, Math.ceil(page.geometry.trimHeight * s));
+    const width = area.right - area.left;
+    const height = area.bottom - area.top;
     const shown = page.frames.map((frame) => {
       const prepared = images.get(frame);
       return prepared && { frame, picture: this.picture(prepared, frame, s) };
     });
     const rgb = new Uint8Array(width * height * 3).fill(255);
-    const sheet: PagePixels = { width, height, rgb };
+    const sheet: PagePixels = { left: area.left, top: area.top, width, height, rgb };
     for (const one of shown) {
       if (one) putPicture(sheet, one.picture, await one.picture.rgb, Math.round(one.frame.x * s), Math.round(one.frame.y * s));
     }
@@ -258,9 +322,13 @@ export class PageRaster {
         lastInk = gl.ink;
         ink = gl.ink ? screenRgb(gl.ink) : BLACK;
       }
+      const x = gl.x * s;
+      const y = gl.y * s;
+      const em = gl.size * s;
+      // Outside the part drawn: not looked up at all.
+      if (x + em * GLYPH_REACH.right < sheet.left || x - em * GLYPH_REACH.left > sheet.left + sheet.width || y + em * GLYPH_REACH.down < sheet.top || y - em * GLYPH_REACH.up > sheet.top + sheet.height) continue;
       const id = drawing!.of(gl.ch).ids[0];
       if (id === undefined) continue;
-      const x = gl.x * s;
       const px = Math.floor(x);
       const phase = Math.min(PHASES - 1, Math.floor((x - px) * PHASES));
       const sizeStep = Math.round(gl.size * s * SIZE_STEPS);
@@ -273,7 +341,7 @@ export class PageRaster {
         masks!.set(key, mask);
         this.made++;
       }
-      if (mask) blit(sheet, mask, px, Math.round(gl.y * s), ink);
+      if (mask) blit(sheet, mask, px, Math.round(y), ink);
     }
     this.madeLast = this.made - made;
   }
@@ -376,8 +444,8 @@ export class PageRaster {
 /** A mask laid on the sheet at pixel (x, y) in `ink`, clipped to the sheet. */
 function blit(sheet: PagePixels, mask: Mask, x: number, y: number, ink: readonly [number, number, number]): void {
   const { width: sw, height: sh, rgb } = sheet;
-  const left = x + mask.left;
-  const top = y + mask.top;
+  const left = x + mask.left - sheet.left;
+  const top = y + mask.top - sheet.top;
   const x0 = Math.max(0, -left);
   const y0 = Math.max(0, -top);
   const x1 = Math.min(mask.width, sw - left);
@@ -396,8 +464,10 @@ function blit(sheet: PagePixels, mask: Mask, x: number, y: number, ink: readonly
   }
 }
 
-/** A picture's pixels copied onto the sheet, its top-left at pixel (x, y), clipped to the sheet. */
-function putPicture(sheet: PagePixels, picture: ScreenPicture, pixels: Buffer, x: number, y: number): void {
+/** A picture's pixels copied onto the sheet, its top-left at the page's pixel (x, y), clipped to the sheet. */
+function putPicture(sheet: PagePixels, picture: ScreenPicture, pixels: Buffer, pageX: number, pageY: number): void {
+  const x = pageX - sheet.left;
+  const y = pageY - sheet.top;
   const rows = Math.min(picture.height, sheet.height - y);
   const from = Math.max(0, -x);
   const to = Math.min(picture.width, sheet.width - x);
@@ -408,10 +478,10 @@ function putPicture(sheet: PagePixels, picture: ScreenPicture, pixels: Buffer, x
   }
 }
 
-/** A grey rectangle from pixel (x0, y0) to (x1, y1), clipped to the sheet. */
+/** A grey rectangle from the page's pixel (x0, y0) to (x1, y1), clipped to the sheet. */
 function fillGrey(sheet: PagePixels, x0: number, y0: number, x1: number, y1: number, grey: number): void {
-  const left = Math.max(0, x0);
-  const right = Math.min(sheet.width, x1);
+  const left = Math.max(0, x0 - sheet.left);
+  const right = Math.min(sheet.width, x1 - sheet.left);
   if (right <= left) return;
-  for (let row = Math.max(0, y0); row < Math.min(sheet.height, y1); row++) sheet.rgb.fill(grey, (row * sheet.width + left) * 3, (row * sheet.width + right) * 3);
+  for (let row = Math.max(0, y0 - sheet.top); row < Math.min(sheet.height, y1 - sheet.top); row++) sheet.rgb.fill(grey, (row * sheet.width + left) * 3, (row * sheet.width + right) * 3);
 }

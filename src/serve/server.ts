@@ -7,7 +7,7 @@ import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
 import { composeSession, pageLook, type ComposedIssue } from '../pipeline/compose.js';
 import { inTurn, watchIssue } from '../pipeline/watch.js';
 import { proofPng } from '../proof/png.js';
-import { PageRaster } from '../proof/raster.js';
+import { changedArea, pageArea, PageRaster, type PixelArea } from '../proof/raster.js';
 import { OVERLAYS, type Overlay } from '../proof/svg.js';
 import { PREVIEW_SCRIPT } from './client.js';
 import { dropPlace, placeEditOf } from './drop.js';
@@ -34,6 +34,22 @@ const IMAGE_CACHE = 64;
  * build that changes more (a layout saved) waits for its PDF rather than hold it back.
  */
 const PROOF_PAGES = 4;
+
+/** A changed part larger than this share of the page is drawn as the whole page: it costs about the same. */
+const PART_OF_PAGE = 0.5;
+
+/**
+ * A page's quick image as the browser is told of it: its look, the part of the page's pixels it
+ * covers (the whole page, or the part changed since the good build `since`), and the page's size
+ * in those pixels.
+ */
+interface ProofTold {
+  look: string;
+  since: number;
+  area: PixelArea;
+  width: number;
+  height: number;
+}
 
 /** The most a drop's request may carry: a page, an article id and four numbers. */
 const MAX_DROP_BYTES = 4096;
@@ -88,22 +104,30 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
   // The quick images of the last build's changed pages, by look, and the page whose image was last asked for.
   let proofs = new Map<string, { page: number; png: Promise<Buffer> }>();
   let asked: number | undefined;
+  let goodVersion = 0;
 
   /**
    * The changed pages drawn quickly from the composition, the page last looked at first, and the
    * browser told which images stand for the version about to come: it shows them while the PDF is
-   * rendered and drawn.
+   * rendered and drawn. Where a page changed in a part only, the image is that part, to lay over
+   * the page of the last good build (`since`); a part that is most of the page is the whole page.
    */
   const showProofs = async (built: ComposedIssue, next: ReadonlyMap<number, string>) => {
     const changed = built.composition.pages.filter((p) => next.get(p.number) !== looks.get(p.number));
     if (changed.length === 0 || changed.length > PROOF_PAGES) return;
     changed.sort((a, b) => Number(b.number === asked) - Number(a.number === asked));
     proofs = new Map();
-    const told: Record<number, string> = {};
+    const told: Record<number, ProofTold> = {};
     for (const p of changed) {
       const look = next.get(p.number)!;
-      proofs.set(look, { page: p.number, png: raster.png(p, built.fonts, built.pictures.images) });
-      told[p.number] = look;
+      const whole = pageArea(p, options.dpi);
+      const before = good?.composition.pages.find((q) => q.number === p.number);
+      const part = before ? changedArea(before, p, options.dpi) : whole;
+      // Drawn as the last good build drew it: the look changed where nothing shows (a finding).
+      if (!part) continue;
+      const area = (part.right - part.left) * (part.bottom - part.top) > PART_OF_PAGE * whole.right * whole.bottom ? whole : part;
+      proofs.set(look, { page: p.number, png: raster.png(p, built.fonts, built.pictures.images, area) });
+      told[p.number] = { look, since: goodVersion, area, width: whole.right, height: whole.bottom };
     }
     try {
       await Promise.all([...proofs.values()].map((q) => q.png));
@@ -135,6 +159,7 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
     }
     ms = performance.now() - start;
     version++;
+    if (!errors.length) goodVersion = version;
     watching.follow(good?.issue ?? null);
     for (const res of listeners) res.write(`data: ${version}\n\n`);
     // Told once the watchers stand: an edit made on reading the line is seen.
