@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as mupdf from 'mupdf';
 import type { ComposedPage } from '../src/page/types.js';
 import { composeSession } from '../src/pipeline/compose.js';
-import { PageRaster, type PagePixels } from '../src/proof/raster.js';
+import { changedArea, pageArea, PageRaster, type PagePixels } from '../src/proof/raster.js';
 import { ROOT } from './spawn.js';
 
 const FRONT = readFileSync(join(ROOT, 'issues', 'cqrb-2024-12-25-front.yaml'), 'utf8');
@@ -197,4 +197,26 @@ test('a build after an edit draws only glyphs it has not drawn before, and the a
     const apart = box.y + box.height <= edit.y || box.y >= edit.y + edit.height || box.x + box.width <= edit.x || box.x >= edit.x + edit.width;
     if (apart) assert.ok(same(first.pages[page], second.pages[page], box), `${box.id}, not edited, is drawn as before`);
   }
+});
+
+test("the part of a page an edit changed holds the edited glyphs only, drawn as the whole page draws them there", async () => {
+  const first = await built(FRONT);
+  const second = await built(FRONT.replace('满屏新意', '满屏新貌'), first.session, first.raster);
+  const index = second.issue.composition.pages.findIndex((p) => p.boxes.some((b) => b.id === 'spring-gala'));
+  const [before, after] = [first.issue.composition.pages[index], second.issue.composition.pages[index]];
+  const area = changedArea(before, after, DPI);
+  assert.ok(area, 'the edit changed the page');
+  const whole = pageArea(after, DPI);
+  assert.ok((area.right - area.left) * (area.bottom - area.top) < (whole.right * whole.bottom) / 100, `a word's change is a small part of the page: ${JSON.stringify(area)}`);
+  const edited = after.glyphs.find((g) => g.ch === '貌')!;
+  assert.ok(edited, 'the new word is set');
+  const [x, y] = [edited.x * SCALE, edited.y * SCALE];
+  assert.ok(x >= area.left && x < area.right && y > area.top && y <= area.bottom, `the edited glyph at (${x}, ${y}) px is in the part ${JSON.stringify(area)}`);
+  const part = await second.raster.pixels(after, second.issue.fonts, second.issue.pictures.images, area);
+  const drawn = second.pages[index];
+  for (let row = 0; row < part.height; row++) {
+    const from: number = ((area.top + row) * drawn.width + area.left) * 3;
+    assert.ok(Buffer.from(part.rgb.subarray(row * part.width * 3, (row + 1) * part.width * 3)).equals(Buffer.from(drawn.rgb.subarray(from, from + part.width * 3))), `row ${row} of the part differs from the whole page's`);
+  }
+  assert.equal(changedArea(after, after, DPI), undefined, 'a page is not changed from itself');
 });
