@@ -18,6 +18,8 @@ const POINTS_PER_INCH = 72;
 const PHASES = 4;
 /** Sizes are told apart to a sixteenth of a pixel: closer, two sizes draw the same mask. */
 const SIZE_STEPS = 16;
+/** Size steps a mask's key has room for: a glyph up to 65,536 pixels an em. */
+const SIZE_KEYS = 2 ** 20;
 /** How far a flattened curve may stray from the outline, pixels. */
 const FLATNESS = 0.1;
 /** The most pieces one curve is flattened into: a glyph of the preview is some tens of pixels high. */
@@ -248,16 +250,13 @@ export class PageRaster {
   /** By face, then by glyph id: fontkit decodes a glyph's outline again each time it is asked for one. */
   private readonly outlines = new Map<string, Map<number, Outline>>();
   private readonly pictures = new WeakMap<PreparedPicture, ScreenPicture>();
-  private made = 0;
   private madeLast = 0;
 
   constructor(readonly dpi: number) {}
 
-  /** Glyph masks made by the last page drawn, and by all the pages this raster drew. */
-  counts(): { glyphsMade: number; glyphsKept: number } {
-    let kept = 0;
-    for (const face of this.masks.values()) kept += face.size;
-    return { glyphsMade: this.madeLast, glyphsKept: kept };
+  /** Glyph masks the last page drawn had to make: the others it found made. */
+  counts(): { glyphsMade: number } {
+    return { glyphsMade: this.madeLast };
   }
 
   /** The page as a PNG, or the part of it `area` names. */
@@ -295,8 +294,7 @@ export class PageRaster {
   }
 
   private glyphs(sheet: PagePixels, page: ComposedPage, fonts: FontRegistry, s: number): void {
-    this.madeLast = 0;
-    const made = this.made;
+    let made = 0;
     // Glyphs come in runs of one face and form: the face's lookups are found again only when they change.
     let face = '';
     let form: GlyphForm | null = null;
@@ -332,18 +330,18 @@ export class PageRaster {
       const px = Math.floor(x);
       const phase = Math.min(PHASES - 1, Math.floor((x - px) * PHASES));
       const sizeStep = Math.round(gl.size * s * SIZE_STEPS);
-      const key = (id * 8192 + sizeStep) * PHASES + phase;
+      const key = (id * SIZE_KEYS + sizeStep) * PHASES + phase;
       let mask = masks!.get(key);
       if (mask === undefined) {
         let outline = outlines!.get(id);
         if (!outline) outlines!.set(id, (outline = font!.getGlyph(id).path.commands));
         mask = this.glyphMask(outline, font!.unitsPerEm, sizeStep / SIZE_STEPS, phase / PHASES);
         masks!.set(key, mask);
-        this.made++;
+        made++;
       }
       if (mask) blit(sheet, mask, px, Math.round(y), ink);
     }
-    this.madeLast = this.made - made;
+    this.madeLast = made;
   }
 
   /** A glyph's outline at `sizePx` pixels an em, its origin `phase` of a pixel right of the mask's grid. */
