@@ -218,10 +218,15 @@ function showProofs() {
   v.dataset.proof = proofs[proofs.length - 1].version;
 }
 
-/** Quick images taken off once the sheet is drawn from their version or a later one, or from another page; the view says how it is drawn again. */
+/**
+ * Quick images taken off once the sheet is drawn from their version or a later one, once a later
+ * build failed (a quick image may stand for a build whose PDF was not made), or when another page
+ * is shown; the view says how it is drawn again.
+ */
 function dropProofs() {
   const v = $('view');
-  const stays = proofs.filter((p) => p.version > sheetFrom && p.page === current);
+  const upTo = state.errors.length ? state.version : sheetFrom;
+  const stays = proofs.filter((p) => p.version > upTo && p.page === current);
   for (const p of proofs) if (!stays.includes(p)) p.image.remove();
   proofs = stays;
   if (proofs.length) return;
