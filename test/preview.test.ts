@@ -283,6 +283,42 @@ test('a save written in two steps, the second while the first is composed, ends 
   }
 });
 
+test("a save shows the changed part of the page as the composition's quick image first, noted as such, then pdf.js's drawing of the new PDF in its place", async (t) => {
+  if (!(await browse(t))) return;
+  const number = PAGES[0].number;
+  const { before, scale } = await openPage(number);
+  await page.waitForFunction(() => document.getElementById('view')!.dataset.drawn === 'text', undefined, { timeout: WAIT });
+  const text = readFileSync(file, 'utf8');
+  // Six characters of state-council's text that stand once in the issue file, two of them made others.
+  const paragraph = article('state-council').body!.find((b): b is string => typeof b === 'string')!;
+  const at = [...Array(paragraph.length - 6).keys()].find((i) => text.split(paragraph.slice(i, i + 6)).length === 2);
+  assert.ok(at !== undefined, "no six characters of state-council's text stand once in the issue file");
+  const from = paragraph.slice(at, at + 6);
+  const to = '今日' + from.slice(2);
+  const version = Number(await page.getAttribute('#view', 'data-version'));
+  writeFileSync(file, text.replace(from, to));
+  await page.waitForFunction((v) => {
+    const view = document.getElementById('view')!;
+    return view.dataset.drawn === 'image' && Number(view.dataset.proof) > v;
+  }, version, { timeout: WAIT, polling: 'raf' });
+  // The quick image lies on the sheet over the edited article, and says it is not yet the PDF.
+  const sheet = (await page.locator('#view .sheet').boundingBox())!;
+  const image = (await page.locator('#view .sheet img.proof').last().boundingBox())!;
+  const box = before.boxes.find((b) => b.article === 'state-council')!;
+  const onScreen = { x: sheet.x + box.x * scale, y: sheet.y + box.y * scale, width: box.width * scale, height: box.height * scale };
+  assert.ok(image.x < onScreen.x + onScreen.width && image.x + image.width > onScreen.x && image.y < onScreen.y + onScreen.height && image.y + image.height > onScreen.y, `the quick image ${JSON.stringify(image)} does not lie over state-council ${JSON.stringify(onScreen)}`);
+  assert.ok(image.x >= sheet.x - 1 && image.y >= sheet.y - 1 && image.x + image.width <= sheet.x + sheet.width + 1 && image.y + image.height <= sheet.y + sheet.height + 1, 'the quick image stands within the sheet');
+  assert.match((await page.locator('#view .proof-note').textContent()) ?? '', /proof image/);
+  // The view's version is still the one its text layer was drawn from.
+  assert.equal(Number(await page.getAttribute('#view', 'data-version')), version);
+  await page.waitForFunction((v) => {
+    const view = document.getElementById('view')!;
+    return view.dataset.drawn === 'text' && Number(view.dataset.version) > v;
+  }, version, { timeout: WAIT });
+  assert.equal(await page.locator('#view .proof, #view .proof-note').count(), 0, 'the quick image stays up over the PDF drawn');
+  assert.ok((await textLayer()).includes(to.slice(0, 4)), 'the text layer drawn is not the edited one');
+});
+
 test('saves made while a build runs are composed once more after it, all of them in one build', async () => {
   const started: number[] = [];
   const finish: (() => void)[] = [];

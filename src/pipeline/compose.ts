@@ -14,7 +14,7 @@ import { resolveIssue, type IssuePlan, type TemplateLoader } from '../layout/res
 import { loadTemplate, type PdfxLevel, type Template } from '../layout/template.js';
 import { setArticle, type ArticleSetter, type ArticleSetting } from '../page/article.js';
 import { composeIssue } from '../page/compose.js';
-import type { ComposedPage, Composition, PlacedFrame } from '../page/types.js';
+import type { ComposedPage, Composition, PlacedFrame, PlacedGlyph } from '../page/types.js';
 import { DrawnPages, renderPdf, type PageCounts } from '../render/pdf.js';
 import { sameFile, writeAtomically } from '../files.js';
 import { DEFAULT_OUT, bundledWorkspace, workspaceOf, type Workspace } from '../workspace/workspace.js';
@@ -80,7 +80,41 @@ export function pageLook(page: ComposedPage, built: ComposedIssue): string {
     return d;
   });
   const overset = built.composition.findings.filter((f) => f.code === 'overset' && f.page === page.number).map((f) => f.article);
-  return digest(JSON.stringify([page, pictures, overset])).slice(0, 16);
+  return digest(JSON.stringify([{ ...page, glyphs: glyphsDigest(page.glyphs) }, pictures, overset])).slice(0, 16);
+}
+
+/** The numbers of a page's glyphs, seven each, in a buffer kept from page to page. */
+let glyphNumbers = new Float64Array(0);
+const GLYPH_NUMBERS = 7;
+
+/**
+ * A digest of what a page's glyphs draw, not of where their text was filed: their numbers hashed
+ * as one buffer, their strings by first appearance. The JSON of thousands of glyphs, each with
+ * its source position, cost a preview some 10 ms a save.
+ */
+function glyphsDigest(glyphs: readonly PlacedGlyph[]): string {
+  if (glyphNumbers.length < glyphs.length * GLYPH_NUMBERS) glyphNumbers = new Float64Array(glyphs.length * GLYPH_NUMBERS * 2);
+  const texts = new Map<string, number>();
+  const textIndex = (text: string) => {
+    let i = texts.get(text);
+    if (i === undefined) texts.set(text, (i = texts.size));
+    return i;
+  };
+  let k = 0;
+  // Glyphs come in runs of one face; a character of one UTF-16 unit stands for itself.
+  let face = '';
+  let faceIndex = -1;
+  for (const g of glyphs) {
+    if (g.face !== face) faceIndex = textIndex((face = g.face));
+    glyphNumbers[k++] = g.x;
+    glyphNumbers[k++] = g.y;
+    glyphNumbers[k++] = g.size;
+    glyphNumbers[k++] = (g.fullWidth ? 1 : 0) + (g.halfWidth ? 2 : 0);
+    glyphNumbers[k++] = g.ch.length === 1 ? g.ch.charCodeAt(0) : -1 - textIndex(g.ch);
+    glyphNumbers[k++] = faceIndex;
+    glyphNumbers[k++] = (g.actualText === undefined ? -1 : textIndex(g.actualText)) * 2 ** 20 + (g.ink ? textIndex(g.ink.join()) : -1);
+  }
+  return digest(JSON.stringify([...texts.keys()])) + digest(new Uint8Array(glyphNumbers.buffer, 0, k * 8));
 }
 
 /**

@@ -10,11 +10,12 @@ export const OVERLAYS: readonly Overlay[] = ['grid', 'ids', 'overset', 'holes'];
 export type ProofPictures = ReadonlyMap<PlacedFrame, string>;
 
 /** A process colour on screen, by the naive CMYK → RGB conversion: enough to tell red from black on a proof. */
-const screenColour = (ink: Ink) => {
+export const screenRgb = (ink: Ink): [number, number, number] => {
   const [c, m, y, k] = ink.map((v) => v / 100);
   const channel = (v: number) => Math.round(255 * (1 - v) * (1 - k));
-  return `rgb(${channel(c)},${channel(m)},${channel(y)})`;
+  return [channel(c), channel(m), channel(y)];
 };
+const screenColour = (ink: Ink) => `rgb(${screenRgb(ink).join(',')})`;
 /** The space label's size and the size of the reason under it, pt. */
 const LABEL_SIZE = 14;
 const WHY_SIZE = 8;

@@ -31,6 +31,14 @@ let viewKey = '';
 let fitted = null;
 let generation = 0;
 let dragging = null;
+// Quick images of versions still being rendered and drawn, oldest first, each laid over the sheet
+// and those before it; the note that says so, and how the view was drawn before them.
+let proofs = [];
+const proofNote = build('div', { className: 'proof-note', textContent: 'proof image — drawing the PDF…' });
+let drawnBefore = null;
+// The version of the PDF last read, and the one the sheet up was drawn from.
+let docVersion = 0;
+let sheetFrom = 0;
 
 function build(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
@@ -61,6 +69,7 @@ async function load() {
   if (fresh) {
     const previous = doc;
     doc = await getDocument({ url: '/issue.pdf?v=' + next.version, worker }).promise;
+    docVersion = next.version;
     // The last version's pages are let go, the shared worker kept.
     previous?.destroy();
   }
@@ -178,7 +187,7 @@ async function view() {
       v.replaceChildren(drawn.sheet);
       v.dataset.drawn = 'canvas';
       // Filled in on the page already up: the desk reads the new version before it can select its text.
-      text = drawn.text.then((filled) => filled && v.firstChild === drawn.sheet && (v.dataset.drawn = 'text'));
+      text = drawn.text.then((filled) => filled && v.firstChild === drawn.sheet && !proofs.length && (v.dataset.drawn = 'text'));
     } finally {
       // A drawing that failed leaves the last sheet up, and lets it be worked on.
       if (mine === generation) v.removeAttribute('aria-busy');
@@ -189,7 +198,71 @@ async function view() {
   v.dataset.page = current;
   v.dataset.version = state.version;
   v.dataset.zoom = zoom;
+  sheetFrom = docVersion;
+  dropProofs();
+  showProofs();
   await text;
+}
+
+/** The quick images of the page shown put on the sheet up now, over the last drawing and under the overlays. */
+function showProofs() {
+  const v = $('view');
+  const sheet = v.querySelector('.sheet');
+  if (!sheet || !proofs.length) return;
+  const holder = sheet.querySelector('.overlay');
+  for (const p of proofs) if (p.image.parentNode !== sheet) sheet.insertBefore(p.image, holder);
+  sheet.append(proofNote);
+  if (v.dataset.drawn !== 'image') drawnBefore = v.dataset.drawn;
+  // The view's version stays the one its sheet was drawn from: its text layer and overlay are that version's.
+  v.dataset.drawn = 'image';
+  v.dataset.proof = proofs[proofs.length - 1].version;
+}
+
+/**
+ * Quick images taken off once the sheet is drawn from their version or a later one, once a later
+ * build failed (a quick image may stand for a build whose PDF was not made), or when another page
+ * is shown; the view says how it is drawn again.
+ */
+function dropProofs() {
+  const v = $('view');
+  const upTo = state.errors.length ? state.version : sheetFrom;
+  const stays = proofs.filter((p) => p.version > upTo && p.page === current);
+  for (const p of proofs) if (!stays.includes(p)) p.image.remove();
+  proofs = stays;
+  if (proofs.length) return;
+  proofNote.remove();
+  delete v.dataset.proof;
+  if (v.dataset.drawn === 'image') {
+    if (drawnBefore) v.dataset.drawn = drawnBefore;
+    else delete v.dataset.drawn;
+  }
+}
+
+/**
+ * A build's quick images are ready: the page looked at is shown at once if the build changed it.
+ * A part of a page is laid over the version it was changed from only.
+ */
+async function proofCame(told) {
+  const page = current;
+  const quick = page === null ? undefined : told.looks[page];
+  const latest = () => (proofs.length ? proofs[proofs.length - 1].version : sheetFrom);
+  const a = quick?.area;
+  const whole = a && a.left === 0 && a.top === 0 && a.right === quick.width && a.bottom === quick.height;
+  const fits = () => told.version > latest() && (whole || quick.since === latest());
+  if (!quick || !fits()) return;
+  const image = build('img', { className: 'proof', alt: '', src: '/quick/' + quick.look + '.png' });
+  const percent = (n, of) => (100 * n) / of + '%';
+  Object.assign(image.style, { left: percent(a.left, quick.width), top: percent(a.top, quick.height), width: percent(a.right - a.left, quick.width), height: percent(a.bottom - a.top, quick.height) });
+  try {
+    await image.decode();
+  } catch {
+    return;
+  }
+  // Another version's image, or the PDF of this one, may have come while this one was read.
+  if (!fits() || current !== page) return;
+  if (whole) for (const p of proofs.splice(0)) p.image.remove();
+  proofs.push({ version: told.version, page, image });
+  showProofs();
 }
 
 /** The overlay layer of the current page, drawn from the composition in page points. */
@@ -351,5 +424,8 @@ window.addEventListener('resize', () => zoom === 'fit' && view());
 
 // Builds are told one after another: each is drawn after the one before it.
 let loading = Promise.resolve();
-new EventSource('/events').onmessage = () => { loading = loading.then(load, load); };
+const events = new EventSource('/events');
+events.onmessage = () => { loading = loading.then(load, load); };
+// Not in turn with the builds' drawing: a quick image is worth showing only while the PDF is still to come.
+events.addEventListener('proof', (event) => proofCame(JSON.parse(event.data)));
 `;

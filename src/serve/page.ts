@@ -29,6 +29,9 @@ export const PAGE_HTML = `<!doctype html>
   #view { flex: 1; min-width: 0; overflow: auto; }
   .sheet { position: relative; background: #fff; box-shadow: 0 1px 6px rgba(0,0,0,.25); }
   .sheet canvas { position: absolute; inset: 0; }
+  /* A quick image of the composition, over the last drawing until pdf.js has drawn the new PDF. */
+  .sheet .proof { position: absolute; z-index: 1; pointer-events: none; }
+  .proof-note { position: absolute; top: 6px; right: 6px; z-index: 3; font: 11px/1.2 system-ui, sans-serif; padding: 1px 6px; border-radius: 3px; background: rgba(60, 60, 60, .85); color: #fff; pointer-events: none; }
   .overlay { position: absolute; inset: 0; pointer-events: none; z-index: 2; }
   .overlay svg { position: absolute; inset: 0; overflow: visible; }
   .overlay .column { fill: rgba(0, 120, 255, .06); }

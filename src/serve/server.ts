@@ -7,6 +7,7 @@ import { IssueError, IssueErrors, formatIssueError } from '../issue/errors.js';
 import { composeSession, pageLook, type ComposedIssue } from '../pipeline/compose.js';
 import { inTurn, watchIssue } from '../pipeline/watch.js';
 import { proofPng } from '../proof/png.js';
+import { changedArea, pageArea, PageRaster, type PixelArea } from '../proof/raster.js';
 import { OVERLAYS, type Overlay } from '../proof/svg.js';
 import { PREVIEW_SCRIPT } from './client.js';
 import { dropPlace, placeEditOf } from './drop.js';
@@ -27,6 +28,28 @@ export class ListenError extends Error {}
 
 /** Page images kept at once: every page of a long issue with a few overlay sets, not every request ever made. */
 const IMAGE_CACHE = 64;
+
+/**
+ * Changed pages a build draws a quick image of before its PDF: an edit reaches a page or two; a
+ * build that changes more (a layout saved) waits for its PDF rather than hold it back.
+ */
+const PROOF_PAGES = 4;
+
+/** A changed part larger than this share of the page is drawn as the whole page: it costs about the same. */
+const PART_OF_PAGE = 0.5;
+
+/**
+ * A page's quick image as the browser is told of it: its look, the part of the page's pixels it
+ * covers (the whole page, or the part changed since the good build `since`), and the page's size
+ * in those pixels.
+ */
+interface ProofTold {
+  look: string;
+  since: number;
+  area: PixelArea;
+  width: number;
+  height: number;
+}
 
 /** The most a drop's request may carry: a page, an article id and four numbers. */
 const MAX_DROP_BYTES = 4096;
@@ -77,26 +100,75 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
   const session = composeSession();
   // What each page of the last good build looks like: an image is drawn again only when its page changed.
   let looks = new Map<number, string>();
+  const raster = new PageRaster(options.dpi);
+  // The quick images of the last build's changed pages, by look, and the page whose image was last asked for.
+  let proofs = new Map<string, { page: number; png: Promise<Buffer> }>();
+  let asked: number | undefined;
+  let goodVersion = 0;
+
+  /**
+   * The changed pages drawn quickly from the composition, the page last looked at first, and the
+   * browser told which images stand for the version about to come: it shows them while the PDF is
+   * rendered and drawn. Where a page changed in a part only, the image is that part, to lay over
+   * the page of the last good build (`since`); a part that is most of the page is the whole page.
+   */
+  const showProofs = async (built: ComposedIssue, next: ReadonlyMap<number, string>) => {
+    const changed = built.composition.pages.filter((p) => next.get(p.number) !== looks.get(p.number));
+    if (changed.length === 0 || changed.length > PROOF_PAGES) return;
+    changed.sort((a, b) => Number(b.number === asked) - Number(a.number === asked));
+    proofs = new Map();
+    const told: Record<number, ProofTold> = {};
+    for (const p of changed) {
+      const look = next.get(p.number)!;
+      const whole = pageArea(p, options.dpi);
+      const before = good?.composition.pages.find((q) => q.number === p.number);
+      const part = before ? changedArea(before, p, options.dpi) : whole;
+      // Drawn as the last good build drew it: the look changed where nothing shows (a finding).
+      if (!part) continue;
+      const area = (part.right - part.left) * (part.bottom - part.top) > PART_OF_PAGE * whole.right * whole.bottom ? whole : part;
+      proofs.set(look, { page: p.number, png: raster.png(p, built.fonts, built.pictures.images, area) });
+      told[p.number] = { look, since: goodVersion, area, width: whole.right, height: whole.bottom };
+    }
+    try {
+      await Promise.all([...proofs.values()].map((q) => q.png));
+    } catch {
+      // A quick image that fails leaves the desk to the PDF's drawing.
+      proofs = new Map();
+      return;
+    }
+    for (const res of listeners) res.write(`event: proof\ndata: ${JSON.stringify({ version: version + 1, looks: told })}\n\n`);
+    // A response's write goes out once the event loop turns: the render would hold it back till the PDF is done.
+    await new Promise((turned) => setImmediate(turned));
+  };
 
   const rebuild = inTurn(async () => {
     const start = performance.now();
+    const first = good === null;
     try {
       const built = await session.build(file);
+      const next = new Map(built.composition.pages.map((p) => [p.number, pageLook(p, built)]));
+      if (!first) await showProofs(built, next);
       pdf = await session.render(built);
       good = built;
       layer = overlayLayer(built);
       errors = [];
-      looks = new Map(built.composition.pages.map((p) => [p.number, pageLook(p, built)]));
+      looks = next;
     } catch (e) {
       if (e instanceof IssueErrors || e instanceof IssueError) errors = formatIssueError(e).split('\n');
       else errors = [`internal error: ${e instanceof Error ? e.message : String(e)}`];
     }
     ms = performance.now() - start;
     version++;
+    if (!errors.length) goodVersion = version;
     watching.follow(good?.issue ?? null);
     for (const res of listeners) res.write(`data: ${version}\n\n`);
     // Told once the watchers stand: an edit made on reading the line is seen.
     for (const line of outcome(version, errors, good, ms)) options.log?.(line);
+    // The page shown first drawn once, unseen, after the first build: the outlines it reads and the
+    // masks it makes are ready when the desk's first save comes, instead of making it wait.
+    const shown = first ? good : null;
+    const warm = shown?.composition.pages[0];
+    if (shown && warm) setImmediate(() => raster.pixels(warm, shown.fonts, shown.pictures.images).catch(() => undefined));
   });
   const watching = watchIssue(file, () => void rebuild());
 
@@ -162,6 +234,15 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
       res.write(`data: ${version}\n\n`);
       listeners.add(res);
       req.on('close', () => listeners.delete(res));
+    } else if (/^\/quick\/[0-9a-f]{16}\.png$/.test(url.pathname)) {
+      const look = url.pathname.slice('/quick/'.length, -'.png'.length);
+      const proof = proofs.get(look);
+      if (!proof) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+        return;
+      }
+      asked = proof.page;
+      res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'no-store' }).end(await proof.png);
     } else {
       const m = url.pathname.match(/^\/page\/(\d{1,4})\.png$/);
       // Known overlays only, each once and in one order: a request names one of sixteen sets.

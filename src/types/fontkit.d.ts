@@ -4,7 +4,8 @@ declare module 'fontkit' {
     id: number;
     codePoints: number[];
     advanceWidth: number;
-    path: { toSVG(): string };
+    /** The outline in font units, y up: what a proof draws the glyph from. */
+    path: { toSVG(): string; commands: { command: 'moveTo' | 'lineTo' | 'quadraticCurveTo' | 'bezierCurveTo' | 'closePath'; args: number[] }[] };
   }
   export interface Font {
     postscriptName: string;
