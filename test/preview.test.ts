@@ -16,6 +16,8 @@ import { ROOT, runCompose } from './spawn.js';
 
 /** Far beyond a build on a busy machine: only a preview that never shows the change reaches it. */
 const WAIT = 60_000;
+/** A box on the screen, in CSS pixels, as the browser measures it. */
+type Rect = { x: number; y: number; width: number; height: number };
 const SAMPLE = readFileSync(join(ROOT, 'issues', 'cqrb-2024-12-25-front.yaml'), 'utf8');
 type SampleBlock = string | { subhead?: string };
 type SampleArticle = { id: string; headline?: string | string[]; body?: SampleBlock[] };
@@ -297,20 +299,26 @@ test("a save shows the changed part of the page as the composition's quick image
   const to = '今日' + from.slice(2);
   const version = Number(await page.getAttribute('#view', 'data-version'));
   writeFileSync(file, text.replace(from, to));
-  await page.waitForFunction((v) => {
+  // Read in the frame the quick image is seen in: pdf.js's drawing may take its place at any time after.
+  const seen = await page.waitForFunction((v) => {
     const view = document.getElementById('view')!;
-    return view.dataset.drawn === 'image' && Number(view.dataset.proof) > v;
+    const images = view.querySelectorAll('.sheet img.proof');
+    if (view.dataset.drawn !== 'image' || !(Number(view.dataset.proof) > v) || !images.length) return false;
+    const rect = (e: Element) => {
+      const r = e.getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width, height: r.height };
+    };
+    return { sheet: rect(view.querySelector('.sheet')!), image: rect(images[images.length - 1]), note: view.querySelector('.proof-note')?.textContent ?? '', version: Number(view.dataset.version) };
   }, version, { timeout: WAIT, polling: 'raf' });
+  const { sheet, image, note, version: drawnVersion } = (await seen.jsonValue()) as { sheet: Rect; image: Rect; note: string; version: number };
   // The quick image lies on the sheet over the edited article, and says it is not yet the PDF.
-  const sheet = (await page.locator('#view .sheet').boundingBox())!;
-  const image = (await page.locator('#view .sheet img.proof').last().boundingBox())!;
   const box = before.boxes.find((b) => b.article === 'state-council')!;
   const onScreen = { x: sheet.x + box.x * scale, y: sheet.y + box.y * scale, width: box.width * scale, height: box.height * scale };
   assert.ok(image.x < onScreen.x + onScreen.width && image.x + image.width > onScreen.x && image.y < onScreen.y + onScreen.height && image.y + image.height > onScreen.y, `the quick image ${JSON.stringify(image)} does not lie over state-council ${JSON.stringify(onScreen)}`);
   assert.ok(image.x >= sheet.x - 1 && image.y >= sheet.y - 1 && image.x + image.width <= sheet.x + sheet.width + 1 && image.y + image.height <= sheet.y + sheet.height + 1, 'the quick image stands within the sheet');
-  assert.match((await page.locator('#view .proof-note').textContent()) ?? '', /proof image/);
+  assert.match(note, /proof image/);
   // The view's version is still the one its text layer was drawn from.
-  assert.equal(Number(await page.getAttribute('#view', 'data-version')), version);
+  assert.equal(drawnVersion, version);
   await page.waitForFunction((v) => {
     const view = document.getElementById('view')!;
     return view.dataset.drawn === 'text' && Number(view.dataset.version) > v;
