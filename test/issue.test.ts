@@ -134,6 +134,28 @@ pages:
   );
 });
 
+test('an alias takes the value its anchor was last given before it, an anchor on a key too', () => {
+  const text = `format: 1
+paper: 重庆日报
+date: "2024-12-25"
+pages:
+  - number: 2
+    name: 要闻
+    layout: broadsheet
+    articles:
+      - id: one
+        headline: &h 一
+        body: [&p 段, *p, &p 二段, *p, {&k text: 正文}]
+      - id: two
+        headline: *h
+        body: [*p, &p 三, *p, *k]
+`;
+  const [one, two] = parseIssue(text, FILE).pages[0]!.articles;
+  assert.deepEqual(one!.body.map((b) => b.kind === 'bullets' ? b.items : b.text), ['段', '段', '二段', '二段', '正文']);
+  assert.deepEqual(two!.headline, ['一']);
+  assert.deepEqual(two!.body.map((b) => b.kind === 'bullets' ? b.items : b.text), ['二段', '三', '三', 'text']);
+});
+
 test('a missing required key names the key and points at its mapping', () => {
   const e = only(MINIMAL.replace('    layout: broadsheet\n', ''));
   assert.equal(e.code, 'missing-key');
