@@ -107,6 +107,55 @@ test('a wrong type is reported at the value', () => {
   assert.equal(formatIssueError(e), `${FILE}:11:34: "span" must be a positive integer, got "two"`);
 });
 
+test('a value deep in the file is placed at itself, and one reached through an alias at the alias', () => {
+  const text = `format: 1
+paper: 重庆日报
+date: "2024-12-25"
+pages:
+  - number: 2
+    name: 要闻
+    layout: broadsheet
+    articles:
+      - id: first
+        headline: 一
+        body: &told
+          - 第一段
+          - {text: 5}
+      - id: second
+        headline: 二
+        body: *told
+`;
+  assert.deepEqual(
+    problems(text).map((e) => [e.pos.line, e.pos.column, e.message]),
+    [
+      [13, 20, '"text" must be text (a string), got the number 5 — put it in quotes: "5"'],
+      [16, 15, '"text" must be text (a string), got the number 5 — put it in quotes: "5"'],
+    ],
+  );
+});
+
+test('an alias takes the value its anchor was last given before it, an anchor on a key too', () => {
+  const text = `format: 1
+paper: 重庆日报
+date: "2024-12-25"
+pages:
+  - number: 2
+    name: 要闻
+    layout: broadsheet
+    articles:
+      - id: one
+        headline: &h 一
+        body: [&p 段, *p, &p 二段, *p, {&k text: 正文}]
+      - id: two
+        headline: *h
+        body: [*p, &p 三, *p, *k]
+`;
+  const [one, two] = parseIssue(text, FILE).pages[0]!.articles;
+  assert.deepEqual(one!.body.map((b) => b.kind === 'bullets' ? b.items : b.text), ['段', '段', '二段', '二段', '正文']);
+  assert.deepEqual(two!.headline, ['一']);
+  assert.deepEqual(two!.body.map((b) => b.kind === 'bullets' ? b.items : b.text), ['二段', '三', '三', 'text']);
+});
+
 test('a missing required key names the key and points at its mapping', () => {
   const e = only(MINIMAL.replace('    layout: broadsheet\n', ''));
   assert.equal(e.code, 'missing-key');

@@ -1,6 +1,7 @@
 // parseIssue/loadIssue collect every problem in the file and throw a single IssueErrors (never a bare IssueError).
 import { dirname, resolve as resolvePath } from 'node:path';
 import { type Document, type Node, isAlias, isCollection, isMap, isNode, isScalar } from 'yaml';
+import { toJS } from 'yaml/util';
 import { LIMITS } from '../limits.js';
 import { IssueError, IssueErrors } from './errors.js';
 import { readDeskFile } from './read.js';
@@ -455,14 +456,22 @@ interface Step {
   from?: Expansion;
 }
 
+/** What the walk over the tree finds: its problems, and its anchors and aliases in file order. */
+interface TreeWalk {
+  errors: IssueError[];
+  /** What yaml would otherwise walk the whole tree again for, to find each alias's anchor. */
+  anchorsAndAliases: Node[];
+}
+
 /**
  * Tags beyond the core schema's, lists and mappings used as keys, aliases inside their own anchor,
  * and aliases that expand the file past its limits, each at its own position. One walk in file
  * order with its own stack, every node once: an alias adds what its anchor came to, so a file that
  * multiplies itself is measured, never expanded.
  */
-function treeErrors(doc: Document, text: string, loc: Locator): IssueError[] {
+function walkTree(doc: Document, text: string, loc: Locator): TreeWalk {
   const out: IssueError[] = [];
+  const anchorsAndAliases: Node[] = [];
   const total: Expansion = { characters: 0, aliases: 0 };
   const anchors = new Map<string, Node>();
   const measured = new Map<Node, Expansion>();
@@ -474,12 +483,13 @@ function treeErrors(doc: Document, text: string, loc: Locator): IssueError[] {
       continue;
     }
     if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) out.push(tagError(node, text, loc));
+    if (isAlias(node) || node.anchor) anchorsAndAliases.push(node);
     if (isAlias(node)) {
       const anchor = anchors.get(node.source);
       const size = anchor && measured.get(anchor);
       // yaml reports an alias to no anchor itself; one whose anchor is not measured yet stands inside it.
       if (!anchor) continue;
-      if (!size) return [new IssueError('yaml-syntax', nodeAt(node, loc), `alias *${node.source} stands inside the value its anchor &${node.source} names, so that value would repeat without end; point it at another anchor, or write the value out`)];
+      if (!size) return { errors: [new IssueError('yaml-syntax', nodeAt(node, loc), `alias *${node.source} stands inside the value its anchor &${node.source} names, so that value would repeat without end; point it at another anchor, or write the value out`)], anchorsAndAliases };
       total.characters += size.characters;
       total.aliases += 1 + size.aliases;
     } else if (!isCollection(node)) {
@@ -488,7 +498,7 @@ function treeErrors(doc: Document, text: string, loc: Locator): IssueError[] {
       measured.set(node, { characters, aliases: 0 });
     }
     const over = expansionError(node, total, loc);
-    if (over) return [over];
+    if (over) return { errors: [over], anchorsAndAliases };
     if (node.anchor) anchors.set(node.anchor, node);
     if (!isCollection(node)) continue;
     total.characters += 1;
@@ -509,7 +519,7 @@ function treeErrors(doc: Document, text: string, loc: Locator): IssueError[] {
       }
     }
   }
-  return out;
+  return { errors: out, anchorsAndAliases };
 }
 
 function nodeAt(node: Node, loc: Locator): SourcePos {
@@ -581,10 +591,11 @@ export function parseIssue(text: string, file: string, ws?: Workspace, kept?: Ke
     );
   }
 
-  const tree = treeErrors(doc, text, loc);
-  if (tree.length > 0) sortAndThrow(tree, file);
+  const tree = walkTree(doc, text, loc);
+  if (tree.errors.length > 0) sortAndThrow(tree.errors, file);
   // The walk has bounded what the aliases expand to, and refused it at the alias that passes a limit.
-  const data: unknown = doc.toJS({ maxAliasCount: -1 });
+  // Document.toJS with the anchors and aliases the walk found, so that yaml need not walk the tree again to find them.
+  const data: unknown = toJS(doc.contents, '', { anchors: new Map(), aliasResolveCache: tree.anchorsAndAliases, doc, keep: true, mapAsMap: false, mapKeyWarned: false, maxAliasCount: -1 });
   // Only a YAML 1.1 reader turns an unquoted date into a Date; accept it as the date it denotes.
   if (isObj(data) && (data.date as unknown) instanceof Date) {
     const d = data.date as unknown as Date;

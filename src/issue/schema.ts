@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { type Document, type LineCounter, isMap, isNode, isPair, isScalar } from 'yaml';
+import { type Document, type LineCounter, isCollection, isMap, isNode, isPair, isScalar } from 'yaml';
 import { packageRoot } from '../paths.js';
 import { COMPOSITES, describe, isObj, type Composite, type DEFINITIONS_CHECKED } from './composites.js';
 import { IssueError, quoted } from './errors.js';
@@ -62,11 +62,16 @@ export class Locator {
     return { file: this.file, line, column: col };
   }
 
-  /** The deepest YAML node along `path` (falls back to an ancestor if the path cannot be followed). */
+  /**
+   * The deepest YAML node along `path` (falls back to an ancestor if the path cannot be followed).
+   * One step down per segment, as getIn takes it: the issue's every article and paragraph is
+   * placed by its path, so looking each prefix up from the top would cost the square of the depth.
+   */
   private node(path: readonly Seg[]): unknown {
     let best: unknown = this.doc.contents;
-    for (let i = 1; i <= path.length; i++) {
-      const n: unknown = this.doc.getIn(path.slice(0, i), true);
+    for (const seg of path) {
+      if (!isCollection(best)) break;
+      const n: unknown = best.get(seg, true);
       if (!isNode(n)) break;
       best = n;
     }
