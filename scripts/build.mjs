@@ -130,6 +130,22 @@ const triesWhenRead = {
 };
 
 /**
+ * yaml's parser and composer read the environment for their own debugging log at every token
+ * (LOG_TOKENS, LOG_STREAM): a sixth of reading a large issue. The command never logs them, so in its
+ * bundle those switches are off.
+ */
+const YAML_LOG_SWITCHES = /\bnode_process\.env\.LOG_(TOKENS|STREAM)\b/g;
+const yamlLogOff = {
+  name: 'yaml-log-off',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]yaml[\\/]dist[\\/](parse[\\/]parser|compose[\\/]composer)\.js$/ }, ({ path }) => ({
+      contents: readFileSync(path, 'utf8').replace(YAML_LOG_SWITCHES, 'false'),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * pdfkit encrypts with AES only a document given a password, which the composer never gives it; the
  * cipher's module builds its tables when loaded, so it is loaded when pdfkit first encrypts.
  */
@@ -174,7 +190,7 @@ async function packagesFile(name, packages) {
     // The packages find their own files from their module's address, which the file is given.
     define: { 'import.meta.url': 'composerPackagesUrl' },
     banner: { js: "const composerPackagesUrl = require('node:url').pathToFileURL(__filename).href;" },
-    plugins: [pdfkitFiles, brotliWhenNeeded, budouxParserOnly, triesWhenRead, aesWhenUsed],
+    plugins: [pdfkitFiles, brotliWhenNeeded, budouxParserOnly, triesWhenRead, aesWhenUsed, yamlLogOff],
     logLevel: 'warning',
     metafile: true,
   });
