@@ -6,7 +6,7 @@
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { buildIssue, composeFile } from '../src/pipeline/compose.js';
-import { cpuSince } from './child.js';
+import { cpuSince, peakKiB } from './child.js';
 
 interface Job {
   warmup: string;
@@ -69,7 +69,7 @@ async function main(args: string[]): Promise<void> {
     figures.splitCpuMs.push(cpuSince(cpu));
   }
   for (const w of pool) w.postMessage('stop');
-  figures.peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  figures.peakRssMiB = peakKiB() / 1024;
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
