@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { PANEL_INSET, adIssue, adLine, space, writeAd, writeAdDesk, type AdSpec } from './ad-files.js';
+import { caseFolders } from './fixture.js';
 import { buildIssue, issueAds } from '../src/pipeline/compose.js';
 import { proofAds } from '../src/proof/ad.js';
 import { proofPng } from '../src/proof/png.js';
@@ -27,9 +28,9 @@ before(() => {
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
-let cases = 0;
+const { folder: caseFolder } = caseFolders(() => work);
 /** A folder with the issue text and its ads; returns the issue file. */
-const desk = (text: string, ads: Record<string, AdSpec | string>) => writeAdDesk(join(work, `case-${++cases}`), text, ads);
+const desk = (text: string, ads: Record<string, AdSpec | string>) => writeAdDesk(caseFolder(), text, ads);
 
 /** `compose proof` of the issue's only page into a folder of its own: the run and the PNG's bytes. */
 async function proof(issue: string, out: string) {

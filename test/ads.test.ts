@@ -11,15 +11,16 @@ import { join } from 'node:path';
 import * as mupdf from 'mupdf';
 import { ptToMm } from '../src/layout/units.js';
 import { PANEL_INSET, PROFILE, adIssue, adLine, space, writeAdDesk, type AdSpec } from './ad-files.js';
+import { caseFolders } from './fixture.js';
 import { runCompose } from './spawn.js';
 
 let work: string;
-let cases = 0;
+const { folder: caseFolder } = caseFolders(() => work);
 /** The X-4 page with the good ad, as the inkcov test composed it. */
 let placedX4: Buffer | undefined;
 /** Writes the issue text (and any ads) into a folder of its own and composes it with the command. */
 async function compose(text: string, ads: Record<string, AdSpec | string | Buffer>, args: string[] = []) {
-  const dir = join(work, `case-${++cases}`);
+  const dir = caseFolder();
   const issue = await writeAdDesk(dir, text, ads);
   const run = await runCompose([issue, '-o', join(dir, 'out'), '-q', ...args]);
   const pdf = join(dir, 'out', 'issue.pdf');
@@ -76,9 +77,10 @@ test('a good ad lands inside its space, centred and unscaled, its black on the b
   const run = await compose(text, { 'good.pdf': ad });
   assert.equal(run.code, 0, run.stderr);
   const first = run.bytes();
-  const again = await runCompose([run.issue, '-o', join(work, `again-${cases}`), '-q']);
+  const againDir = caseFolder('-again');
+  const again = await runCompose([run.issue, '-o', againDir, '-q']);
   assert.equal(again.code, 0, again.stderr);
-  assert.ok(first.equals(readFileSync(join(work, `again-${cases}`, 'issue.pdf'))), 'two runs give identical bytes');
+  assert.ok(first.equals(readFileSync(join(againDir, 'issue.pdf'))), 'two runs give identical bytes');
 
   const forms = drawnForms(first);
   assert.equal(forms.length, 1, 'one form drawn');

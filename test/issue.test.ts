@@ -9,8 +9,8 @@ import { IssueError, IssueErrors, formatIssueError } from '../src/issue/errors.j
 const FILE = 'issues/test.yaml';
 
 // Line numbers below are referred to by the tests; keep the layout of this text stable.
-const MINIMAL = `# yaml-language-server: $schema=../schema/issue.schema.json
-format: 1
+/** An issue's lines down to its first page's articles: eight lines, which the positions below count on. */
+const PAGE_HEAD = `format: 1
 paper: 重庆日报
 date: "2024-12-25"
 pages:
@@ -18,7 +18,9 @@ pages:
     name: 要闻
     layout: broadsheet
     articles:
-      - id: gala
+`;
+const MINIMAL = `# yaml-language-server: $schema=../schema/issue.schema.json
+${PAGE_HEAD}      - id: gala
         place: {column: 1, span: 5, line: 1, lines: 60}
         headline: 重庆成为2025年春晚分会场
         body:
@@ -108,15 +110,7 @@ test('a wrong type is reported at the value', () => {
 });
 
 test('a value deep in the file is placed at itself, and one reached through an alias at the alias', () => {
-  const text = `format: 1
-paper: 重庆日报
-date: "2024-12-25"
-pages:
-  - number: 2
-    name: 要闻
-    layout: broadsheet
-    articles:
-      - id: first
+  const text = `${PAGE_HEAD}      - id: first
         headline: 一
         body: &told
           - 第一段
@@ -135,15 +129,7 @@ pages:
 });
 
 test('an alias takes the value its anchor was last given before it, an anchor on a key too', () => {
-  const text = `format: 1
-paper: 重庆日报
-date: "2024-12-25"
-pages:
-  - number: 2
-    name: 要闻
-    layout: broadsheet
-    articles:
-      - id: one
+  const text = `${PAGE_HEAD}      - id: one
         headline: &h 一
         body: [&p 段, *p, &p 二段, *p, {&k text: 正文}]
       - id: two
