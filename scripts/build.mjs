@@ -170,13 +170,18 @@ const aesWhenUsed = {
  * for them kept in the cache folder (src/cli/composer-packages.ts): the composer's packages, and
  * apart from them the YAML reader, which validating an issue loads without fonts or PDF.
  */
-const PACKAGE_FILES = { 'composer-packages': ['fontkit', 'pdfkit', 'budoux'], 'document-packages': ['yaml'] };
+const PACKAGE_FILES = {
+  'composer-packages': { fontkit: 'fontkit', pdfkit: 'pdfkit', budoux: 'budoux' },
+  // yaml's util entry shares the reader's modules: bundled apart from it, it was a second copy of yaml.
+  'document-packages': { yaml: 'yaml', yamlUtil: 'yaml/util' },
+};
 
-/** One file of packages, and the names each package exports. */
+/** One file of packages (a name in the file for each specifier), and the names each specifier exports. */
 async function packagesFile(name, packages) {
+  const names = Object.keys(packages);
   const built = await build({
     stdin: {
-      contents: `${packages.map((p) => `import * as ${p} from '${p}';`).join('\n')}\nexport { ${packages.join(', ')} };\n`,
+      contents: `${names.map((n) => `import * as ${n} from '${packages[n]}';`).join('\n')}\nexport { ${names.join(', ')} };\n`,
       resolveDir: root,
       loader: 'js',
     },
@@ -196,7 +201,7 @@ async function packagesFile(name, packages) {
   });
   const file = Object.keys(built.metafile.outputs).find((f) => f.endsWith('.cjs'));
   const loaded = createRequire(import.meta.url)(join(root, file));
-  return { file: `./${basename(file)}`, exports: Object.fromEntries(packages.map((p) => [p, Object.keys(loaded[p])])), metafile: built.metafile };
+  return { file: `./${basename(file)}`, exports: Object.fromEntries(names.map((n) => [packages[n], { name: n, keys: Object.keys(loaded[n]) }])), metafile: built.metafile };
 }
 
 /**
@@ -207,18 +212,19 @@ const packagesFrom = (files) => ({
   name: 'packages-files',
   setup(build) {
     const fileOf = new Map(files.flatMap((f) => Object.keys(f.exports).map((p) => [p, f])));
-    const filter = new RegExp(`^(${[...fileOf.keys()].join('|')})$`);
+    const filter = new RegExp(`^(${[...fileOf.keys()].map((p) => p.replace(/[/.]/g, '\\$&')).join('|')})$`);
     // At the package's own path, so that the bundle's record names the package a file of it stands for.
     build.onResolve({ filter }, ({ path, resolveDir }) => ({ path: createRequire(join(resolveDir, 'package.json')).resolve(path), namespace: 'packages-files', pluginData: path }));
-    build.onLoad({ filter: /.*/, namespace: 'packages-files' }, ({ pluginData: name }) => {
-      const { file, exports } = fileOf.get(name);
-      const names = exports[name].filter((n) => n !== 'default');
+    build.onLoad({ filter: /.*/, namespace: 'packages-files' }, ({ pluginData: specifier }) => {
+      const { file, exports } = fileOf.get(specifier);
+      const { name, keys } = exports[specifier];
+      const named = keys.filter((k) => k !== 'default');
       return {
         contents:
           `import { composerPackage } from ${JSON.stringify(join(root, 'dist', 'src', 'cli', 'composer-packages.js'))};\n` +
           `const p = composerPackage(${JSON.stringify(file)}, ${JSON.stringify(name)});\n` +
-          (exports[name].includes('default') ? 'export default p.default;\n' : '') +
-          (names.length ? `export const { ${names.join(', ')} } = p;\n` : ''),
+          (keys.includes('default') ? 'export default p.default;\n' : '') +
+          (named.length ? `export const { ${named.join(', ')} } = p;\n` : ''),
         loader: 'js',
         resolveDir: root,
       };
