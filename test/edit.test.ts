@@ -77,6 +77,26 @@ test('a page that declares spaces keeps them and gets the new one at the end of 
   }
 });
 
+test('a space added after an item written as a block mapping joins the spaces list, not the articles below it', () => {
+  const block = sample.replace('    articles:\n', '    spaces:\n      - place: {column: 1, span: 8, line: 80, lines: 10}\n        kind: ad\n    articles:\n');
+  const written = writePlaces(block, [], [reserved]);
+  assert.deepEqual(spacesOf(written), [...spacesOf(block)!, { place: reserved.place, kind: 'reserved' }]);
+  assert.deepEqual(
+    (parse(written) as { pages: { articles: unknown[] }[] }).pages[0].articles,
+    (parse(block) as { pages: { articles: unknown[] }[] }).pages[0].articles,
+  );
+});
+
+test('a place written as a block mapping is replaced by the one-line place, and the key after it keeps its line', () => {
+  const flow = '        place: {column: 1, span: 5, line: 1, lines: auto}\n';
+  assert.ok(sample.includes(flow), 'the sample no longer places the roundtable as this test expects');
+  const block = sample.replace(flow, '        place:\n          column: 1\n          span: 5\n          line: 1\n          lines: auto\n');
+  const place = { column: 2, span: 3, line: 5, lines: 20 };
+  const moved = writePlaces(block, [{ page: 2, article: 'roundtable', place }]);
+  assert.deepEqual(articleOf(moved, 'roundtable'), { ...articleOf(block, 'roundtable'), place });
+  assert.equal(moved.split('\n').length, block.split('\n').length - 3, 'the mapping\'s four lines become one');
+});
+
 test('places and spaces written at once each land where they belong', () => {
   const written = writePlaces(sample, [{ page: 2, article: 'briefs', place: { column: 2, span: 4, line: 10, lines: 20 } }], [reserved]);
   assert.deepEqual(articleOf(written, 'briefs').place, { column: 2, span: 4, line: 10, lines: 20 });
@@ -109,6 +129,16 @@ test('a continuation in block style keeps its layout; its place alone changes', 
   const block = front.replace(flow, '          - page: 2\n            place: {column: 5, span: 2, line: 1, lines: auto}   # 转版\n            headline: ');
   const moved = writeContinuationPlace(block, { page: 2, article: 'state-council', part: 1, place: { column: 5, span: 2, line: 3, lines: 20 } });
   assert.equal(moved, block.replace('place: {column: 5, span: 2, line: 1, lines: auto}   # 转版', 'place: {column: 5, span: 2, line: 3, lines: 20}   # 转版'));
+});
+
+test('a continuation whose place is a block mapping gets the one-line place; its headline keeps its line', () => {
+  const flow = '          - {page: 2, place: {column: 5, span: 2, line: 1, lines: auto}, headline: ';
+  assert.ok(front.includes(flow), 'the sample no longer continues state-council as this test expects');
+  const block = front.replace(flow, '          - page: 2\n            place:\n              column: 5\n              span: 2\n              line: 1\n              lines: auto\n            headline: ');
+  const place = { column: 5, span: 2, line: 3, lines: 20 };
+  const moved = writeContinuationPlace(block, { page: 2, article: 'state-council', part: 1, place });
+  const [before, after] = [continuedOf(block, 'state-council'), continuedOf(moved, 'state-council')];
+  assert.deepEqual(after, [{ ...before[0], place }, ...before.slice(1)]);
 });
 
 test('a continuation the article does not have, or on another page than the drop, writes nothing', () => {

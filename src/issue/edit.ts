@@ -30,14 +30,17 @@ function pageNode(doc: Document, page: number): YAMLMap {
   throw new PlaceEditError(`the issue has no page ${page}`);
 }
 
+/** The article of `page` whose id is `id`, if the page has one. */
+function articleOn(page: unknown, id: string): YAMLMap | undefined {
+  const articles = isMap(page) ? page.get('articles') : undefined;
+  for (const item of isSeq(articles) ? articles.items : []) if (isMap(item) && item.get('id') === id) return item;
+  return undefined;
+}
+
 function articleNode(page: YAMLMap, pageNumber: number, id: string): YAMLMap {
-  const articles = page.get('articles');
-  if (isSeq(articles)) {
-    for (const item of articles.items) {
-      if (isMap(item) && item.get('id') === id) return item;
-    }
-  }
-  throw new PlaceEditError(`page ${pageNumber} has no article "${id}"`);
+  const found = articleOn(page, id);
+  if (!found) throw new PlaceEditError(`page ${pageNumber} has no article "${id}"`);
+  return found;
 }
 
 /** The place as the sample writes it, on one line: {column: 1, span: 5, line: 1, lines: auto}. */
@@ -72,13 +75,24 @@ function keyName(pair: { key: unknown }): string {
 }
 
 /**
+ * Where the `place` value of an article or a continuation stands, if it has one: a value written
+ * as a block mapping ends, for the yaml library, after its line's break, which stays the file's.
+ */
+function placeValueAt(source: string, item: YAMLMap): { from: number; to: number } | undefined {
+  const range = (item.items.find((pair) => keyName(pair) === 'place')?.value as Ranged)?.range;
+  if (!range) return undefined;
+  let to = range[1];
+  while (to > range[0] && /\s/.test(source[to - 1])) to--;
+  return { from: range[0], to };
+}
+
+/**
  * The text to change for one article: its place's value replaced, or, for an article without a
  * place, a line of its own after the id's, at the id's indent, where the desk would look for it.
  */
 function placeSplice(source: string, article: YAMLMap, place: PlaceValue): Splice {
-  const existing = article.items.find((pair) => keyName(pair) === 'place');
-  const value = existing?.value as Ranged;
-  if (value?.range) return { from: value.range[0], to: value.range[1], text: placeText(place) };
+  const existing = placeValueAt(source, article);
+  if (existing) return { ...existing, text: placeText(place) };
   const id = article.items.find((pair) => keyName(pair) === 'id');
   const idKey = id?.key as Ranged;
   const idValue = id?.value as Ranged;
@@ -117,7 +131,8 @@ function spacesSplice(source: string, page: YAMLMap, spaces: SpaceEdit[]): Splic
     const last = list.items[list.items.length - 1] as Ranged;
     const dash = source.lastIndexOf('-', (list.items[0] as Ranged)?.range?.[0] ?? from);
     const { indent } = lineOf(source, dash);
-    const end = source.indexOf('\n', last?.range?.[1] ?? from);
+    // From the item's last character: a block mapping's item ends, for the yaml library, at the start of the next line.
+    const end = source.indexOf('\n', last?.range ? last.range[1] - 1 : from);
     const at = end === -1 ? source.length : end;
     return { from: at, to: at, text: items.map((x) => `\n${indent}- ${x}`).join('') };
   }
@@ -158,8 +173,8 @@ export interface ContinuationEdit {
 function articleAnywhere(doc: Document, id: string): YAMLMap {
   const pages = doc.get('pages');
   for (const page of isSeq(pages) ? pages.items : []) {
-    const articles = isMap(page) ? page.get('articles') : undefined;
-    for (const item of isSeq(articles) ? articles.items : []) if (isMap(item) && item.get('id') === id) return item;
+    const found = articleOn(page, id);
+    if (found) return found;
   }
   throw new PlaceEditError(`the issue has no article "${id}"`);
 }
@@ -173,7 +188,7 @@ export function writeContinuationPlace(source: string, edit: ContinuationEdit): 
   const item = isSeq(continued) ? continued.items[edit.part - 1] : undefined;
   if (!isMap(item)) throw new PlaceEditError(`article "${edit.article}" has no continuation ${edit.part}`);
   if (Number(item.get('page')) !== edit.page) throw new PlaceEditError(`continuation ${edit.part} of article "${edit.article}" stands on page ${String(item.get('page'))}, not ${edit.page}`);
-  const value = item.items.find((pair) => keyName(pair) === 'place')?.value as Ranged;
-  if (!value?.range) throw new PlaceEditError(`continuation ${edit.part} of article "${edit.article}" has no place to change`);
-  return source.slice(0, value.range[0]) + placeText(edit.place) + source.slice(value.range[1]);
+  const value = placeValueAt(source, item);
+  if (!value) throw new PlaceEditError(`continuation ${edit.part} of article "${edit.article}" has no place to change`);
+  return source.slice(0, value.from) + placeText(edit.place) + source.slice(value.to);
 }
