@@ -101,22 +101,20 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
   // What each page of the last good build looks like: an image is drawn again only when its page changed.
   let looks = new Map<number, string>();
   const raster = new PageRaster(options.dpi);
-  // The quick images of the last build's changed pages, by look, and the page whose image was last asked for.
-  let proofs = new Map<string, { page: number; png: Promise<Buffer> }>();
-  let asked: number | undefined;
+  // The quick images of the last build's changed pages, by look.
+  let proofs = new Map<string, Promise<Buffer>>();
   let goodVersion = 0;
 
   /**
-   * The changed pages drawn quickly from the composition, the page last looked at first, and the
-   * browser told which images stand for the version about to come: it shows them while the PDF is
+   * The changed pages drawn quickly from the composition, and the browser told which images stand for the version about to come: it shows them while the PDF is
    * rendered and drawn. Where a page changed in a part only, the image is that part, to lay over
    * the page of the last good build (`since`); a part that is most of the page is the whole page.
    */
   const showProofs = async (built: ComposedIssue, next: ReadonlyMap<number, string>) => {
+    // The last build's images stand for looks no page has any more.
+    proofs = new Map();
     const changed = built.composition.pages.filter((p) => next.get(p.number) !== looks.get(p.number));
     if (changed.length === 0 || changed.length > PROOF_PAGES) return;
-    changed.sort((a, b) => Number(b.number === asked) - Number(a.number === asked));
-    proofs = new Map();
     const told: Record<number, ProofTold> = {};
     for (const p of changed) {
       const look = next.get(p.number)!;
@@ -126,11 +124,11 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
       // Drawn as the last good build drew it: the look changed where nothing shows (a finding).
       if (!part) continue;
       const area = (part.right - part.left) * (part.bottom - part.top) > PART_OF_PAGE * whole.right * whole.bottom ? whole : part;
-      proofs.set(look, { page: p.number, png: raster.png(p, built.fonts, built.pictures.images, area) });
+      proofs.set(look, raster.png(p, built.fonts, built.pictures.images, area));
       told[p.number] = { look, since: goodVersion, area, width: whole.right, height: whole.bottom };
     }
     try {
-      await Promise.all([...proofs.values()].map((q) => q.png));
+      await Promise.all(proofs.values());
     } catch {
       // A quick image that fails leaves the desk to the PDF's drawing.
       proofs = new Map();
@@ -236,13 +234,12 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
       req.on('close', () => listeners.delete(res));
     } else if (/^\/quick\/[0-9a-f]{16}\.png$/.test(url.pathname)) {
       const look = url.pathname.slice('/quick/'.length, -'.png'.length);
-      const proof = proofs.get(look);
-      if (!proof) {
+      const png = proofs.get(look);
+      if (!png) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
         return;
       }
-      asked = proof.page;
-      res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'no-store' }).end(await proof.png);
+      res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'no-store' }).end(await png);
     } else {
       const m = url.pathname.match(/^\/page\/(\d{1,4})\.png$/);
       // Known overlays only, each once and in one order: a request names one of sixteen sets.
