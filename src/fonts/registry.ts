@@ -32,6 +32,9 @@ export interface DrawnGlyphs {
 /** The form a glyph is drawn in: its full-width (fwid) or half-width (hwid) form, or as typed. */
 export type GlyphForm = 'fwid' | 'hwid' | undefined;
 
+/** The form a placed glyph is drawn in, from what composition decided of it. */
+export const formOf = (g: { fullWidth: boolean; halfWidth?: boolean }): GlyphForm => (g.fullWidth ? 'fwid' : g.halfWidth ? 'hwid' : undefined);
+
 /** The glyphs each character is drawn with in one face and form, found once per character. */
 export class FaceGlyphs {
   private readonly known = new Map<string, DrawnGlyphs>();
@@ -102,6 +105,8 @@ const FONT_BYTES = 512 * 2 ** 20;
  * as Latin quotes) borrows them from the fallback chain.
  */
 const FULL_WIDTH_QUOTES = new Set([0x201c, 0x201d, 0x2018, 0x2019]);
+/** The advance, em, a quotation mark drawn full width comes to, rounding in the face's units allowed. */
+const FULL_WIDTH_ADVANCE = 0.99;
 /** The last code point one UTF-16 unit holds: above it a character takes two. */
 const MAX_BMP = 0xffff;
 
@@ -220,16 +225,10 @@ export class FontRegistry implements Metrics {
   }
 
   /**
-   * The glyphs a placed character is drawn with: one per code point from the character map, or,
-   * in a full- or half-width form, what the face substitutes for it, so rendering never shapes.
-   */
-  glyphsOf(face: string, ch: string, form: GlyphForm): DrawnGlyphs {
-    return this.drawing(face, form).of(ch);
-  }
-
-  /**
-   * The glyphs of one face in one form, for a run of characters drawn alike: the renderer looks
-   * its characters up here without finding the face and form again for each.
+   * The glyphs of one face in one form, for a run of characters drawn alike: one per code point
+   * from the character map, or, in a full- or half-width form, what the face substitutes for it,
+   * so rendering never shapes; the renderer looks its characters up here without finding the face
+   * and form again for each.
    */
   drawing(face: string, form: GlyphForm): FaceGlyphs {
     const key = form ? `${form}:${face}` : face;
@@ -287,7 +286,7 @@ export class FontRegistry implements Metrics {
       let face = own;
       let set: string | undefined;
       // Nearly every character of a page: one the role's own face has, with no marks after it.
-      const common = end === i + (cp > MAX_BMP ? 2 : 1) && !(FULL_WIDTH_QUOTES.has(cp) && this.advance(own, cp) < 0.99) && this.hasCode(own, cp);
+      const common = end === i + (cp > MAX_BMP ? 2 : 1) && !this.narrowQuote(own, cp) && this.hasCode(own, cp);
       if (!common) {
         const cluster = normalisedCluster(text.slice(i, end));
         ({ face, set } = this.faceForCluster(cluster, own, role, missing));
@@ -313,6 +312,11 @@ export class FontRegistry implements Metrics {
     return runs;
   }
 
+  /** A quotation mark the face draws narrow, which a Chinese text sets full width from another face. */
+  private narrowQuote(face: string, cp: number): boolean {
+    return FULL_WIDTH_QUOTES.has(cp) && this.advance(face, cp) < FULL_WIDTH_ADVANCE;
+  }
+
   /** Whether a face has a glyph for a character, asked of its character map once per character. */
   private has(face: string, ch: string): boolean {
     return this.hasCode(face, ch.codePointAt(0)!);
@@ -329,11 +333,9 @@ export class FontRegistry implements Metrics {
   private faceForCluster(cluster: string, own: string, role: string, missing: MissingGlyph[]): { face: string; set: string } {
     const cp = cluster.codePointAt(0)!;
     const alone = cluster.length === (cp > MAX_BMP ? 2 : 1);
-    if (alone && FULL_WIDTH_QUOTES.has(cp) && this.advance(own, cp) < 0.99) {
-      return { face: this.fallback.find((r) => this.advance(r, cp) > 0.99) ?? own, set: cluster };
+    if (alone && this.narrowQuote(own, cp)) {
+      return { face: this.fallback.find((r) => this.advance(r, cp) > FULL_WIDTH_ADVANCE) ?? own, set: cluster };
     }
-    // Nearly every character of a page: one the role's own face has, with no marks after it.
-    if (alone && this.has(own, cluster)) return { face: own, set: cluster };
     const [base, ...marks] = [...cluster];
     // Controls and spaces are the text stage's to fold; a lone mark after one has no base to sit on.
     const needed = cp > 0x20 && !(cp >= 0x7f && cp < 0xa0) ? [base, ...marks] : marks;

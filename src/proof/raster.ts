@@ -1,5 +1,5 @@
 import type { Font, Glyph } from 'fontkit';
-import type { FaceGlyphs, FontRegistry, GlyphForm } from '../fonts/registry.js';
+import { formOf, type FaceGlyphs, type FontRegistry, type GlyphForm } from '../fonts/registry.js';
 import type { PreparedPicture } from '../images/prepare.js';
 import { loadSharp } from '../images/sharp.js';
 import type { ComposedPage, PlacedFrame, PlacedGlyph } from '../page/types.js';
@@ -305,7 +305,7 @@ export class PageRaster {
     let lastInk: ComposedPage['glyphs'][number]['ink'];
     let ink = BLACK;
     for (const gl of page.glyphs) {
-      const glForm: GlyphForm = gl.fullWidth ? 'fwid' : gl.halfWidth ? 'hwid' : undefined;
+      const glForm = formOf(gl);
       if (gl.face !== face || glForm !== form) {
         face = gl.face;
         form = glForm;

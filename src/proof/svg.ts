@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { FontRegistry } from '../fonts/registry.js';
+import { formOf, type FontRegistry } from '../fonts/registry.js';
 import type { ComposedPage, Finding, Ink, PlacedFrame, PlacedSpace } from '../page/types.js';
 import type { ProofAds } from './ad.js';
 
@@ -60,7 +60,7 @@ export function pageSvg(page: ComposedPage, fonts: FontRegistry, pictures: Proof
   const body: string[] = [];
   for (const gl of page.glyphs) {
     const font = fonts.face(gl.face).font;
-    const form = gl.fullWidth ? 'fwid' : gl.halfWidth ? 'hwid' : undefined;
+    const form = formOf(gl);
     const glyph = form ? font.layout(gl.ch, [form]).glyphs[0] : font.glyphForCodePoint(gl.ch.codePointAt(0)!);
     const id = `${gl.face}-${glyph.id}`;
     if (!defs.has(id)) defs.set(id, `<path id="${id}" d="${glyph.path.toSVG()}"/>`);

@@ -1,4 +1,4 @@
-import type { FontRegistry, GlyphForm } from '../fonts/registry.js';
+import { formOf, type FontRegistry } from '../fonts/registry.js';
 import type { PlacedGlyph } from '../page/types.js';
 import { fontName, utf16Hex, type PageFaces } from './fonts.js';
 
@@ -18,8 +18,6 @@ function writeContent(pdf: PDFKit.PDFDocument, bytes: Buffer): void {
 
 /** A number as the content streams write it: to a thousandth of a point. */
 export const num = (n: number) => (Math.round(n * 1000) / 1000).toString();
-
-const formOf = (g: PlacedGlyph): GlyphForm => (g.fullWidth ? 'fwid' : g.halfWidth ? 'hwid' : undefined);
 
 /** Whether `g` goes in the text object of the run `first` opens: one face, size, baseline, form, ink and ActualText. */
 const sameRun = (g: PlacedGlyph, first: PlacedGlyph) => g.face === first.face && g.size === first.size && g.y === first.y && g.fullWidth === first.fullWidth && g.halfWidth === first.halfWidth && g.ink === first.ink && g.actualText === first.actualText;
