@@ -32,9 +32,6 @@ export interface DrawnGlyphs {
 /** The form a glyph is drawn in: its full-width (fwid) or half-width (hwid) form, or as typed. */
 export type GlyphForm = 'fwid' | 'hwid' | undefined;
 
-/** The form a placed glyph is drawn in, from what composition decided of it. */
-export const formOf = (g: { fullWidth: boolean; halfWidth?: boolean }): GlyphForm => (g.fullWidth ? 'fwid' : g.halfWidth ? 'hwid' : undefined);
-
 /** The glyphs each character is drawn with in one face and form, found once per character. */
 export class FaceGlyphs {
   private readonly known = new Map<string, DrawnGlyphs>();

@@ -1,3 +1,4 @@
+import type { GlyphForm } from '../fonts/registry.js';
 import type { AdSource, Crop, SourcePos } from '../issue/types.js';
 import type { Geometry, Template } from '../layout/template.js';
 
@@ -21,6 +22,9 @@ export interface PlacedGlyph {
   /** The body block (paragraph, subhead, 要点) of the issue or story file it was set from: what the preview points the desk to. */
   source?: SourcePos;
 }
+
+/** The form a placed glyph is drawn in, from what composition decided of it. */
+export const formOf = (g: PlacedGlyph): GlyphForm => (g.fullWidth ? 'fwid' : g.halfWidth ? 'hwid' : undefined);
 
 export interface PlacedRule {
   x1: number;

@@ -1,8 +1,8 @@
 import type { Font, Glyph } from 'fontkit';
-import { formOf, type FaceGlyphs, type FontRegistry, type GlyphForm } from '../fonts/registry.js';
+import type { FaceGlyphs, FontRegistry, GlyphForm } from '../fonts/registry.js';
 import type { PreparedPicture } from '../images/prepare.js';
 import { loadSharp } from '../images/sharp.js';
-import type { ComposedPage, PlacedFrame, PlacedGlyph } from '../page/types.js';
+import { formOf, type ComposedPage, type PlacedFrame, type PlacedGlyph } from '../page/types.js';
 import { screenRgb } from './svg.js';
 
 /**

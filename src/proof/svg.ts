@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
-import { formOf, type FontRegistry } from '../fonts/registry.js';
-import type { ComposedPage, Finding, Ink, PlacedFrame, PlacedSpace } from '../page/types.js';
+import type { FontRegistry } from '../fonts/registry.js';
+import { formOf, type ComposedPage, type Finding, type Ink, type PlacedFrame, type PlacedSpace } from '../page/types.js';
 import type { ProofAds } from './ad.js';
 
 export type Overlay = 'grid' | 'ids' | 'overset' | 'holes';

@@ -1,5 +1,5 @@
-import { formOf, type FontRegistry } from '../fonts/registry.js';
-import type { PlacedGlyph } from '../page/types.js';
+import type { FontRegistry } from '../fonts/registry.js';
+import { formOf, type PlacedGlyph } from '../page/types.js';
 import { fontName, utf16Hex, type PageFaces } from './fonts.js';
 
 type Doc = PDFKit.PDFDocument & { page: PDFKit.PDFPage & { height: number; content: { write(b: Uint8Array): void } } };
