@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Ads } from '../ads/prepare.js';
@@ -16,6 +15,7 @@ import { setArticle, type ArticleSetter, type ArticleSetting } from '../page/art
 import { composeIssue } from '../page/compose.js';
 import type { ComposedPage, Composition, PlacedFrame, PlacedGlyph } from '../page/types.js';
 import { DrawnPages, renderPdf, type PageCounts } from '../render/pdf.js';
+import { pictureDigest, sha256 } from '../render/store.js';
 import { sameFile, writeAtomically } from '../files.js';
 import { DEFAULT_OUT, bundledWorkspace, workspaceOf, type Workspace } from '../workspace/workspace.js';
 
@@ -64,8 +64,6 @@ export function buildIssue(issuePath: string, root?: string): Promise<ComposedIs
   return composeSession().build(issuePath, root);
 }
 
-const jpegDigests = new WeakMap<PreparedPicture, string>();
-
 /**
  * A digest of everything a page is drawn from, in the PDF and in its proof: the page, its
  * pictures' bytes and which of its articles are overset (a proof marks them). Two builds that give
@@ -74,13 +72,10 @@ const jpegDigests = new WeakMap<PreparedPicture, string>();
 export function pageLook(page: ComposedPage, built: ComposedIssue): string {
   const pictures = page.frames.map((f) => {
     const prepared = built.pictures.images.get(f);
-    if (!prepared) return '';
-    let d = jpegDigests.get(prepared);
-    if (d === undefined) jpegDigests.set(prepared, (d = digest(prepared.jpeg)));
-    return d;
+    return prepared ? pictureDigest(prepared.jpeg) : '';
   });
   const overset = built.composition.findings.filter((f) => f.code === 'overset' && f.page === page.number).map((f) => f.article);
-  return digest(JSON.stringify([{ ...page, glyphs: glyphsDigest(page.glyphs) }, pictures, overset])).slice(0, 16);
+  return sha256(JSON.stringify([{ ...page, glyphs: glyphsDigest(page.glyphs) }, pictures, overset])).slice(0, 16);
 }
 
 /** The numbers of a page's glyphs, seven each, in a buffer kept from page to page. */
@@ -114,7 +109,7 @@ function glyphsDigest(glyphs: readonly PlacedGlyph[]): string {
     glyphNumbers[k++] = faceIndex;
     glyphNumbers[k++] = (g.actualText === undefined ? -1 : textIndex(g.actualText)) * 2 ** 20 + (g.ink ? textIndex(g.ink.join()) : -1);
   }
-  return digest(JSON.stringify([...texts.keys()])) + digest(new Uint8Array(glyphNumbers.buffer, 0, k * 8));
+  return sha256(JSON.stringify([...texts.keys()])) + sha256(new Uint8Array(glyphNumbers.buffer, 0, k * 8));
 }
 
 /**
@@ -241,7 +236,7 @@ export function rememberedArticles(set: ArticleSetter) {
   const layouts = new WeakMap<Template, string>();
   const layoutKey = (t: Template) => {
     let key = layouts.get(t);
-    if (key === undefined) layouts.set(t, (key = digest(JSON.stringify(t))));
+    if (key === undefined) layouts.set(t, (key = sha256(JSON.stringify(t))));
     return key;
   };
   return {
@@ -250,7 +245,7 @@ export function rememberedArticles(set: ArticleSetter) {
       const used = new Map<string, ArticleSetting>();
       const building: BuildCounts = { set: 0, kept: 0 };
       const remembering: ArticleSetter = (ctx, a, g, frames, sizes) => {
-        const key = digest(JSON.stringify([layoutKey(ctx.template), ctx.pitch, a, g, frames, sizes]));
+        const key = sha256(JSON.stringify([layoutKey(ctx.template), ctx.pitch, a, g, frames, sizes]));
         let setting = used.get(key) ?? kept.get(key);
         if (setting) building.kept++;
         else {
@@ -300,7 +295,7 @@ function rememberedPictures() {
   return {
     async prepare(c: Composition, workspace: Workspace): Promise<Pictures> {
       const slots = c.pages.flatMap((page) => page.frames.filter((f) => f.picture).map((f) => ({ page, frame: f })));
-      const key = digest(
+      const key = sha256(
         JSON.stringify(
           slots.map(({ page, frame }) => {
             const settings = page.template.pictures;
@@ -333,7 +328,6 @@ function fileState(path: string): string {
   }
 }
 
-const digest = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 interface RunFile {
   path: string;

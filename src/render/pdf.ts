@@ -11,6 +11,7 @@ import { PDFX, contentId, pageContent, declareOutputIntent, declareX4Metadata, i
 import type { ComposedPage, Composition, Ink, PlacedFrame, PlacedGlyph, PlacedRule, PlacedSpace } from '../page/types.js';
 import type { PreparedAd } from '../ads/prepare.js';
 import type { DocumentAds } from './ad.js';
+import { pictureDigest } from './store.js';
 
 type Doc = PDFKit.PDFDocument & {
   openImage(src: Buffer): { obj: unknown; embed(doc: PDFKit.PDFDocument): void };
@@ -179,8 +180,6 @@ export class DrawnPages {
 }
 
 /** Each picture's digest, by its bytes: hashing a megabyte of JPEG again would cost every render. */
-const pictureDigests = new WeakMap<Buffer, string>();
-
 /**
  * Everything a page's content stream is drawn from but its glyphs: trim, rules, frames and
  * pictures. The glyphs are compared one by one with those of the pages kept under the key, most
@@ -189,9 +188,7 @@ const pictureDigests = new WeakMap<Buffer, string>();
 function drawKey(page: ComposedPage, images: ReadonlyMap<PlacedFrame, PreparedPicture>): string {
   const frames = page.frames.map((f) => {
     const jpeg = images.get(f)?.jpeg;
-    let d = jpeg && pictureDigests.get(jpeg);
-    if (jpeg && d === undefined) pictureDigests.set(jpeg, (d = createHash('sha256').update(jpeg).digest('hex')));
-    return [f.x, f.y, f.width, f.height, f.lineWidth, d ?? ''];
+    return [f.x, f.y, f.width, f.height, f.lineWidth, jpeg ? pictureDigest(jpeg) : ''];
   });
   return JSON.stringify([page.geometry.trimWidth, page.geometry.trimHeight, page.rules, frames]);
 }

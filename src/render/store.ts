@@ -38,6 +38,15 @@ export const sha256 = (...parts: (string | Uint8Array)[]): string => {
   return h.digest('hex');
 };
 
+const pictureDigests = new WeakMap<Uint8Array, string>();
+
+/** A picture's sha256, hashed once for its bytes: a warm process draws and compares the same picture at every build. */
+export function pictureDigest(jpeg: Uint8Array): string {
+  let d = pictureDigests.get(jpeg);
+  if (d === undefined) pictureDigests.set(jpeg, (d = sha256(jpeg)));
+  return d;
+}
+
 /** The bytes kept under `name` (a key and a kind, "<hash>.icc.z"), made by `make` when none are. */
 export function kept(name: string, make: () => Buffer): Buffer {
   return memory.get(name, () => {
