@@ -13,7 +13,7 @@ import type { Composition } from '../src/page/types.js';
 import { startPreview } from '../src/serve/server.js';
 import { composeParagraph } from '../src/text/paragraph.js';
 import { CHROMIUM, previewSaveToDrawn } from './browser.js';
-import { cpuSince, figure, reportLine } from './child.js';
+import { cpuSince, figure, median, reportLine } from './child.js';
 import type { ParallelFigures } from './parallel.js';
 import { planBench } from './plan.js';
 import { applyEdit, articleBlocks, editRound, plainBlocks, setPart, type Edit, type PlainArticle, type TextBlock } from './text.js';
@@ -28,22 +28,22 @@ const PAGE_COUNTS = [8, 24, 48, 96];
 const PLAN_PAGES = 12;
 /** The desk's edit for the warm figures: a word of the 春晚 story, changed back and forth. */
 const EDIT: Edit = { from: '满屏新意', to: '满屏新颖' };
-/** Edits each side takes untimed before the warm rounds, and the rounds timed. */
+/** Edits each side takes untimed before the warm rounds. */
 const WARM_UP_EDITS = 5;
-const WARM_EDITS = Math.max(11, RUNS);
+/** Edits timed, warm and in the browser alike: the median of at least ten. */
+const TIMED_EDITS = Math.max(11, RUNS);
 /**
  * The same word made another at each save of the preview's image: changed back and forth, the
  * page would look as it did two saves before, and its image would come from the preview's cache.
  */
 const NEW_WORDS = ['满屏新颖', '满屏新奇', '满屏新鲜', '满屏新潮', '满屏新貌', '满屏新景', '满屏新风', '满屏新象', '满屏新篇', '满屏新韵', '满屏新彩', '满屏新姿'];
-/** Saves timed in the browser, each a new word of NEW_WORDS: the median of at least ten. */
-const BROWSER_SAVES = Math.max(11, RUNS);
+/** The sample with the word of its `i`th preview save. */
+const withNewWord = (sample: string, i: number) => applyEdit(sample, { from: EDIT.from, to: NEW_WORDS[i % NEW_WORDS.length] });
 const work = mkdtempSync(join(tmpdir(), 'banmian-bench-'));
 const out = join(work, 'out');
 const typstPdf = join(work, 'typst-warm.pdf');
 const env = { ...process.env, BANMIAN_CACHE: join(work, 'cache') };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const time = async (f: () => unknown) => {
   const t = performance.now();
   await f();
@@ -173,7 +173,7 @@ async function previewSaveToImage(sample: string, page: number): Promise<number[
       })();
       const current = (await versions.next()).value as number;
       const t = performance.now();
-      writeFileSync(file, applyEdit(sample, { from: EDIT.from, to: NEW_WORDS[i % NEW_WORDS.length] }));
+      writeFileSync(file, withNewWord(sample, i));
       for await (const v of versions) if (v > current) break;
       await image();
       const ms = performance.now() - t;
@@ -259,7 +259,7 @@ async function main(): Promise<void> {
     return { banmian, incremental, full: typstCompile(typst, doc, typstPdf) };
   };
   await repeat(WARM_UP_EDITS, warmRound);
-  const warmRounds = await repeat(WARM_EDITS, (i) => warmRound(WARM_UP_EDITS + i));
+  const warmRounds = await repeat(TIMED_EDITS, (i) => warmRound(WARM_UP_EDITS + i));
   const warmMedian = (k: 'banmian' | 'incremental' | 'full', of: 'ms' | 'cpuMs') => median(warmRounds.map((r) => r[k][of]));
   const [warmB, incT, fullT] = [warmMedian('banmian', 'ms'), warmMedian('incremental', 'ms'), warmMedian('full', 'ms')];
   const [warmCpuB, incCpuT, fullCpuT] = [warmMedian('banmian', 'cpuMs'), warmMedian('incremental', 'cpuMs'), warmMedian('full', 'cpuMs')];
@@ -333,10 +333,10 @@ async function main(): Promise<void> {
   // 6. The preview: a save until the changed page's image has arrived (over HTTP; the browser's drawing not counted).
   const preview = median(await previewSaveToImage(sample, built.composition.pages[0].number));
   rows.push({ what: 'preview: save to updated page image (HTTP, a new word each save, 15 ms settle included)', banmian: ms(preview), typst: '–', ratio: '' });
-  const drawn = await previewSaveToDrawn(work, sample, (i) => applyEdit(sample, { from: EDIT.from, to: NEW_WORDS[i % NEW_WORDS.length] }), BROWSER_SAVES);
+  const drawn = await previewSaveToDrawn(work, sample, (i) => withNewWord(sample, i), TIMED_EDITS);
   if (drawn) {
     // The proof image is the composition drawn by the preview itself, not the PDF: pdf.js's drawing replaces it.
-    const missed = drawn.imageMissed ? `, ${drawn.imageMissed} of ${BROWSER_SAVES} drawn by pdf.js first` : '';
+    const missed = drawn.imageMissed ? `, ${drawn.imageMissed} of ${TIMED_EDITS} drawn by pdf.js first` : '';
     rows.push({ what: `preview: save to the changed page's proof image on screen (browser; the composition, not yet the PDF${missed})`, banmian: drawn.image.length ? ms(median(drawn.image)) : '–', typst: '–', ratio: '' });
     rows.push({ what: 'preview: save to changed page drawn by pdf.js (canvas, Chromium)', banmian: ms(median(drawn.canvas)), typst: '–', ratio: '' });
     rows.push({ what: 'preview: save to changed page drawn by pdf.js with its text layer', banmian: ms(median(drawn.text)), typst: '–', ratio: '' });

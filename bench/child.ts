@@ -22,6 +22,9 @@ export function peakKiB(): number {
 export const reportLine = (figures = '') =>
   `{ const u = process.cpuUsage(); const { peakKiB } = await import(${JSON.stringify(import.meta.url)}); process.stderr.write(Object.entries({ ${figures} RSS: peakKiB(), CPU: (u.user + u.system) / 1000 }).map(([k, v]) => k + ' ' + v).join(' ') + '\\n'); }`;
 
+/** The middle of several runs' figures. */
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 /** One figure of a child's report. */
 export const figure = (stderr: string, name: string): number => Number(stderr.match(new RegExp(`\\b${name} ([\\d.]+)`))?.[1] ?? NaN);
 

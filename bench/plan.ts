@@ -10,7 +10,7 @@ import { loadIssue, parseIssue } from '../src/issue/parse.js';
 import { fillOf } from '../src/plan/figures.js';
 import { pagesToPlan, planIssue } from '../src/plan/plan.js';
 import type { PageToPlan } from '../src/plan/plan.js';
-import { cpuSince, figure, reportLine } from './child.js';
+import { cpuSince, figure, median, reportLine } from './child.js';
 import type { PlainArticle } from './text.js';
 
 /** Stories a bench page takes. */
@@ -60,7 +60,6 @@ export interface PlanBench {
   processMs: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** One page of stories as the bench writes it: ranked in the order chosen, no places. */
 const pageArticles = (page: PlainArticle[]) => page.map((a, k) => ({ id: `s${k + 1}`, rank: RANKS[k] ?? LATER_RANK, headline: a.headline, body: a.paragraphs }));
