@@ -186,10 +186,8 @@ function widthsOf(glyphs: readonly number[], width: (g: number) => number): unkn
   return w;
 }
 
-/** Each glyph id or UTF-16 code unit written so far: a page writes the same few thousand again and again. */
-const hexDigits: string[] = [];
 /** A glyph id or a UTF-16 code unit as the four hex digits PDF strings and CMaps write. */
-export const hex4 = (n: number) => (hexDigits[n] ??= n.toString(16).padStart(4, '0'));
+const hex4 = (n: number) => n.toString(16).padStart(4, '0');
 
 /** Text as UTF-16BE hex digits, as a ToUnicode CMap and a PDF text string hold it. */
 export function utf16Hex(text: string): string {
