@@ -100,7 +100,6 @@ export const EM_ASCENT = 0.88;
 /** Line spacing inside a multi-line heading, in em of its size. */
 const HEADING_LEADING = 1.2;
 
-
 export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): SetLine[] {
   const key = ctx.memo && JSON.stringify([parts, o]);
   const known = key === undefined ? undefined : ctx.memo!.get(key);
@@ -110,9 +109,9 @@ export function setLines(ctx: SetContext, parts: TextPart[], o: SetOptions): Set
   }
   const missing: MissingGlyph[] = [];
   const set = composeParagraph(paragraphOf(ctx, parts, o, missing), ctx.fonts);
-  ctx.found.missing.push(...missing);
-  ctx.found.warnings.push(...set.warnings);
-  if (key !== undefined) ctx.memo!.set(key, { lines: set.lines, found: { missing, warnings: set.warnings } });
+  const found = { missing, warnings: set.warnings };
+  replay(ctx, found);
+  if (key !== undefined) ctx.memo!.set(key, { lines: set.lines, found });
   return set.lines;
 }
 
