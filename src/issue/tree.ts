@@ -66,10 +66,16 @@ function spliced(last: IssueTree, text: string): IssueTree | undefined {
   // The change sits inside a run of inert characters: one before it is unchanged.
   if (p === 0 || !inert(old.charCodeAt(p - 1)) || !allInert(old, p, oldEnd) || !allInert(text, p, newEnd)) return undefined;
   let found: Node | undefined;
+  // The one value holding the change: collections that do not hold it are passed over.
+  const holds = (node: Node) => node.range && node.range[0] < p && oldEnd <= node.range[1];
   visit(last.doc, {
     Scalar(key, node) {
-      if (key !== 'key' && node.range && node.range[0] < p && oldEnd <= node.range[1]) found = node;
+      if (key === 'key' || !holds(node)) return undefined;
+      found = node;
+      return visit.BREAK;
     },
+    Map: (_key, node) => (holds(node) ? undefined : visit.SKIP),
+    Seq: (_key, node) => (holds(node) ? undefined : visit.SKIP),
   });
   if (!isScalar(found) || typeof found.value !== 'string') return undefined;
   const [start, end] = found.range!;
