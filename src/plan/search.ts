@@ -57,6 +57,8 @@ type Weighed = Pick<Evaluation, 'genome' | 'cost'>;
 /** Keeps the best distinct plans seen, and per rule the best that keeps it. */
 class Kept {
   plans: Evaluation[] = [];
+  /** Each kept plan's key, worked out once when it is kept. */
+  private readonly keys = new WeakMap<Evaluation, string>();
   keeping = new Map<Rule, Evaluation>();
   tried = 0;
   constructor(private readonly room: number) {}
@@ -69,7 +71,8 @@ class Kept {
     }
     if (this.plans.length >= this.room && e.cost >= this.plans[this.plans.length - 1].cost) return;
     const key = planKey(e);
-    if (this.plans.some((p) => planKey(p) === key)) return;
+    if (this.plans.some((p) => this.keys.get(p) === key)) return;
+    this.keys.set(e, key);
     this.plans.push(e);
     // Ties keep the plan found first: the order of the search, which the seed fixes.
     this.plans.sort((a, b) => a.cost - b.cost);
