@@ -6,7 +6,7 @@ import { IssueError } from '../issue/errors.js';
 import { describe, isObj, suggest, type Locator } from '../issue/schema.js';
 import { readConfig, readNamedFile, Refused } from '../layout/config.js';
 import { packageRoot } from '../paths.js';
-import type { Metrics, TextRun } from '../text/types.js';
+import type { GlyphForm, Metrics, TextRun } from '../text/types.js';
 import { damage, mapsCharacters, readOutlines, readTablesButOutlines, type SparseFont } from './sfnt.js';
 
 /** A font face as loaded: the role that names it and the file behind it. */
@@ -29,8 +29,6 @@ export interface DrawnGlyphs {
   advance: number;
 }
 
-/** The form a glyph is drawn in: its full-width (fwid) or half-width (hwid) form, or as typed. */
-export type GlyphForm = 'fwid' | 'hwid' | undefined;
 
 /** The glyphs each character is drawn with in one face and form, found once per character. */
 export class FaceGlyphs {

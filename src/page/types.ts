@@ -1,4 +1,4 @@
-import type { GlyphForm } from '../fonts/registry.js';
+import type { GlyphForm } from '../text/types.js';
 import type { AdSource, Crop, SourcePos } from '../issue/types.js';
 import type { Geometry, Template } from '../layout/template.js';
 

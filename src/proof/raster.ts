@@ -1,8 +1,9 @@
 import type { Font, Glyph } from 'fontkit';
-import type { FaceGlyphs, FontRegistry, GlyphForm } from '../fonts/registry.js';
+import type { FaceGlyphs, FontRegistry } from '../fonts/registry.js';
 import type { PreparedPicture } from '../images/prepare.js';
 import { loadSharp } from '../images/sharp.js';
 import { formOf, type ComposedPage, type PlacedFrame, type PlacedGlyph } from '../page/types.js';
+import type { GlyphForm } from '../text/types.js';
 import { screenRgb } from './svg.js';
 
 /**

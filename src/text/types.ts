@@ -1,5 +1,8 @@
 import type { KinsokuLevel } from './prohibition.js';
 
+/** The form a glyph is drawn in: its full-width (fwid) or half-width (hwid) form, or as typed. */
+export type GlyphForm = 'fwid' | 'hwid' | undefined;
+
 /** Space between Han text and Western text, em: set at `max`, compressible to `min`. */
 export interface Spacing {
   min: number;
