@@ -56,7 +56,7 @@ const photo = (path: string) =>
     .jpeg()
     .toFile(path);
 
-const mkfifo = (path: string) => spawnSync('mkfifo', [path]).status === 0;
+const mkfifo = (...paths: string[]) => spawnSync('mkfifo', paths).status === 0;
 
 /** The command with a kill timeout: a run that hangs comes back with code null and says so. */
 const runUnlessHung = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runCompose(args, { ...env, ...extraEnv }, { timeout: HANG_MS });
@@ -247,8 +247,11 @@ describe('files that are not what they seem, outputs over inputs, batches stoppe
     const child = spawn(process.execPath, [BIN, 'batch', file, '-o', out], { cwd: ROOT, env: { ...env, BANMIAN_MAX_SECONDS: '5' } });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    // The worker's first write is its PDF, beside the final name (src/files.ts): a FIFO there, with
-    // no reader, blocks the worker in open() for good, which no thread can be stopped out of.
+    // The worker writes its PDF beside the final name (src/files.ts), counting its writes: a FIFO
+    // there, with no reader, blocks it in open() for good, which no thread can be stopped out of.
+    // With a cold cache, its font subsets and output profile are written first, so the PDF is not
+    // its first write: a FIFO waits at each count it could be.
+    const counts = Array.from({ length: 64 }, (_, i) => i + 1);
     let placed = false;
     const poll = setInterval(() => {
       let workers: string[] = [];
@@ -257,7 +260,7 @@ describe('files that are not what they seem, outputs over inputs, batches stoppe
       } catch {
         // gone, or not started yet
       }
-      for (const pid of workers) placed = mkfifo(join(out, `issue.pdf.partial-${pid}-0-1`)) || placed;
+      for (const pid of workers) placed = mkfifo(...counts.map((n) => join(out, `issue.pdf.partial-${pid}-0-${n}`))) || placed;
       if (placed) clearInterval(poll);
     }, 10);
     const timer = setTimeout(() => child.kill('SIGKILL'), HANG_MS);
