@@ -35,14 +35,22 @@ export function internalDiagnostic(file: string, message: string): Diagnostic {
 }
 
 /**
- * A finding of the composition at the place the desk acts on it: its own position, else its
- * article's, else its page's, else the issue file's start.
+ * The composition's findings, each at the place the desk acts on it: its own position, else its
+ * article's, else its page's, else the issue file's start. The places are looked up by id, not
+ * searched for each finding: a large issue has thousands of findings over hundreds of articles.
  */
-export function diagnosticOfFinding(f: Finding, issue: Issue): Diagnostic {
-  const page = issue.pages.find((p) => p.number === f.page);
-  const article = f.article === undefined ? undefined : issue.pages.flatMap((p) => p.articles).find((a) => a.id === f.article);
-  const pos: SourcePos = f.pos ?? article?.pos ?? page?.pos ?? { file: issue.file, line: 1, column: 1 };
-  const d: Diagnostic = { file: pos.file, line: pos.line, column: pos.column, severity: f.blocking ? 'error' : 'warning', code: f.code, page: f.page ?? null, article: f.article ?? null, message: printable(f.message) };
-  if (f.figures) d.figures = f.figures;
-  return d;
+export function diagnosticsOfFindings(findings: readonly Finding[], issue: Issue): Diagnostic[] {
+  const pages = new Map<number, SourcePos>();
+  const articles = new Map<string, SourcePos>();
+  for (const p of issue.pages) {
+    if (!pages.has(p.number)) pages.set(p.number, p.pos);
+    for (const a of p.articles) if (!articles.has(a.id)) articles.set(a.id, a.pos);
+  }
+  const start: SourcePos = { file: issue.file, line: 1, column: 1 };
+  return findings.map((f) => {
+    const pos = f.pos ?? (f.article === undefined ? undefined : articles.get(f.article)) ?? (f.page === undefined ? undefined : pages.get(f.page)) ?? start;
+    const d: Diagnostic = { file: pos.file, line: pos.line, column: pos.column, severity: f.blocking ? 'error' : 'warning', code: f.code, page: f.page ?? null, article: f.article ?? null, message: printable(f.message) };
+    if (f.figures) d.figures = f.figures;
+    return d;
+  });
 }

@@ -1,6 +1,6 @@
 import type { Issue } from '../issue/types.js';
 import type { ArticleReport, Composition, Hole } from '../page/types.js';
-import { diagnosticOfFinding, type Diagnostic } from './diagnostic.js';
+import { diagnosticsOfFindings, type Diagnostic } from './diagnostic.js';
 
 /** The version of the report's shape (schema/report.schema.json): a pipeline checks it before it reads on. */
 export const REPORT_VERSION = 1;
@@ -36,18 +36,35 @@ export interface RunReport {
 }
 
 export function buildReport(issue: Issue, pdf: string, c: Composition, exitCode: number): RunReport {
-  const findings = c.findings.map((f) => diagnosticOfFinding(f, issue));
+  const findings = diagnosticsOfFindings(c.findings, issue);
+  // Grouped once: a large issue has thousands of findings over hundreds of articles and pages.
+  const warnings = new Map<string, { code: string; message: string }[]>();
+  for (const f of c.findings) {
+    if (f.article === undefined || f.code === 'overset') continue;
+    let list = warnings.get(f.article);
+    if (!list) warnings.set(f.article, (list = []));
+    list.push({ code: f.code, message: f.message });
+  }
+  const blockedPages = new Set(c.findings.filter((f) => f.blocking).map((f) => f.page));
+  const endedOn = new Map<number, ArticleReport[]>();
+  for (const a of c.articles) {
+    const last = a.pages[a.pages.length - 1];
+    if (last === undefined) continue;
+    let list = endedOn.get(last);
+    if (!list) endedOn.set(last, (list = []));
+    list.push(a);
+  }
   return {
     reportVersion: REPORT_VERSION,
     issue: issue.file,
     pdf,
     exitCode,
     pages: c.pages.map((p) => {
-      const ended = c.articles.filter((a) => a.pages[a.pages.length - 1] === p.number);
+      const ended = endedOn.get(p.number) ?? [];
       return {
         number: p.number,
         name: p.name,
-        status: c.findings.some((f) => f.blocking && f.page === p.number) ? 'findings' : 'ok',
+        status: blockedPages.has(p.number) ? 'findings' : 'ok',
         articles: [...new Set(p.boxes.map((b) => b.id))],
         holes: p.holes,
         spaces: p.spaces.map((s) => ({ kind: s.kind, label: s.label })),
@@ -57,7 +74,7 @@ export function buildReport(issue: Issue, pdf: string, c: Composition, exitCode:
     }),
     articles: c.articles.map((a) => ({
       ...a,
-      warnings: c.findings.filter((f) => f.article === a.id && f.code !== 'overset').map((f) => ({ code: f.code, message: f.message })),
+      warnings: warnings.get(a.id) ?? [],
     })),
     findings,
   };

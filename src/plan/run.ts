@@ -4,7 +4,7 @@ import { basename, extname, join } from 'node:path';
 import { writePlaces, type PlaceEdit, type SpaceEdit } from '../issue/edit.js';
 import { loadIssue, parseIssue } from '../issue/parse.js';
 import type { GridPlace } from '../issue/types.js';
-import { diagnosticOfFinding } from '../cli/diagnostic.js';
+import { diagnosticsOfFindings } from '../cli/diagnostic.js';
 import { renderDiagnostic } from '../cli/diagnostics.js';
 import { articleLine } from '../cli/report.js';
 import { EXIT } from '../cli/exit.js';
@@ -63,7 +63,7 @@ export async function runPlan(issuePath: string, options: RunOptions, say: (line
   for (const page of planned.pages) page.articles = page.articles.filter((a) => a.place);
   const pdf = join(options.out, `${basename(issuePath, extname(issuePath))}.plan.pdf`);
   const { composition } = await composeSession(set).composeParsed(planned, pdf);
-  for (const f of composition.findings) say(renderDiagnostic(diagnosticOfFinding(f, planned), { format: 'short', color: false }));
+  for (const d of diagnosticsOfFindings(composition.findings, planned)) say(renderDiagnostic(d, { format: 'short', color: false }));
   for (const a of composition.articles) say(`  ${articleLine(a)}`);
   say(`${pdf}: the plan's proof, ${composition.pages.length} page(s), ${composition.articles.reduce((n, a) => n + a.oversetCharacters, 0)} characters overset`);
   return unfinished || composition.findings.some((f) => f.blocking) ? EXIT.findings : EXIT.clean;

@@ -2,7 +2,6 @@ import { statSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import type { Command } from 'commander';
 import { PDFX_LEVELS, type PdfxLevel } from '../../layout/pdfx.js';
-import { diagnosticOfFinding } from '../diagnostic.js';
 import { diagnosticStyle, writeDiagnostics } from '../diagnostics.js';
 import { EXIT, type SetExit } from '../exit.js';
 import { articleLine } from '../report.js';
@@ -41,8 +40,8 @@ export function composeCommand(program: Command, exit: SetExit): void {
       // Without -o the pipeline takes the workspace's output folder, from the workspace it reads anyway.
       const target = opts.out === undefined ? undefined : outputTarget(opts.out);
       const { composeIssue } = await import('../../index.js');
-      const { pdf, composition, exitCode, issue: parsed } = await composeIssue(issue, { out: target?.dir, pdf: target?.pdf, pdfx, report: opts.report, root: opts.root });
-      writeDiagnostics(composition.findings.map((f) => diagnosticOfFinding(f, parsed)), style);
+      const { pdf, composition, exitCode, report } = await composeIssue(issue, { out: target?.dir, pdf: target?.pdf, pdfx, report: opts.report, root: opts.root });
+      writeDiagnostics(report.findings, style);
       if (!opts.quiet) {
         for (const a of composition.articles) process.stderr.write(`  ${articleLine(a)}\n`);
         const set = composition.articles.reduce((n, a) => n + a.charactersSet, 0);

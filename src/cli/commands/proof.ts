@@ -2,7 +2,7 @@ import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { Finding } from '../../page/types.js';
 import { OVERLAYS, type Overlay } from '../../proof/svg.js';
-import { diagnosticOfFinding } from '../diagnostic.js';
+import { diagnosticsOfFindings } from '../diagnostic.js';
 import { diagnosticStyle, writeDiagnostics } from '../diagnostics.js';
 import { EXIT, type SetExit } from '../exit.js';
 
@@ -39,7 +39,7 @@ export function proofCommand(program: Command, exit: SetExit): void {
         writeAtomically(out, png);
         process.stdout.write(`${out}\n`);
       }
-      writeDiagnostics([...findings.filter((f) => f.blocking), ...warnings].map((f) => diagnosticOfFinding(f, built.issue)), diagnosticStyle(opts));
+      writeDiagnostics(diagnosticsOfFindings([...findings.filter((f) => f.blocking), ...warnings], built.issue), diagnosticStyle(opts));
       exit(findings.some((f) => f.blocking) ? EXIT.findings : EXIT.clean);
     });
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { IssueError, IssueErrors, printable } from '../../issue/errors.js';
 import type { ComposeOptions } from '../../pipeline/compose.js';
 import type { SaveOutcome } from '../../pipeline/watch.js';
-import { diagnosticOfFinding, diagnosticsOfError, internalDiagnostic } from '../diagnostic.js';
+import { diagnosticsOfError, diagnosticsOfFindings, internalDiagnostic } from '../diagnostic.js';
 import { diagnosticStyle, writeDiagnostics, type DiagnosticStyle } from '../diagnostics.js';
 import { EXIT, type SetExit } from '../exit.js';
 import { buildReport } from '../report.js';
@@ -37,7 +37,7 @@ export async function composeWhileWatching(issue: string, target: OutputTarget, 
       return;
     }
     const { issue: parsed, pdf, composition } = o.result;
-    writeDiagnostics(composition.findings.filter((f) => f.blocking).map((f) => diagnosticOfFinding(f, parsed)), style);
+    writeDiagnostics(diagnosticsOfFindings(composition.findings.filter((f) => f.blocking), parsed), style);
     if (options.report) {
       const code = composition.findings.some((f) => f.blocking) ? EXIT.findings : EXIT.clean;
       writeAtomically(options.report, `${JSON.stringify(buildReport(parsed, pdf, composition, code), null, 2)}\n`);
