@@ -19,6 +19,7 @@ import { composeFile, fontRegistry } from '../src/pipeline/compose.js';
 import type { MissingGlyph } from '../src/fonts/registry.js';
 import { loadHao, loadTemplate } from '../src/layout/template.js';
 import { packageRoot } from '../src/paths.js';
+import { num, writeNum } from '../src/render/text.js';
 import { composeParagraph } from '../src/text/paragraph.js';
 import type { SetParagraph } from '../src/text/types.js';
 import { issueYaml } from './fixture.js';
@@ -368,5 +369,15 @@ if (!isMainThread && (workerData as Partial<WorkerJob> | null)?.banmianProperty 
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
+  });
+
+  test('a number in a content stream is written as num writes it: thousandths, shortest form, no -0', () => {
+    const into = Buffer.alloc(32);
+    const written = (n: number) => into.toString('latin1', 0, writeNum(into, 0, n));
+    for (const n of [0, -0, 1, -1, 0.5, -0.0004, -0.0005, 0.0005, 999.9995, 12.3456, -250, 1190.55, 2383.937]) assert.equal(written(n), num(n), String(n));
+    fc.assert(
+      fc.property(fc.double({ min: -1e7, max: 1e7, noNaN: true }), (n) => written(n) === num(n)),
+      { seed: SEED, numRuns: 20_000 },
+    );
   });
 }

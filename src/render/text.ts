@@ -138,6 +138,57 @@ function putId(id: number): void {
   at += 4;
 }
 
+/** Thousandths: the precision of every number a content stream is written in (num). */
+const THOUSANDTHS = 1000;
+const ZERO = 0x30;
+const MINUS = 0x2d;
+const POINT = 0x2e;
+
+/**
+ * A number as num writes it, put as bytes: a justified line has a gap after nearly every glyph,
+ * and a string for each was most of drawing a run.
+ */
+function putNum(n: number): void {
+  room(NUM_BYTES);
+  at = writeNum(out, at, n);
+}
+
+/** The most bytes writeNum writes: a sign, 2^53's sixteen digits, a point and three decimals. */
+const NUM_BYTES = 21;
+
+/**
+ * Writes num(n) into `into` at `from` and returns where it ends. num(n) is Math.round(n * 1000) /
+ * 1000 in JavaScript's shortest form, which for a page's numbers (far below 2^53 thousandths) is
+ * the thousandths' decimal digits with trailing zeros dropped.
+ */
+export function writeNum(into: Buffer, from: number, n: number): number {
+  let p = from;
+  let k = Math.round(n * THOUSANDTHS);
+  if (k < 0) {
+    into[p++] = MINUS;
+    k = -k;
+  }
+  const whole = Math.floor(k / THOUSANDTHS);
+  let fraction = k - whole * THOUSANDTHS;
+  const end = p + digitsOf(whole);
+  for (let w = whole, d = end - 1; d >= p; d--, w = Math.floor(w / 10)) into[d] = ZERO + (w % 10);
+  p = end;
+  if (fraction === 0) return p;
+  into[p++] = POINT;
+  for (let unit = THOUSANDTHS / 10; fraction > 0; unit /= 10) {
+    const digit = Math.floor(fraction / unit);
+    into[p++] = ZERO + digit;
+    fraction -= digit * unit;
+  }
+  return p;
+}
+
+function digitsOf(n: number): number {
+  let digits = 1;
+  for (let w = n; w >= 10; w = Math.floor(w / 10)) digits++;
+  return digits;
+}
+
 function putByte(byte: number): void {
   room(1);
   out[at++] = byte;
@@ -171,8 +222,11 @@ function drawRun(glyphs: readonly PlacedGlyph[], i: number, fonts: FontRegistry,
     putByte(GT);
     if (k + 1 < j) {
       const gap = glyphs[k + 1].x - (glyphs[k].x + drawn.advance * first.size);
-      if (Math.abs(gap) > 1e-4) put(` ${num(-gap / scale)} `);
-      else putByte(SPACE);
+      if (Math.abs(gap) > 1e-4) {
+        putByte(SPACE);
+        putNum(-gap / scale);
+      }
+      putByte(SPACE);
     }
   }
   put(first.actualText === undefined ? '] TJ ET Q\n' : '] TJ ET Q EMC\n');
