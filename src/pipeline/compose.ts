@@ -61,7 +61,7 @@ export interface ComposedIssue {
 
 /** parse → resolve → compose → pictures, once; `root` as ComposeOptions.root. */
 export function buildIssue(issuePath: string, root?: string): Promise<ComposedIssue> {
-  return composeSession().build(issuePath, root);
+  return composeSession(setArticle, ONCE).build(issuePath, root);
 }
 
 /**
@@ -148,7 +148,7 @@ export function pdfPathOf(issuePath: string, outDir: string): string {
  * write, into `outDir`, else the workspace's output folder, else `out`.
  */
 export function composeFile(issuePath: string, outDir: string | undefined, options: ComposeOptions = {}): Promise<ComposeResult> {
-  return composeSession().compose(issuePath, outDir, options);
+  return composeSession(setArticle, ONCE).compose(issuePath, outDir, options);
 }
 
 /** What the last build of a session did with its articles. */
@@ -180,11 +180,30 @@ export interface ComposeSession {
   pageCounts(): PageCounts;
 }
 
-export function composeSession(set: ArticleSetter = setArticle): ComposeSession {
-  const articles = rememberedArticles(set);
+/** How long a session keeps what a build made: for the builds after it, or for none (a one-shot run). */
+export interface SessionOptions {
+  /** Keep each article's setting and each page's drawing for the next build; true unless the session builds once. */
+  remember?: boolean;
+}
+
+/**
+ * A session that builds once: keying every article and keeping every run of glyphs drawn would
+ * only cost it (a 96-page issue's articles are 1.2 MB of text to hash).
+ */
+const ONCE: SessionOptions = { remember: false };
+
+export function composeSession(set: ArticleSetter = setArticle, { remember = true }: SessionOptions = {}): ComposeSession {
+  const articles = remember ? rememberedArticles(set) : unrememberedArticles(set);
   const pictures = rememberedPictures();
   const templates = rememberedTemplates();
-  const drawn = new DrawnPages();
+  const drawn = remember ? new DrawnPages() : undefined;
+  // A session that keeps no drawing draws every page.
+  let drewAll: PageCounts = { drawn: 0, kept: 0 };
+  const render = async (built: ComposedIssue, pdfx?: PdfxLevel) => {
+    const bytes = await renderIssue(built, pdfx, drawn);
+    if (!drawn) drewAll = { drawn: built.composition.pages.length, kept: 0 };
+    return bytes;
+  };
   const tree = new KeptTree();
   const build = async (issue: Issue, workspace: Workspace): Promise<ComposedIssue> => {
     const fonts = fontRegistry(workspace.fonts);
@@ -210,15 +229,15 @@ export function composeSession(set: ArticleSetter = setArticle): ComposeSession 
       const { issue, workspace } = load(issuePath, options.root);
       return composeBuilt(issue, workspace, options.pdf ?? pdfPathOf(issuePath, outDir ?? workspace.output ?? DEFAULT_OUT), options);
     },
-    render: (built, pdfx) => renderIssue(built, pdfx, drawn),
+    render,
     composeParsed: async (issue, pdf, options = {}) => composeBuilt(issue, workspaceOf(issue.file, options.root), pdf, options),
     counts: () => articles.counts(),
-    pageCounts: () => drawn.counts(),
+    pageCounts: () => drawn?.counts() ?? drewAll,
   };
   async function composeBuilt(issue: Issue, workspace: Workspace, pdf: string, options: ComposeOptions): Promise<ComposeResult> {
     checkOutputs(issue, pdf, options.report);
     const built = await build(issue, workspace);
-    const bytes = await renderIssue(built, options.pdfx, drawn);
+    const bytes = await render(built, options.pdfx);
     writeAtomically(pdf, bytes);
     return { pdf, issue, composition: built.composition, bytes, workspace };
   }
@@ -230,6 +249,22 @@ export function composeSession(set: ArticleSetter = setArticle): ComposeSession 
  * the settings the last build used are kept, so memory follows the issue, not its history; a build
  * that fails keeps the previous one's.
  */
+/** Article settings made afresh for every build, as rememberedArticles gives them to a session that builds once. */
+function unrememberedArticles(set: ArticleSetter): ReturnType<typeof rememberedArticles> {
+  let counts: BuildCounts = { set: 0, kept: 0 };
+  return {
+    build() {
+      const building: BuildCounts = { set: 0, kept: 0 };
+      const counted: ArticleSetter = (ctx, a, g, frames, sizes) => {
+        building.set++;
+        return set(ctx, a, g, frames, sizes);
+      };
+      return { set: counted, settle: () => void (counts = building) };
+    },
+    counts: () => counts,
+  };
+}
+
 export function rememberedArticles(set: ArticleSetter) {
   let kept = new Map<string, ArticleSetting>();
   let counts: BuildCounts = { set: 0, kept: 0 };
