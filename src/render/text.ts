@@ -207,7 +207,17 @@ function drawRun(glyphs: readonly PlacedGlyph[], i: number, fonts: FontRegistry,
   at = 0;
   // A PDF text string in UTF-16BE opens with its byte-order mark.
   if (first.actualText !== undefined) put(`/Span <</ActualText <feff${utf16Hex(first.actualText)}>>> BDC `);
-  put(`q 1 0 0 -1 0 ${num(height)} cm BT /${name} ${num(first.size)} Tf 1 0 0 1 ${num(first.x)} ${num(height - first.y)} Tm [`);
+  put('q 1 0 0 -1 0 ');
+  putNum(height);
+  put(' cm BT /');
+  put(name);
+  putByte(SPACE);
+  putNum(first.size);
+  put(' Tf 1 0 0 1 ');
+  putNum(first.x);
+  putByte(SPACE);
+  putNum(height - first.y);
+  put(' Tm [');
   for (let k = i; k < j; k++) {
     const drawn = drawing.of(glyphs[k].ch);
     putByte(LT);
