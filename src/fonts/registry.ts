@@ -57,14 +57,14 @@ export class FaceGlyphs {
 
   private find(ch: string): DrawnGlyphs {
     const { fonts, face, form, metrics: f } = this;
-    const glyphs = form ? this.inForm(ch, form) : [...ch].map((c) => ({ id: f.glyphForCodePoint(c.codePointAt(0)!).id, text: c }));
+    const glyphs = form ? this.inForm(ch, form) : [...ch].map((c) => ({ id: glyphOf(f, c.codePointAt(0)!), text: c }));
     return { ids: glyphs.map((g) => g.id), texts: glyphs.map((g) => g.text), advance: glyphs.reduce((w, g) => w + fonts.glyphAdvance(face, g.id), 0) };
   }
 
   /** A character alone from the face's GSUB; one with marks, or one GSUB does not settle, shaped by fontkit. */
   private inForm(ch: string, form: NonNullable<GlyphForm>): { id: number; text: string }[] {
     const cp = ch.codePointAt(0)!;
-    const id = ch.length === (cp > MAX_BMP ? 2 : 1) ? this.forms.of(cp, this.metrics.glyphForCodePoint(cp).id, form) : SHAPED;
+    const id = ch.length === (cp > MAX_BMP ? 2 : 1) ? this.forms.of(cp, glyphOf(this.metrics, cp), form) : SHAPED;
     if (id !== SHAPED) return [{ id, text: ch }];
     return this.metrics.layout(ch, [form]).glyphs.map((g) => ({ id: g.id, text: String.fromCodePoint(...g.codePoints) }));
   }
@@ -203,7 +203,7 @@ export class FontRegistry implements Metrics {
     const memo = this.halfAdvances.of(face);
     let a = memo.get(codePoint);
     if (a === undefined) {
-      const plain = this.loaded(face).metrics.glyphForCodePoint(codePoint).id;
+      const plain = glyphOf(this.loaded(face).metrics, codePoint);
       const half = this.drawing(face, 'hwid').of(String.fromCodePoint(codePoint)).ids[0];
       a = half !== undefined && half !== plain ? this.glyphAdvance(face, half) : NO_FORM;
       memo.set(codePoint, a);
@@ -215,7 +215,7 @@ export class FontRegistry implements Metrics {
     const memo = this.advances.of(face);
     let a = memo.get(codePoint);
     if (a === undefined) {
-      a = this.glyphAdvance(face, this.loaded(face).metrics.glyphForCodePoint(codePoint).id);
+      a = this.glyphAdvance(face, glyphOf(this.loaded(face).metrics, codePoint));
       memo.set(codePoint, a);
     }
     return a;
@@ -358,6 +358,12 @@ export class FontRegistry implements Metrics {
     return { face, set };
   }
 }
+
+/**
+ * The glyph the character map gives a code point, as fontkit's glyphForCodePoint does: fontkit's
+ * glyph object asks Unicode's category tables whether the character is a mark, which inflates them.
+ */
+const glyphOf = (font: fontkit.Font, codePoint: number) => font._cmapProcessor.lookup(codePoint);
 
 /** A half-width advance for a character whose face has no half-width form of it. */
 const NO_FORM = -1;
