@@ -7,6 +7,7 @@ import { describe, isObj, suggest, type Locator } from '../issue/schema.js';
 import { readConfig, readNamedFile, Refused } from '../layout/config.js';
 import { packageRoot } from '../paths.js';
 import type { GlyphForm, Metrics, TextRun } from '../text/types.js';
+import { SHAPED, WidthForms } from './gsub.js';
 import { damage, mapsCharacters, readOutlines, readTablesButOutlines, type SparseFont } from './sfnt.js';
 
 /** A font face as loaded: the role that names it and the file behind it. */
@@ -41,6 +42,7 @@ export class FaceGlyphs {
     private readonly face: string,
     private readonly form: GlyphForm,
     private readonly metrics: fontkit.Font,
+    private readonly forms: WidthForms,
   ) {}
 
   of(ch: string): DrawnGlyphs {
@@ -55,8 +57,16 @@ export class FaceGlyphs {
 
   private find(ch: string): DrawnGlyphs {
     const { fonts, face, form, metrics: f } = this;
-    const glyphs = form ? f.layout(ch, [form]).glyphs.map((g) => ({ id: g.id, text: String.fromCodePoint(...g.codePoints) })) : [...ch].map((c) => ({ id: f.glyphForCodePoint(c.codePointAt(0)!).id, text: c }));
+    const glyphs = form ? this.inForm(ch, form) : [...ch].map((c) => ({ id: glyphOf(f, c.codePointAt(0)!), text: c }));
     return { ids: glyphs.map((g) => g.id), texts: glyphs.map((g) => g.text), advance: glyphs.reduce((w, g) => w + fonts.glyphAdvance(face, g.id), 0) };
+  }
+
+  /** A character alone from the face's GSUB; one with marks, or one GSUB does not settle, shaped by fontkit. */
+  private inForm(ch: string, form: NonNullable<GlyphForm>): { id: number; text: string }[] {
+    const cp = ch.codePointAt(0)!;
+    const id = ch.length === (cp > MAX_BMP ? 2 : 1) ? this.forms.of(cp, glyphOf(this.metrics, cp), form) : SHAPED;
+    if (id !== SHAPED) return [{ id, text: ch }];
+    return this.metrics.layout(ch, [form]).glyphs.map((g) => ({ id: g.id, text: String.fromCodePoint(...g.codePoints) }));
   }
 }
 
@@ -193,10 +203,9 @@ export class FontRegistry implements Metrics {
     const memo = this.halfAdvances.of(face);
     let a = memo.get(codePoint);
     if (a === undefined) {
-      const f = this.loaded(face).metrics;
-      const plain = f.glyphForCodePoint(codePoint);
-      const half = f.layout(String.fromCodePoint(codePoint), ['hwid']).glyphs[0];
-      a = half && half.id !== plain.id ? this.glyphAdvance(face, half.id) : NO_FORM;
+      const plain = glyphOf(this.loaded(face).metrics, codePoint);
+      const half = this.drawing(face, 'hwid').of(String.fromCodePoint(codePoint)).ids[0];
+      a = half !== undefined && half !== plain ? this.glyphAdvance(face, half) : NO_FORM;
       memo.set(codePoint, a);
     }
     return a === NO_FORM ? undefined : a;
@@ -206,7 +215,7 @@ export class FontRegistry implements Metrics {
     const memo = this.advances.of(face);
     let a = memo.get(codePoint);
     if (a === undefined) {
-      a = this.glyphAdvance(face, this.loaded(face).metrics.glyphForCodePoint(codePoint).id);
+      a = this.glyphAdvance(face, glyphOf(this.loaded(face).metrics, codePoint));
       memo.set(codePoint, a);
     }
     return a;
@@ -228,7 +237,10 @@ export class FontRegistry implements Metrics {
   drawing(face: string, form: GlyphForm): FaceGlyphs {
     const key = form ? `${form}:${face}` : face;
     let d = this.drawn.get(key);
-    if (!d) this.drawn.set(key, (d = new FaceGlyphs(this, face, form, this.loaded(face).metrics)));
+    if (!d) {
+      const loaded = this.loaded(face);
+      this.drawn.set(key, (d = new FaceGlyphs(this, face, form, loaded.metrics, loaded.widthForms)));
+    }
     return d;
   }
 
@@ -346,6 +358,12 @@ export class FontRegistry implements Metrics {
     return { face, set };
   }
 }
+
+/**
+ * The glyph the character map gives a code point, as fontkit's glyphForCodePoint does: fontkit's
+ * glyph object asks Unicode's category tables whether the character is a mark, which inflates them.
+ */
+const glyphOf = (font: fontkit.Font, codePoint: number) => font._cmapProcessor.lookup(codePoint);
 
 /** A half-width advance for a character whose face has no half-width form of it. */
 const NO_FORM = -1;
@@ -499,6 +517,7 @@ type Position = ReturnType<Locator['value']>;
 class LoadedFace implements Face {
   readonly identity: Buffer;
   private full?: fontkit.Font;
+  private forms?: WidthForms;
 
   constructor(
     readonly role: string,
@@ -530,6 +549,13 @@ class LoadedFace implements Face {
       this.sparse = undefined;
     }
     return this.tables;
+  }
+
+  /** The width forms of its GSUB, read when a form is first asked for. */
+  get widthForms(): WidthForms {
+    const tables = this.metrics.directory!.tables;
+    this.forms ??= new WidthForms(this.tables, tables.GSUB?.offset, tables.morx !== undefined);
+    return this.forms;
   }
 
   get font(): fontkit.Font {

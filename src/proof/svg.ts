@@ -60,8 +60,8 @@ export function pageSvg(page: ComposedPage, fonts: FontRegistry, pictures: Proof
   const body: string[] = [];
   for (const gl of page.glyphs) {
     const font = fonts.face(gl.face).font;
-    const form = formOf(gl);
-    const glyph = form ? font.layout(gl.ch, [form]).glyphs[0] : font.glyphForCodePoint(gl.ch.codePointAt(0)!);
+    // The glyph the PDF draws for the character in its form.
+    const glyph = font.getGlyph(fonts.drawing(gl.face, formOf(gl)).of(gl.ch).ids[0]);
     const id = `${gl.face}-${glyph.id}`;
     if (!defs.has(id)) defs.set(id, `<path id="${id}" d="${glyph.path.toSVG()}"/>`);
     const s = f2(gl.size / font.unitsPerEm);
