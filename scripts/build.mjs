@@ -2,8 +2,8 @@
 // Nothing compiles a schema when the command runs, and a command loads only the chunks it uses.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build } from 'esbuild';
@@ -232,9 +232,98 @@ const packagesFrom = (files) => ({
   },
 });
 
+/**
+ * Banmian's own code that a command runs (reading the issue, its validators, composing, the PDF):
+ * Node 20 keeps no compiled code of an ES module, so in the chunks it was parsed and compiled again
+ * on every run, a tenth of the sample's. It is a CommonJS file too (the table of src/cli/composer.ts
+ * and all it loads), compiled as the packages' files are, from V8's code kept in the cache folder;
+ * its modules are still initialised only when first asked for. One file: a module in two files
+ * would be two copies of its state. The modules the commands' definitions load themselves (the
+ * errors main recognises, the diagnostics, the loader of these files) stay in the chunks, and the
+ * composer's file takes them from there, so --help and --version load none of it and a process has
+ * one copy of every module. So do the imports of ES modules outside the bundle (sharp, pdf.js): a
+ * script compiled by node:vm has no import() of its own on Node 20.
+ */
+const COMPOSER = join(root, 'dist', 'src', 'cli', 'composer.js');
+const LOADER = join(root, 'dist', 'src', 'cli', 'composer-packages.js');
+const IMPORTS = join(root, 'dist', 'src', 'outside.js');
+const OUTSIDE = ['sharp', 'harfbuzzjs', 'mupdf', 'pdfjs-dist'];
+const at = (resolveDir, path) => (path.startsWith('.') || path.startsWith('/') ? resolve(resolveDir, path) : undefined);
+
+/** The modules the commands' definitions load without the composer's table. */
+async function commandModules() {
+  const built = await build({
+    entryPoints: [join(root, 'dist', 'src', 'cli', 'main.js')],
+    bundle: true,
+    write: false,
+    outdir: out,
+    format: 'esm',
+    platform: 'node',
+    external: OUTSIDE,
+    plugins: [{ name: 'without-composer', setup: (b) => b.onResolve({ filter: /composer\.js$/ }, ({ path, resolveDir }) => (at(resolveDir, path) === COMPOSER ? { path, external: true } : undefined)) }],
+    logLevel: 'warning',
+    metafile: true,
+  });
+  return new Set([LOADER, IMPORTS, ...Object.keys(built.metafile.inputs).map((i) => resolve(i)).filter((i) => !i.includes('node_modules'))]);
+}
+
+async function composerFile() {
+  const shared = await commandModules();
+  const sharedName = (path) => `banmian:${relative(join(root, 'dist', 'src'), path)}`;
+  const built = await build({
+    entryPoints: { composer: COMPOSER },
+    outdir: out,
+    entryNames: 'composer-[hash]',
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: OUTSIDE,
+    define: { 'import.meta.url': 'composerUrl' },
+    banner: { js: "const composerUrl = require('node:url').pathToFileURL(__filename).href;" },
+    plugins: [
+      packagesFrom(packagesFiles),
+      { name: 'shared-with-commands', setup: (b) => b.onResolve({ filter: /.*/ }, ({ path, resolveDir }) => (shared.has(at(resolveDir, path)) ? { path: sharedName(at(resolveDir, path)), external: true } : undefined)) },
+    ],
+    logLevel: 'warning',
+    metafile: true,
+  });
+  const [file, output] = Object.entries(built.metafile.outputs).find(([f]) => f.endsWith('.cjs'));
+  const takes = new Set(output.imports.filter((i) => i.path.startsWith('banmian:')).map((i) => i.path));
+  return { file: `./${basename(file)}`, output: file, shared: [...shared].filter((p) => takes.has(sharedName(p))).map((p) => [sharedName(p), p]), metafile: built.metafile };
+}
+
+/**
+ * In the chunks, each entry of the composer's table loads the composer's file, from a chunk of its
+ * own that the commands' definitions do not import: that chunk gives the file the shared modules.
+ */
+const composerFrom = (composer, keys) => ({
+  name: 'composer-file',
+  setup(build) {
+    build.onResolve({ filter: /composer\.js$/ }, ({ path, resolveDir }) => (at(resolveDir, path) === COMPOSER ? { path: COMPOSER, namespace: 'composer-table' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'composer-table' }, () => ({
+      contents: `const file = () => import('composer-file');\nexport const composer = {\n${keys.map((k) => `  ${k}: async () => (await file()).composer.${k}(),\n`).join('')}};\n`,
+      loader: 'js',
+      resolveDir: root,
+    }));
+    build.onResolve({ filter: /^composer-file$/ }, () => ({ path: composer.file, namespace: 'composer-file' }));
+    build.onLoad({ filter: /.*/, namespace: 'composer-file' }, () => ({
+      contents:
+        `import { composerPackage } from ${JSON.stringify(LOADER)};\n` +
+        composer.shared.map(([, path], i) => `import * as shared${i} from ${JSON.stringify(path)};\n`).join('') +
+        `export const composer = composerPackage(${JSON.stringify(composer.file)}, 'composer', {\n${composer.shared.map(([name], i) => `  ${JSON.stringify(name)}: shared${i},\n`).join('')}});\n`,
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+});
+
 const out = join(root, 'dist', 'compose');
 rmSync(out, { recursive: true, force: true });
 const packagesFiles = await Promise.all(Object.entries(PACKAGE_FILES).map(([name, packages]) => packagesFile(name, packages)));
+const composer = await composerFile();
+const { composer: table } = await import(pathToFileURL(COMPOSER).href);
 const bundle = await build({
   entryPoints: { compose: join(root, 'dist', 'src', 'cli', 'main.js'), 'batch-worker': join(root, 'dist', 'src', 'cli', 'batch-worker.js') },
   outdir: out,
@@ -245,15 +334,18 @@ const bundle = await build({
   target: 'node20',
   // Native and WebAssembly packages find their binaries beside their own files; pdf.js its worker
   // and its canvas (the proof draws advertisements with it).
-  external: ['sharp', 'harfbuzzjs', 'mupdf', 'pdfjs-dist'],
+  external: OUTSIDE,
   // CommonJS packages inside an ES module still call require for Node's own modules.
   banner: { js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);" },
   // Beside the entry points, so that the batch finds its worker next to the chunk that forks it.
   chunkNames: '[name]-[hash]',
-  plugins: [packagesFrom(packagesFiles)],
+  plugins: [packagesFrom(packagesFiles), composerFrom(composer, Object.keys(table))],
   logLevel: 'warning',
   metafile: true,
 });
-// Which sources each file of the bundle holds: the tests check from it what a command loads.
-const metafiles = [...packagesFiles.map((f) => f.metafile), bundle.metafile];
+// Which sources each file of the bundle holds: the tests check from it what a command loads. The
+// chunk that loads the composer's file holds, for them, what that file holds.
+const loading = Object.values(bundle.metafile.outputs).find((o) => Object.keys(o.inputs).some((i) => i.startsWith('composer-file:')));
+Object.assign(loading.inputs, composer.metafile.outputs[composer.output].inputs);
+const metafiles = [...packagesFiles.map((f) => f.metafile), composer.metafile, bundle.metafile];
 writeFileSync(join(out, 'meta.json'), JSON.stringify({ inputs: Object.assign({}, ...metafiles.map((m) => m.inputs)), outputs: Object.assign({}, ...metafiles.map((m) => m.outputs)) }));

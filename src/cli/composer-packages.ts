@@ -15,14 +15,18 @@ import { keepOnDisk, keptOnDisk } from '../render/store.js';
  */
 const files = new Map<string, Record<string, unknown>>();
 
-/** One of the packages of a file of them beside this one in the bundle. */
-export function composerPackage(file: string, name: string): unknown {
+/**
+ * One of the packages of a file of them beside this one in the bundle. `shared` are the modules
+ * the file takes from the command's own bundle by the names it requires them by, so that a process
+ * holds one copy of each (its errors, its cache of files of packages), never one in each.
+ */
+export function composerPackage(file: string, name: string, shared: Record<string, unknown> = {}): unknown {
   let packages = files.get(file);
-  if (!packages) files.set(file, (packages = load(fileURLToPath(new URL(file, import.meta.url)))));
+  if (!packages) files.set(file, (packages = load(fileURLToPath(new URL(file, import.meta.url)), shared)));
   return packages[name];
 }
 
-function load(path: string): Record<string, unknown> {
+function load(path: string, shared: Record<string, unknown>): Record<string, unknown> {
   const kept = `${basename(path)}-${process.version}-${process.arch}.v8`;
   const cachedData = keptOnDisk(kept);
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(path, 'utf8')}\n})`, { filename: path, cachedData });
@@ -36,6 +40,8 @@ function load(path: string): Record<string, unknown> {
     });
   }
   const module = { exports: {} as Record<string, unknown> };
-  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(path), module, path, dirname(path));
+  const required = createRequire(path);
+  const require = Object.assign((id: string) => (Object.hasOwn(shared, id) ? shared[id] : required(id)), required);
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, path, dirname(path));
   return module.exports;
 }

@@ -18,6 +18,7 @@ import { watchCommand } from './commands/watch.js';
 import { diagnosticsOfError } from './diagnostic.js';
 import { addDiagnosticOptions, diagnosticStyle, writeDiagnostics } from './diagnostics.js';
 import { EXIT } from './exit.js';
+import { composer } from './composer.js';
 
 export { EXIT };
 
@@ -108,7 +109,7 @@ async function unknownCommand(program: Command, args: string[]): Promise<string 
   const names = ['help', ...program.commands.flatMap((c) => [c.name(), ...c.aliases()])];
   if (names.includes(word)) return undefined;
   // Only a misspelling pays for the matcher: the commands that run load none of it.
-  const { suggest } = await import('../issue/schema.js');
+  const { suggest } = await composer.schema();
   const near = suggest(word, names);
   return near ? `error: unknown command '${word}' (did you mean '${near}'?)` : undefined;
 }

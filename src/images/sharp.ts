@@ -2,13 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { default as Sharp } from 'sharp';
+import { importSharp } from '../outside.js';
 
 // sharp and its libvips take 60–85 ms to load: a run whose pictures all come from the cache, and a
 // command with no pictures, never load it.
 let loading: Promise<typeof Sharp> | undefined;
 
 export function loadSharp(): Promise<typeof Sharp> {
-  loading ??= import('sharp').then((m) => m.default);
+  loading ??= importSharp().then((m) => m.default);
   return loading;
 }
 

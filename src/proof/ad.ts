@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Ads, PreparedAd } from '../ads/prepare.js';
 import type { ComposedPage, Finding, PlacedSpace } from '../page/types.js';
+import { importPdfJs } from '../outside.js';
 
 /**
  * 广告 on the proof: the advertiser's page drawn by pdf.js at the proof's resolution, where and as
@@ -42,10 +43,8 @@ export async function proofAds(page: ComposedPage, ads: Ads, dpi: number): Promi
   return { ads: shown, findings };
 }
 
-type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
-let pdfjs: Promise<PdfJs> | undefined;
-/** pdf.js's legacy build, the one meant for Node; its canvas comes with it (@napi-rs/canvas). */
-const loadPdfJs = () => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
+let pdfjs: ReturnType<typeof importPdfJs> | undefined;
+const loadPdfJs = () => (pdfjs ??= importPdfJs());
 
 /** pdf.js's own data, found beside its installed files: fonts it may substitute, CMaps, its decoders. */
 function pdfjsData() {

@@ -6,6 +6,7 @@ import type { BatchOutcome } from '../batch-worker.js';
 import { diagnosticStyle, writeDiagnostics } from '../diagnostics.js';
 import { EXIT, type SetExit } from '../exit.js';
 import { outputTarget } from './compose.js';
+import { composer } from '../composer.js';
 
 const STATUS = ['ok', 'findings', 'bad input', 'error'];
 const STOPPING: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
@@ -20,7 +21,7 @@ export function batchCommand(program: Command, exit: SetExit): void {
     .option('-j, --jobs <n>', 'workers (default: one per core)')
     .addHelpText('after', '\nreport.json follows schema/report.schema.json: each issue as `compose -r` reports it, and a summary.\nExit code: the worst of the issues (0 clean, 1 findings, 2 bad input, 3 internal error); 130 or 143 when stopped by SIGINT or SIGTERM.')
     .action(async (inputs: string[], opts: { out: string; jobs?: string; root?: string; diagnosticFormat?: string; color?: string }) => {
-      const [{ BatchInputError, batchReport, checkBatchOutputs, expandIssues, runBatch }, { writeAtomically }] = await Promise.all([import('../batch.js'), import('../../files.js')]);
+      const [{ BatchInputError, batchReport, checkBatchOutputs, expandIssues, runBatch }, { writeAtomically }] = await Promise.all([composer.batch(), composer.files()]);
       if (outputTarget(opts.out).pdf !== undefined) program.error(`batch: -o names the folder for every issue's PDF, not one PDF (${opts.out})`, { exitCode: EXIT.badInput });
       let files: string[] = [];
       try {

@@ -6,6 +6,7 @@ import { diagnosticStyle, writeDiagnostics } from '../diagnostics.js';
 import { EXIT, type SetExit } from '../exit.js';
 import { articleLine } from '../report.js';
 import { composeWhileWatching } from './watch.js';
+import { composer } from '../composer.js';
 
 export interface ComposeCommandOptions {
   out?: string;
@@ -39,7 +40,7 @@ export function composeCommand(program: Command, exit: SetExit): void {
       }
       // Without -o the pipeline takes the workspace's output folder, from the workspace it reads anyway.
       const target = opts.out === undefined ? undefined : outputTarget(opts.out);
-      const { composeIssue } = await import('../../index.js');
+      const { composeIssue } = await composer.library();
       const { pdf, composition, exitCode, report } = await composeIssue(issue, { out: target?.dir, pdf: target?.pdf, pdfx, report: opts.report, root: opts.root });
       writeDiagnostics(report.findings, style);
       if (!opts.quiet) {
@@ -66,7 +67,7 @@ export interface OutputTarget {
 /** Where `-o` puts the PDF, the workspace's output folder when it is not given. */
 export async function outputOf(issue: string, opts: { out?: string; root?: string }): Promise<OutputTarget> {
   if (opts.out !== undefined) return outputTarget(opts.out);
-  const { DEFAULT_OUT, workspaceOf } = await import('../../workspace/workspace.js');
+  const { DEFAULT_OUT, workspaceOf } = await composer.workspace();
   return outputTarget(workspaceOf(issue, opts.root).output ?? DEFAULT_OUT);
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT, type SetExit } from '../exit.js';
+import { composer } from '../composer.js';
 
 /** `compose fonts [ISSUE.yaml]`: the font roles, their files, and how much of an issue each covers. */
 export function fontsCommand(program: Command, exit: SetExit): void {
@@ -8,7 +9,7 @@ export function fontsCommand(program: Command, exit: SetExit): void {
     .description("list the font roles, the files they resolve to, and their coverage of an issue's characters")
     .argument('[issue]', 'an issue file whose characters to check')
     .action(async (file: string | undefined, opts: { root?: string }) => {
-      const [{ loadIssue }, { issueTexts }, { fontRegistry }, { workspaceFrom, workspaceOf }] = await Promise.all([import('../../issue/parse.js'), import('../../issue/text.js'), import('../../pipeline/compose.js'), import('../../workspace/workspace.js')]);
+      const [{ loadIssue }, { issueTexts }, { fontRegistry }, { workspaceFrom, workspaceOf }] = await Promise.all([composer.parse(), composer.texts(), composer.pipeline(), composer.workspace()]);
       const ws = file ? workspaceOf(file, opts.root) : workspaceFrom(process.cwd(), opts.root);
       const fonts = fontRegistry(ws.fonts);
       const chars = file ? [...new Set([...issueTexts(loadIssue(file, ws)).join('')].filter((c) => c.codePointAt(0)! > 0x20))] : [];

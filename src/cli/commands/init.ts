@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import { IssueError, IssueErrors, formatIssueError } from '../../issue/errors.js';
 import { EXIT, type SetExit } from '../exit.js';
+import { composer } from '../composer.js';
 
 /**
  * `compose init [NAME]`: a new workspace with an issue dated tomorrow, or, inside a workspace, a
@@ -19,9 +20,9 @@ export function initCommand(program: Command, exit: SetExit): void {
     .option('--dir <dir>', 'the folder: a new workspace, or inside one the folder for the issue (default: the working folder)')
     .action(async (nameGiven: string | undefined, opts: { paper?: string; layout?: string; copyLayout?: boolean; date?: string; dir?: string; root?: string }) => {
       const [{ checkScaffold, initFiles, initFolders, initPlace, tomorrow }, { writeAtomically }, { layoutFolder, layoutNames }] = await Promise.all([
-        import('../init.js'),
-        import('../../files.js'),
-        import('../../workspace/workspace.js'),
+        composer.init(),
+        composer.files(),
+        composer.workspace(),
       ]);
       const place = initPlace(opts.dir, opts.root);
       const ws = place.workspace;

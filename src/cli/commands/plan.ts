@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { printable } from '../../issue/errors.js';
 import { EXIT, type SetExit } from '../exit.js';
+import { composer } from '../composer.js';
 
 /** A whole number the option needs, or bad input naming the option. */
 function whole(program: Command, option: string, value: string | undefined, least: number): number | undefined {
@@ -26,7 +27,7 @@ export function planCommand(program: Command, exit: SetExit): void {
       const page = whole(program, '--page', opts.page, 1);
       const candidates = whole(program, '--candidates', opts.candidates, 1)!;
       const seed = whole(program, '--seed', opts.seed, 0)!;
-      const { runPlan } = await import('../../plan/run.js');
+      const { runPlan } = await composer.plan();
       exit(await runPlan(issue, { page, write: opts.write ?? false, candidates, seed, out: opts.out }, (line) => process.stderr.write(`${printable(line)}\n`)));
     });
 }

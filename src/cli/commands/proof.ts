@@ -5,6 +5,7 @@ import { OVERLAYS, type Overlay } from '../../proof/svg.js';
 import { diagnosticsOfFindings } from '../diagnostic.js';
 import { diagnosticStyle, writeDiagnostics } from '../diagnostics.js';
 import { EXIT, type SetExit } from '../exit.js';
+import { composer } from '../composer.js';
 
 /** `compose proof ISSUE.yaml`: PNG proofs of pages, with the grid, the article boxes and overset marked. */
 export function proofCommand(program: Command, exit: SetExit): void {
@@ -23,7 +24,7 @@ export function proofCommand(program: Command, exit: SetExit): void {
       if (unknown.length) program.error(`proof: unknown overlay ${unknown.join(', ')}; expected ${OVERLAYS.join(', ')}`, { exitCode: EXIT.badInput });
       const dpi = Number(opts.dpi);
       if (!(dpi >= 10 && dpi <= 600)) program.error(`proof: --dpi must be between 10 and 600, not "${opts.dpi}"`, { exitCode: EXIT.badInput });
-      const [{ proofPng }, { buildIssue, issueAds }, { writeAtomically }] = await Promise.all([import('../../proof/png.js'), import('../../pipeline/compose.js'), import('../../files.js')]);
+      const [{ proofPng }, { buildIssue, issueAds }, { writeAtomically }] = await Promise.all([composer.proofPng(), composer.pipeline(), composer.files()]);
       const built = await buildIssue(file, opts.root);
       const pages = built.composition.pages.filter((p) => opts.page === undefined || String(p.number) === opts.page);
       if (!pages.length) program.error(`proof: ${file} has no page ${opts.page}; its pages are ${built.composition.pages.map((p) => p.number).join(', ')}`, { exitCode: EXIT.badInput });
@@ -32,7 +33,7 @@ export function proofCommand(program: Command, exit: SetExit): void {
       const findings = [...built.composition.findings, ...(ads?.findings ?? [])];
       const warnings: Finding[] = [];
       for (const page of pages) {
-        const shown = ads && page.spaces.some((sp) => sp.ad) ? await (await import('../../proof/ad.js')).proofAds(page, ads, dpi) : undefined;
+        const shown = ads && page.spaces.some((sp) => sp.ad) ? await (await composer.proofAds()).proofAds(page, ads, dpi) : undefined;
         if (shown) warnings.push(...shown.findings);
         const png = await proofPng(page, built.fonts, built.pictures.images, findings, new Set(overlays as Overlay[]), dpi, shown?.ads);
         const out = join(opts.out, `${basename(file, extname(file))}-p${page.number}.png`);

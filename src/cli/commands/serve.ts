@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Preview } from '../../serve/server.js';
 import { EXIT, type SetExit } from '../exit.js';
+import { composer } from '../composer.js';
 
 /** `compose serve ISSUE.yaml`: the live preview for the desk, on the loopback by default. */
 export function serveCommand(program: Command, exit: SetExit): void {
@@ -16,7 +17,7 @@ export function serveCommand(program: Command, exit: SetExit): void {
       const dpi = Number(opts.dpi);
       if (!Number.isInteger(port) || port < 0 || port > 65535) program.error(`serve: --port must be 0–65535, not "${opts.port}"`, { exitCode: EXIT.badInput });
       if (!(dpi >= 10 && dpi <= 300)) program.error(`serve: --dpi must be between 10 and 300, not "${opts.dpi}"`, { exitCode: EXIT.badInput });
-      const { ListenError, startPreview } = await import('../../serve/server.js');
+      const { ListenError, startPreview } = await composer.server();
       let preview: Preview;
       try {
         preview = await startPreview(file, { host: opts.host, port, dpi, log: (line) => process.stderr.write(`${line}\n`) });

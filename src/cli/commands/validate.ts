@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Diagnostic } from '../diagnostic.js';
 import { diagnosticStyle, writeDiagnostics } from '../diagnostics.js';
 import { EXIT, type SetExit } from '../exit.js';
+import { composer } from '../composer.js';
 
 /** `compose validate ISSUE.yaml...`: every problem as file:line:col, without composing. */
 export function validateCommand(program: Command, exit: SetExit): void {
@@ -12,7 +13,7 @@ export function validateCommand(program: Command, exit: SetExit): void {
     .option('--json', 'the problems as JSON, per file')
     .addHelpText('after', '\nExit codes: 0 every file is valid, 2 problems (each as file:line:col: message).')
     .action(async (files: string[], opts: { json?: boolean; root?: string; diagnosticFormat?: string; color?: string }) => {
-      const { validateIssue } = await import('../../index.js');
+      const { validateIssue } = await composer.library();
       const results = await Promise.all(files.map((f) => validateIssue(f, { root: opts.root })));
       if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       else {

@@ -7,6 +7,7 @@ import { diagnosticStyle, writeDiagnostics, type DiagnosticStyle } from '../diag
 import { EXIT, type SetExit } from '../exit.js';
 import { buildReport } from '../report.js';
 import { checkedPdfx, outputOf, type ComposeCommandOptions, type OutputTarget } from './compose.js';
+import { composer } from '../composer.js';
 
 /** `compose watch ISSUE.yaml`: compose, then again on every save, one line per result on stdout. */
 export function watchCommand(program: Command, exit: SetExit): void {
@@ -27,7 +28,7 @@ export function watchCommand(program: Command, exit: SetExit): void {
 
 /** Composes on every save until SIGINT or SIGTERM: each result a line on stdout, its problems on stderr. */
 export async function composeWhileWatching(issue: string, target: OutputTarget, options: ComposeOptions, style: DiagnosticStyle): Promise<void> {
-  const [{ composeOnSave }, { writeAtomically }] = await Promise.all([import('../../pipeline/watch.js'), import('../../files.js')]);
+  const [{ composeOnSave }, { writeAtomically }] = await Promise.all([composer.watch(), composer.files()]);
   // The problems and the report first, then the result's line: a reader that waits for the line has them.
   const told = (o: SaveOutcome) => {
     if ('error' in o) {
