@@ -250,10 +250,10 @@ const IMPORTS = join(root, 'dist', 'src', 'outside.js');
 const OUTSIDE = ['sharp', 'harfbuzzjs', 'mupdf', 'pdfjs-dist'];
 const at = (resolveDir, path) => (path.startsWith('.') || path.startsWith('/') ? resolve(resolveDir, path) : undefined);
 
-/** The modules the commands' definitions load without the composer's table. */
+/** The modules the commands' definitions load without the composer's table, and those the loader and the imports load. */
 async function commandModules() {
   const built = await build({
-    entryPoints: [join(root, 'dist', 'src', 'cli', 'main.js')],
+    entryPoints: [join(root, 'dist', 'src', 'cli', 'main.js'), LOADER, IMPORTS],
     bundle: true,
     write: false,
     outdir: out,
@@ -264,7 +264,7 @@ async function commandModules() {
     logLevel: 'warning',
     metafile: true,
   });
-  return new Set([LOADER, IMPORTS, ...Object.keys(built.metafile.inputs).map((i) => resolve(i)).filter((i) => !i.includes('node_modules'))]);
+  return new Set([...Object.keys(built.metafile.inputs).map((i) => resolve(i)).filter((i) => !i.includes('node_modules'))]);
 }
 
 async function composerFile() {
@@ -280,6 +280,9 @@ async function composerFile() {
     platform: 'node',
     target: 'node20',
     external: OUTSIDE,
+    // A script compiled by node:vm has no import() on Node 20: the table's entries for the shared
+    // modules require them.
+    supported: { 'dynamic-import': false },
     define: { 'import.meta.url': 'composerUrl' },
     banner: { js: "const composerUrl = require('node:url').pathToFileURL(__filename).href;" },
     plugins: [

@@ -23,7 +23,13 @@ export async function resolve(specifier, context, next) {
   appendFileSync(process.env.LOADED_LOG, r.url + '\\n');
   return r;
 }`;
-const REGISTER = `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOKS)}`)});`)}`;
+// The CommonJS modules it required (sharp, from the composer's file) are appended when it exits.
+const REGISTER = `data:text/javascript,${encodeURIComponent(
+  `import { appendFileSync } from 'node:fs'; import { createRequire, register } from 'node:module'; import { pathToFileURL } from 'node:url';\n` +
+    `register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOKS)}`)});\n` +
+    `const required = createRequire(pathToFileURL(process.cwd() + '/').href).cache;\n` +
+    `process.on('exit', () => appendFileSync(process.env.LOADED_LOG, Object.keys(required).map((f) => pathToFileURL(f).href + '\\n').join('')));`,
+)}`;
 
 let tmp: string;
 let runs = 0;
@@ -40,6 +46,10 @@ interface Loaded {
   packages: Set<string>;
   /** The files of ajv the run loaded. */
   ajv: string[];
+  /** Banmian's sources the run loaded from more than one file of the bundle: each a second copy of a module's state. */
+  twice: string[];
+  /** Banmian's sources the run loaded. */
+  own: Set<string>;
 }
 
 const meta = () => JSON.parse(readFileSync(join(BUNDLE, 'meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
@@ -56,17 +66,20 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): Loaded {
   const r = spawnSync(process.execPath, ['--import', REGISTER, join(ROOT, 'bin', 'compose.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env, LOADED_LOG: log }, timeout: 120_000, killSignal: 'SIGKILL' });
   if (r.error) throw r.error;
   const urls = readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith('file:'));
-  const files = urls.map((u) => fileURLToPath(u));
+  const files = [...new Set(urls.map((u) => fileURLToPath(u)))];
   const outputs = meta().outputs;
   const sources: string[] = [];
+  const fromBundle = new Map<string, number>();
   for (const f of files) {
     const inBundle = outputs[relative(ROOT, f).replace(/\\/g, '/')];
     if (inBundle) sources.push(...Object.keys(inBundle.inputs));
     else sources.push(f);
+    for (const source of Object.keys(inBundle?.inputs ?? {})) if (source.startsWith('dist/src/')) fromBundle.set(source, (fromBundle.get(source) ?? 0) + 1);
   }
   const packages = new Set(sources.map(packageOf).filter((p): p is string => p !== undefined));
   const ajv = sources.filter((s) => packageOf(s) === 'ajv').map((s) => s.replace(/^.*node_modules\/ajv\//, ''));
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, packages, ajv };
+  const twice = [...fromBundle].filter(([, n]) => n > 1).map(([source]) => source);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, packages, ajv, twice, own: new Set(fromBundle.keys()) };
 }
 
 const schema = () => JSON.parse(readFileSync(join(ROOT, 'schema', 'issue.schema.json'), 'utf8')) as unknown;
@@ -109,6 +122,13 @@ test('a picture from the cache is placed without sharp, and the PDF is the same 
   assert.deepEqual(second.ajv.filter((f) => !f.startsWith('dist/runtime/')), [], 'composing loaded more of ajv than its runtime helpers');
   const pdf = (dir: string) => readFileSync(join(tmp, dir, 'cqrb-2024-12-25.pdf'));
   assert.ok(pdf('first').equals(pdf('second')), 'the run from the cache wrote other bytes');
+});
+
+test('a composing run loads each of its modules from one file of the bundle', () => {
+  const r = run([SAMPLE, '-o', join(tmp, 'once'), '-q'], { BANMIAN_CACHE: join(tmp, 'once-cache') });
+  assert.equal(r.code, 0, r.stderr);
+  for (const source of ['dist/src/pipeline/compose.js', 'dist/src/issue/errors.js', 'dist/src/cli/composer-packages.js']) assert.ok(r.own.has(source), `the run loaded no ${source}: the test no longer sees what it loads`);
+  assert.deepEqual(r.twice, [], 'modules loaded from two files, each with its own state');
 });
 
 test('a damaged cache entry of a header or the profile is made again, with the same PDF', () => {
