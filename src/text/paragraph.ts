@@ -46,8 +46,8 @@ export interface Piece {
  * text is the pieces joined (a space before each spaced one), at widths[i * (pieces + 1) + j]:
  * what naturalLineWidth gives for that line's own text, to the last bit, summed in its order from
  * the whole's units built once. A cut where the whole's units are not those of the lines either
- * side (two marks sharing a blank, a dot or comma that may be a number's, a % whose digits are
- * before the cut) gives NaN for the lines it bounds, to be measured on their own; no table at all
+ * side (two marks sharing a blank, a % whose digits are before the cut) gives NaN for the lines it
+ * bounds, to be measured on their own; no table at all
  * where the units are not the pieces' characters one by one (marks combined, clusters normalised,
  * characters no face has, spaces inside a piece).
  */
@@ -94,13 +94,9 @@ const isSpace = (c: CharClass) => c === CharClass.Space || c === CharClass.Fixed
 
 /**
  * Whether the units either side of a cut, last of one line and first of the next, are the same
- * set apart as together: buildUnits looks across a cut only at a pair of marks (one gives up its
- * blank), at a dot or comma between digits, and at the digits before a % that spaces what follows.
+ * set apart as together: buildUnits looks across a cut at a pair of marks (one gives up its blank)
+ * and at the digits before a % that spaces what follows. A dot or comma between digits changes only
+ * its class, which no natural width reads: its neighbours are digits, never a mark to pair with.
  */
 const cleanCut = (u: Units, last: number, next: number) =>
-  !(blankSide(u.cls[last]) !== null && blankSide(u.cls[next]) !== null) &&
-  !isNumberMark(u.chars[last]) &&
-  !isNumberMark(u.chars[next]) &&
-  u.cls[next] !== CharClass.PostfixAbbreviation;
-
-const isNumberMark = (ch: string) => ch === '.' || ch === ',';
+  !(blankSide(u.cls[last]) !== null && blankSide(u.cls[next]) !== null) && u.cls[next] !== CharClass.PostfixAbbreviation;
