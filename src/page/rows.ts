@@ -291,13 +291,21 @@ export function setDisplay(ctx: SetContext, text: string, font: string, o: SetOp
   const ps = phrasesOf(ctx, text);
   // Trial widths are set in a context of their own: the desk hears of a missing glyph once.
   const trial: SetContext = { ...ctx, found: { missing: [], warnings: [] } };
-  const measure = o.measure / o.size;
-  const widthOf = phraseWidths(trial, ps, font);
+  const cuts = displayBreaks(ps, o.measure / o.size, phraseWidths(trial, ps, font));
+  if (!cuts) return setLines(ctx, [{ text, font }], o);
+  return cuts.flatMap((j, k) => setLines(ctx, [{ text: joinPhrases(ps.slice(k ? cuts[k - 1] : 0, j)), font }], o));
+}
+
+/**
+ * Where setDisplay ends the lines of a display text's phrases at a measure, em, with the widths of
+ * its trial lines: the phrase each line ends before; none where some phrase is wider than the measure.
+ */
+export function displayBreaks(ps: Phrase[], measure: number, widthOf: (i: number, j: number) => number): number[] | undefined {
   // Fewest lines come first, so a text whose every tail up to the whole fits the measure takes one
   // line: the programme would reach the whole from its last phrase and choose it over any break.
   let oneLine = ps.length > 0;
   for (let i = ps.length - 1; oneLine && i >= 0; i--) oneLine = !(widthOf(i, ps.length) > measure + 1e-6);
-  if (oneLine) return setLines(ctx, [{ text: joinPhrases(ps), font }], o);
+  if (oneLine) return [ps.length];
   const best: ({ score: Score; from: number } | undefined)[] = [{ score: [0, 0, 0], from: -1 }];
   for (let j = 1; j <= ps.length; j++) {
     for (let i = j - 1; i >= 0; i--) {
@@ -310,8 +318,8 @@ export function setDisplay(ctx: SetContext, text: string, font: string, o: SetOp
       if (!best[j] || better(score, best[j]!.score) < 0) best[j] = { score, from: i };
     }
   }
-  if (!best[ps.length]) return setLines(ctx, [{ text, font }], o);
+  if (!best[ps.length]) return undefined;
   const cuts: number[] = [];
   for (let j = ps.length; j > 0; j = best[j]!.from) cuts.unshift(j);
-  return cuts.flatMap((j, k) => setLines(ctx, [{ text: joinPhrases(ps.slice(k ? cuts[k - 1] : 0, j)), font }], o));
+  return cuts;
 }
