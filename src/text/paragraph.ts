@@ -47,9 +47,9 @@ export interface Piece {
  * what naturalLineWidth gives for that line's own text, to the last bit, summed in its order from
  * the whole's units built once. A cut where the whole's units are not those of the lines either
  * side (two marks sharing a blank, a % whose digits are before the cut) gives NaN for the lines it
- * bounds, to be measured on their own; no table at all
- * where the units are not the pieces' characters one by one (marks combined, clusters normalised,
- * characters no face has, spaces inside a piece).
+ * bounds, to be measured on their own; no table at all where the units are not the pieces'
+ * characters one by one (marks combined, clusters normalised, characters no face has, spaces
+ * inside a piece). The line starts at the first indent, as naturalLineWidth's does.
  */
 export function naturalPieceWidths(spec: ParagraphSpec, metrics: Metrics, pieces: Piece[]): Float64Array | undefined {
   const u = buildUnits(spec, metrics, false);
@@ -76,7 +76,7 @@ export function naturalPieceWidths(spec: ParagraphSpec, metrics: Metrics, pieces
   for (let i = 0; i < n; i++) {
     if (i > 0 && !cleanCut(u, end[i - 1] - 1, first[i])) continue;
     // lay's sum, unit by unit from the line's start: a difference of prefix sums could differ in its last bit.
-    let x = 0;
+    let x = spec.firstIndent;
     x += widthAt(u, first[i], first[i]);
     let at = first[i] + 1;
     for (let j = i + 1; j <= n; j++) {
