@@ -1,7 +1,7 @@
 import type { FontRegistry, MissingGlyph } from '../fonts/registry.js';
 import type { StyleName, Template } from '../layout/template.js';
 import type { PlacedGlyph } from './types.js';
-import { composeParagraph, naturalLineWidth } from '../text/paragraph.js';
+import { composeParagraph, naturalLineWidth, naturalPieceWidths } from '../text/paragraph.js';
 import type { Align, CompositionWarning, ParagraphSpec, SetLine, TextRun } from '../text/types.js';
 import { classOf } from '../text/classes.js';
 import { mayEndLine, mayStartLine } from '../text/prohibition.js';
@@ -227,7 +227,7 @@ export function blockRow(ctx: SetContext, lines: SetLine[], size: number, paddin
 let phraseParser: ReturnType<typeof loadDefaultSimplifiedChineseParser> | undefined;
 
 /** A stretch of a display line that is never broken: a budoux phrase, with a desk-typed space before it or none. */
-interface Phrase {
+export interface Phrase {
   text: string;
   spaced: boolean;
   /** Letters and digits in it: a phrase of one is a piece of a word budoux could not place. */
@@ -241,7 +241,7 @@ const baseCount = (text: string) => [...text].filter((ch) => /[\p{L}\p{N}]/u.tes
  * again where a break between them would start a line with a mark that may not start one or end
  * it with one that may not end it (budoux knows no 避头尾).
  */
-function phrasesOf(ctx: SetContext, text: string): Phrase[] {
+export function phrasesOf(ctx: SetContext, text: string): Phrase[] {
   phraseParser ??= loadDefaultSimplifiedChineseParser();
   const level = ctx.template.kinsoku;
   const out: Phrase[] = [];
@@ -260,7 +260,22 @@ function phrasesOf(ctx: SetContext, text: string): Phrase[] {
   return out;
 }
 
-const joinPhrases = (ps: Phrase[]) => ps.map((p, i) => (i > 0 && p.spaced ? ` ${p.text}` : p.text)).join('');
+export const joinPhrases = (ps: Phrase[]) => ps.map((p, i) => (i > 0 && p.spaced ? ` ${p.text}` : p.text)).join('');
+
+/**
+ * The natural width, em, of the line of phrases [i, j) of a display text, as measureNatural gives
+ * it for that line's text: from the whole text's units set once, and measured on its own only
+ * where the cut on either side changes what the units are.
+ */
+export function phraseWidths(ctx: SetContext, ps: Phrase[], font: string): (i: number, j: number) => number {
+  const measured = (i: number, j: number) => measureNatural(ctx, joinPhrases(ps.slice(i, j)), font);
+  const table = naturalPieceWidths(paragraphOf(ctx, [{ text: joinPhrases(ps), font }], NATURAL, []), ctx.fonts, ps);
+  if (!table) return measured;
+  return (i, j) => {
+    const width = table[i * (ps.length + 1) + j];
+    return Number.isNaN(width) ? measured(i, j) : width;
+  };
+}
 
 /** How a way of breaking a display text scores, compared in order: fewest lines, fewest breaks beside a lone character, most even lines. */
 type Score = [lines: number, lone: number, evenness: number];
@@ -276,13 +291,21 @@ export function setDisplay(ctx: SetContext, text: string, font: string, o: SetOp
   const ps = phrasesOf(ctx, text);
   // Trial widths are set in a context of their own: the desk hears of a missing glyph once.
   const trial: SetContext = { ...ctx, found: { missing: [], warnings: [] } };
-  const measure = o.measure / o.size;
-  const widthOf = (i: number, j: number) => measureNatural(trial, joinPhrases(ps.slice(i, j)), font);
+  const cuts = displayBreaks(ps, o.measure / o.size, phraseWidths(trial, ps, font));
+  if (!cuts) return setLines(ctx, [{ text, font }], o);
+  return cuts.flatMap((j, k) => setLines(ctx, [{ text: joinPhrases(ps.slice(k ? cuts[k - 1] : 0, j)), font }], o));
+}
+
+/**
+ * Where setDisplay ends the lines of a display text's phrases at a measure, em, with the widths of
+ * its trial lines: the phrase each line ends before; none where some phrase is wider than the measure.
+ */
+export function displayBreaks(ps: Phrase[], measure: number, widthOf: (i: number, j: number) => number): number[] | undefined {
   // Fewest lines come first, so a text whose every tail up to the whole fits the measure takes one
   // line: the programme would reach the whole from its last phrase and choose it over any break.
   let oneLine = ps.length > 0;
   for (let i = ps.length - 1; oneLine && i >= 0; i--) oneLine = !(widthOf(i, ps.length) > measure + 1e-6);
-  if (oneLine) return setLines(ctx, [{ text: joinPhrases(ps), font }], o);
+  if (oneLine) return [ps.length];
   const best: ({ score: Score; from: number } | undefined)[] = [{ score: [0, 0, 0], from: -1 }];
   for (let j = 1; j <= ps.length; j++) {
     for (let i = j - 1; i >= 0; i--) {
@@ -295,8 +318,8 @@ export function setDisplay(ctx: SetContext, text: string, font: string, o: SetOp
       if (!best[j] || better(score, best[j]!.score) < 0) best[j] = { score, from: i };
     }
   }
-  if (!best[ps.length]) return setLines(ctx, [{ text, font }], o);
+  if (!best[ps.length]) return undefined;
   const cuts: number[] = [];
   for (let j = ps.length; j > 0; j = best[j]!.from) cuts.unshift(j);
-  return cuts.flatMap((j, k) => setLines(ctx, [{ text: joinPhrases(ps.slice(k ? cuts[k - 1] : 0, j)), font }], o));
+  return cuts;
 }
