@@ -151,7 +151,7 @@ test("the packages compiled from the code kept in the cache give the same PDF, a
   assert.equal(run([SAMPLE, '-o', join(tmp, 'compiled'), '-q'], env).code, 0);
   const packagesFiles = readdirSync(BUNDLE).filter((f) => f.endsWith('.cjs'));
   assert.ok(packagesFiles.length >= 2, `the bundle has no file of the YAML reader apart from the composer's packages: ${packagesFiles.join(', ')}`);
-  assert.deepEqual(keptCode().map((f) => f.replace(/-v[^-]+-[^-]+\.v8$/, '')).sort(), packagesFiles.sort(), `the run kept no code of some file of packages: ${readdirSync(cache).join(', ')}`);
+  assert.deepEqual(keptCode().map((f) => f.replace(/-compose-v[^-]+-[^-]+\.v8$/, '')).sort(), packagesFiles.sort(), `the run kept no code of some file of packages for compose: ${readdirSync(cache).join(', ')}`);
   const entries = keptCode().map((f) => join(cache, f));
   assert.equal(run([SAMPLE, '-o', join(tmp, 'from-kept'), '-q'], env).code, 0);
   assert.ok(pdf('compiled').equals(pdf('from-kept')), 'the run from kept code wrote other bytes');
@@ -165,6 +165,22 @@ test("the packages compiled from the code kept in the cache give the same PDF, a
   assert.equal(again.code, 0, again.stderr);
   assert.ok(pdf('compiled').equals(pdf('kept-again')), 'the run after damaged kept code wrote other bytes');
   entries.forEach((entry, i) => assert.ok(!readFileSync(entry).equals(damaged[i]!), `the damaged kept code ${entry} was left as it was`));
+});
+
+// V8's code for a file holds what the run that made it compiled, and is not made again while V8
+// takes it: a first run of another command must not leave compose with that command's code.
+test('each command keeps its own compiled code: a first run of validate leaves compose to keep its own', () => {
+  const cache = join(tmp, 'code-by-command');
+  const env = { BANMIAN_CACHE: cache };
+  const keptBy = (command: string) => readdirSync(cache).filter((f) => f.endsWith('.v8') && f.includes(`-${command}-v`));
+  assert.equal(run(['validate', SAMPLE], env).code, 0);
+  assert.ok(keptBy('validate').length >= 1, `validate kept no code: ${readdirSync(cache).join(', ')}`);
+  assert.deepEqual(keptBy('compose'), [], 'validate kept code under compose');
+  const validated = keptBy('validate').map((f) => readFileSync(join(cache, f)));
+  assert.equal(run([SAMPLE, '-o', join(tmp, 'after-validate'), '-q'], env).code, 0);
+  const composerFiles = readdirSync(BUNDLE).filter((f) => f.endsWith('.cjs'));
+  assert.deepEqual(keptBy('compose').map((f) => f.replace(/-compose-v[^-]+-[^-]+\.v8$/, '')).sort(), composerFiles.sort(), 'compose did not keep its own code after validate');
+  keptBy('validate').forEach((f, i) => assert.ok(readFileSync(join(cache, f)).equals(validated[i]!), `compose changed the code validate kept: ${f}`));
 });
 
 test('every part of the schema a message checks on its own has a generated validator', () => {

@@ -4,6 +4,7 @@ import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { keepOnDisk, keptOnDisk } from '../render/store.js';
+import { codeKeptFor } from './kept-code.js';
 
 /**
  * The composer's packages (fontkit, pdfkit, budoux's parser) and the YAML reader are most of the
@@ -27,7 +28,7 @@ export function composerPackage(file: string, name: string, shared: Record<strin
 }
 
 function load(path: string, shared: Record<string, unknown>): Record<string, unknown> {
-  const kept = `${basename(path)}-${process.version}-${process.arch}.v8`;
+  const kept = `${basename(path)}-${codeKeptFor()}-${process.version}-${process.arch}.v8`;
   const cachedData = keptOnDisk(kept);
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(path, 'utf8')}\n})`, { filename: path, cachedData });
   if (!cachedData || script.cachedDataRejected) {

@@ -19,6 +19,7 @@ import { diagnosticsOfError } from './diagnostic.js';
 import { addDiagnosticOptions, diagnosticStyle, writeDiagnostics } from './diagnostics.js';
 import { EXIT } from './exit.js';
 import { composer } from './composer.js';
+import { keepCodeFor } from './kept-code.js';
 
 export { EXIT };
 
@@ -59,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
   let acting: Command = program;
   program.hook('preAction', (_program, action) => {
     acting = action;
+    keepCodeFor(action.name());
   });
   try {
     const unknown = await unknownCommand(program, argv.slice(2));
