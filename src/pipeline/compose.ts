@@ -249,22 +249,6 @@ export function composeSession(set: ArticleSetter = setArticle, { remember = tru
  * the settings the last build used are kept, so memory follows the issue, not its history; a build
  * that fails keeps the previous one's.
  */
-/** Article settings made afresh for every build, as rememberedArticles gives them to a session that builds once. */
-function unrememberedArticles(set: ArticleSetter): ReturnType<typeof rememberedArticles> {
-  let counts: BuildCounts = { set: 0, kept: 0 };
-  return {
-    build() {
-      const building: BuildCounts = { set: 0, kept: 0 };
-      const counted: ArticleSetter = (ctx, a, g, frames, sizes) => {
-        building.set++;
-        return set(ctx, a, g, frames, sizes);
-      };
-      return { set: counted, settle: () => void (counts = building) };
-    },
-    counts: () => counts,
-  };
-}
-
 export function rememberedArticles(set: ArticleSetter) {
   let kept = new Map<string, ArticleSetting>();
   let counts: BuildCounts = { set: 0, kept: 0 };
@@ -295,6 +279,22 @@ export function rememberedArticles(set: ArticleSetter) {
         counts = building;
       };
       return { set: remembering, settle };
+    },
+    counts: () => counts,
+  };
+}
+
+/** Article settings made afresh for every build, as rememberedArticles gives them to a session that builds once. */
+function unrememberedArticles(set: ArticleSetter): ReturnType<typeof rememberedArticles> {
+  let counts: BuildCounts = { set: 0, kept: 0 };
+  return {
+    build() {
+      const building: BuildCounts = { set: 0, kept: 0 };
+      const counted: ArticleSetter = (ctx, a, g, frames, sizes) => {
+        building.set++;
+        return set(ctx, a, g, frames, sizes);
+      };
+      return { set: counted, settle: () => void (counts = building) };
     },
     counts: () => counts,
   };
