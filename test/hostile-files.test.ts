@@ -260,7 +260,12 @@ describe('files that are not what they seem, outputs over inputs, batches stoppe
       } catch {
         // gone, or not started yet
       }
-      for (const pid of workers) placed = mkfifo(...counts.map((n) => join(out, `issue.pdf.partial-${pid}-0-${n}`))) || placed;
+      for (const pid of workers) {
+        const fifos = counts.map((n) => join(out, `issue.pdf.partial-${pid}-0-${n}`));
+        // mkfifo fails on a name that is there already, and still makes the others: what is there counts.
+        mkfifo(...fifos);
+        placed ||= fifos.some((f) => existsSync(f));
+      }
       if (placed) clearInterval(poll);
     }, 10);
     const timer = setTimeout(() => child.kill('SIGKILL'), HANG_MS);

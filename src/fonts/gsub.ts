@@ -22,7 +22,11 @@ const BY_DIRECTION = [
   ['ltra', 'ltrm'],
   ['rtla', 'rtlm'],
 ];
-/** Scripts fontkit sets with its default shaper; a face with another (Arabic, Hangul, Indic …) is left to fontkit. */
+/**
+ * Scripts fontkit sets with its default shaper; a face with another (Arabic, Hangul, Indic …) is
+ * left to fontkit. fontkit chooses the shaper by the character's script, not the face's: a width
+ * form is asked of digits, dashes and ellipses, whose scripts all take the default shaper.
+ */
 const DEFAULT_SHAPER_SCRIPTS = new Set(['DFLT', 'dflt', 'latn', 'grek', 'cyrl', 'hani', 'kana', 'hira', 'bopo']);
 /** The scripts fontkit falls back on when a face has none for the character's. */
 const FALLBACK_SCRIPTS = ['DFLT', 'dflt', 'latn'];

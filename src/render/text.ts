@@ -153,15 +153,19 @@ function putNum(n: number): void {
   at = writeNum(out, at, n);
 }
 
-/** The most bytes writeNum writes: a sign, 2^53's sixteen digits, a point and three decimals. */
-const NUM_BYTES = 21;
+/** The most bytes num writes: -1.7976931348623157e+308. */
+const NUM_BYTES = 24;
+/** Below it a number's thousandths are an exact integer, and its shortest form their digits. */
+const DIGITS_EXACT_BELOW = 2 ** 53 / THOUSANDTHS;
 
 /**
  * Writes num(n) into `into` at `from` and returns where it ends. num(n) is Math.round(n * 1000) /
  * 1000 in JavaScript's shortest form, which for a page's numbers (far below 2^53 thousandths) is
- * the thousandths' decimal digits with trailing zeros dropped.
+ * the thousandths' decimal digits with trailing zeros dropped; any other number is written as num
+ * writes it.
  */
 export function writeNum(into: Buffer, from: number, n: number): number {
+  if (!(Math.abs(n) < DIGITS_EXACT_BELOW)) return from + into.write(num(n), from, 'latin1');
   let p = from;
   let k = Math.round(n * THOUSANDTHS);
   if (k < 0) {
