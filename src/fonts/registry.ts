@@ -30,7 +30,6 @@ export interface DrawnGlyphs {
   advance: number;
 }
 
-
 /** The glyphs each character is drawn with in one face and form, found once per character. */
 export class FaceGlyphs {
   private readonly known = new Map<string, DrawnGlyphs>();

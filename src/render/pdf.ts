@@ -179,7 +179,6 @@ export class DrawnPages {
   }
 }
 
-/** Each picture's digest, by its bytes: hashing a megabyte of JPEG again would cost every render. */
 /**
  * Everything a page's content stream is drawn from but its glyphs: trim, rules, frames and
  * pictures. The glyphs are compared one by one with those of the pages kept under the key, most

@@ -106,9 +106,10 @@ export function startPreview(issuePath: string, options: ServeOptions): Promise<
   let goodVersion = 0;
 
   /**
-   * The changed pages drawn quickly from the composition, and the browser told which images stand for the version about to come: it shows them while the PDF is
-   * rendered and drawn. Where a page changed in a part only, the image is that part, to lay over
-   * the page of the last good build (`since`); a part that is most of the page is the whole page.
+   * The changed pages drawn quickly from the composition, and the browser told which images stand
+   * for the version about to come: it shows them while the PDF is rendered and drawn. Where a page
+   * changed in a part only, the image is that part, to lay over the page of the last good build
+   * (`since`); a part that is most of the page is the whole page.
    */
   const showProofs = async (built: ComposedIssue, next: ReadonlyMap<number, string>) => {
     // The last build's images stand for looks no page has any more.
