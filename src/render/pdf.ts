@@ -223,11 +223,14 @@ function drawPage(doc: PDFKit.PDFDocument, page: ComposedPage, fonts: FontRegist
   // Black text below 12 pt overprints, so misregistration never shows white round the letters;
   // colour (the masthead's red) always knocks out, or the black under it would show through.
   let ink: readonly number[] = BLACK;
-  const faces = drawGlyphs(doc, page.glyphs, fonts, (glyph) => {
+  const faces = drawGlyphs(doc, page.glyphs, fonts, (glyph, flush) => {
     const wanted = glyph.ink ?? BLACK;
+    const overprint = !glyph.ink && glyph.size < OVERPRINT_BELOW;
+    if (wanted === ink && overprint === overprinting) return;
+    flush();
     if (wanted !== ink) doc.fillColor([...wanted] as [number, number, number, number]);
     ink = wanted;
-    state(!glyph.ink && glyph.size < OVERPRINT_BELOW);
+    state(overprint);
   }, known && { known: known.known, keep: (run) => void runs.push(run) });
   if (ink !== BLACK) doc.fillColor(BLACK);
   state(true);

@@ -1,4 +1,4 @@
-import type { FontRegistry } from '../fonts/registry.js';
+import type { DrawnGlyphs, FontRegistry } from '../fonts/registry.js';
 import { formOf, type PlacedGlyph } from '../page/types.js';
 import { fontName, utf16Hex, type PageFaces } from './fonts.js';
 
@@ -25,7 +25,7 @@ const sameRun = (g: PlacedGlyph, first: PlacedGlyph) => g.face === first.face &&
 /**
  * A run of glyphs as drawn: the glyph objects it was drawn from (placed glyphs are never changed,
  * so the same objects draw the same), the page height and font name it was drawn under, its
- * content-stream text, and each glyph it drew with the text it stands for, first drawn there.
+ * content-stream text, and the drawing of each of its glyphs, whose ids and texts it notes again.
  */
 export interface DrawnRun {
   from: readonly PlacedGlyph[];
@@ -34,8 +34,7 @@ export interface DrawnRun {
   height: number;
   name: string;
   bytes: Buffer;
-  ids: number[];
-  texts: string[];
+  drawings: DrawnGlyphs[];
 }
 
 /**
@@ -49,6 +48,14 @@ export type RunMemory = {
   keep(run: DrawnRun): void;
 };
 
+/** A face as one page draws it: its resource name, and each glyph drawn with the text it stands for. */
+interface PageFace {
+  name: string;
+  glyphs: Map<number, string>;
+  /** Per glyph id, the page that last noted it with this face: an index rather than a lookup in `glyphs` (ids are 16-bit). */
+  noted: Uint32Array;
+}
+
 /**
  * Draws glyphs where the page stage placed them, one text object per run of glyphs that share a
  * face, a size and a baseline, each glyph moved to its place by a TJ adjustment. The glyph ids and
@@ -56,31 +63,43 @@ export type RunMemory = {
  * glyphs (a letter and its marks) draws them all from the character's place. Fonts are named by
  * the page alone (F1, F2 … in the order the page first draws them), so a page's content stream
  * does not depend on the pages before it; returns the faces drawn and their glyphs, in that order.
+ * The runs go to the page together, not one by one: `setState` calls `flush` before it writes.
  */
-export function drawGlyphs(pdf: PDFKit.PDFDocument, glyphs: readonly PlacedGlyph[], fonts: FontRegistry, setState: (glyph: PlacedGlyph) => void, runs?: RunMemory): PageFaces {
+export function drawGlyphs(pdf: PDFKit.PDFDocument, glyphs: readonly PlacedGlyph[], fonts: FontRegistry, setState: (glyph: PlacedGlyph, flush: () => void) => void, runs?: RunMemory): PageFaces {
   const doc = pdf as Doc;
   const height = doc.page.height;
-  const faces = new Map<string, Map<number, string>>();
-  const names = new Map<string, string>();
+  const faces = new Map<string, PageFace>();
+  const page = nextPage();
+  at = 0;
+  let flushed = 0;
+  const flush = () => {
+    if (at > flushed) writeContent(doc, Buffer.from(out.subarray(flushed, at)));
+    flushed = at;
+  };
   let i = 0;
   while (i < glyphs.length) {
     const first = glyphs[i];
-    setState(first);
-    let name = names.get(first.face);
-    if (!name) {
-      names.set(first.face, (name = fontName(faces.size)));
-      faces.set(first.face, new Map());
+    setState(first, flush);
+    let face = faces.get(first.face);
+    if (!face) faces.set(first.face, (face = { name: fontName(faces.size), glyphs: new Map(), noted: notedWith(first.face) }));
+    const known = runs?.known(first);
+    if (known && known.height === height && known.name === face.name && sameGlyphs(known, glyphs, i)) {
+      putBytes(known.bytes);
+      for (const drawn of known.drawings) noteGlyphs(face, drawn, page);
+      runs!.keep(known);
+      i += known.end - known.start;
+      continue;
     }
-    const drawnWith = faces.get(first.face)!;
-    let run = runs?.known(first);
-    if (run && !(run.height === height && run.name === name && sameGlyphs(run, glyphs, i))) run = undefined;
-    run ??= drawRun(glyphs, i, fonts, height, name);
-    noteGlyphs(drawnWith, run.ids, run.texts);
-    writeContent(doc, run.bytes);
-    runs?.keep(run);
-    i += run.end - run.start;
+    const from = at;
+    const drawings = runs && [];
+    const end = drawRun(glyphs, i, fonts, height, face, page, drawings);
+    if (runs) runs.keep({ from: glyphs, start: i, end, height, name: face.name, bytes: Buffer.from(out.subarray(from, at)), drawings: drawings! });
+    i = end;
   }
-  return faces;
+  flush();
+  const drawn = new Map<string, ReadonlyMap<number, string>>();
+  for (const [key, face] of faces) drawn.set(key, face.glyphs);
+  return drawn;
 }
 
 /** Whether the run drawn before stands at `i` again: the same glyph objects, and the run ends where it ended. */
@@ -91,23 +110,37 @@ function sameGlyphs(run: DrawnRun, glyphs: readonly PlacedGlyph[], i: number): b
   return i + length === glyphs.length || !sameRun(glyphs[i + length], glyphs[i]);
 }
 
-/**
- * Per glyph id, the number of the last run that noted it: a run notes each of its glyphs once,
- * with the text it was first drawn for, by an index rather than a map (glyph ids are 16-bit).
- */
-const noted = new Uint32Array(0x10000);
-let runs = 0;
-const nextRun = () => {
-  if (++runs === 0x100000000) {
-    noted.fill(0);
-    runs = 1;
+/** Each face's noting index, kept from page to page: a page tells its notes from earlier ones by its number. */
+const notedByFace = new Map<string, Uint32Array>();
+let pages = 0;
+const nextPage = () => {
+  if (++pages === 0x100000000) {
+    for (const noted of notedByFace.values()) noted.fill(0);
+    pages = 1;
   }
-  return runs;
+  return pages;
 };
 
+function notedWith(face: string): Uint32Array {
+  let noted = notedByFace.get(face);
+  if (!noted) notedByFace.set(face, (noted = new Uint32Array(0x10000)));
+  return noted;
+}
+
+/** Notes a character's glyphs with the text each stands for, keeping the first text the page drew a glyph for. */
+function noteGlyphs(face: PageFace, drawn: DrawnGlyphs, page: number): void {
+  for (let g = 0; g < drawn.ids.length; g++) {
+    const id = drawn.ids[g];
+    if (face.noted[id] === page) continue;
+    face.noted[id] = page;
+    face.glyphs.set(id, drawn.texts[g]);
+  }
+}
+
 /**
- * The content-stream text of the run being drawn, written as bytes straight into this buffer and
- * copied out once per run: no string per glyph, nor the text as a whole to convert.
+ * The content-stream text of the page's glyphs, written as bytes straight into this buffer and
+ * copied out whenever something else is written to the page: no string per glyph, nor the text as
+ * a whole to convert, nor a copy and a write per run.
  */
 let out = Buffer.allocUnsafe(1 << 16);
 let at = 0;
@@ -198,23 +231,20 @@ function putByte(byte: number): void {
   out[at++] = byte;
 }
 
-/** The run of glyphs from `i` drawn as one text object. */
-function drawRun(glyphs: readonly PlacedGlyph[], i: number, fonts: FontRegistry, height: number, name: string): DrawnRun {
+/**
+ * Draws the run of glyphs from `i` as one text object and returns where it ends, found as it is
+ * drawn; notes its glyphs in `face`, and gives each glyph's drawing to `drawings` if asked.
+ */
+function drawRun(glyphs: readonly PlacedGlyph[], i: number, fonts: FontRegistry, height: number, face: PageFace, page: number, drawings?: DrawnGlyphs[]): number {
   const first = glyphs[i];
-  let j = i + 1;
-  while (j < glyphs.length && sameRun(glyphs[j], first)) j++;
   const scale = first.size / 1000;
   const drawing = fonts.drawing(first.face, formOf(first));
-  const ids: number[] = [];
-  const texts: string[] = [];
-  const run = nextRun();
-  at = 0;
   // A PDF text string in UTF-16BE opens with its byte-order mark.
   if (first.actualText !== undefined) put(`/Span <</ActualText <feff${utf16Hex(first.actualText)}>>> BDC `);
   put('q 1 0 0 -1 0 ');
   putNum(height);
   put(' cm BT /');
-  put(name);
+  put(face.name);
   putByte(SPACE);
   putNum(first.size);
   put(' Tf 1 0 0 1 ');
@@ -222,32 +252,29 @@ function drawRun(glyphs: readonly PlacedGlyph[], i: number, fonts: FontRegistry,
   putByte(SPACE);
   putNum(height - first.y);
   put(' Tm [');
-  for (let k = i; k < j; k++) {
-    const drawn = drawing.of(glyphs[k].ch);
+  let k = i;
+  for (;;) {
+    const glyph = glyphs[k];
+    const drawn = drawing.of(glyph.ch);
+    drawings?.push(drawn);
+    noteGlyphs(face, drawn, page);
     putByte(LT);
-    for (let g = 0; g < drawn.ids.length; g++) {
-      const id = drawn.ids[g];
-      putId(id);
-      if (noted[id] === run) continue;
-      noted[id] = run;
-      ids.push(id);
-      texts.push(drawn.texts[g]);
-    }
+    for (let g = 0; g < drawn.ids.length; g++) putId(drawn.ids[g]);
     putByte(GT);
-    if (k + 1 < j) {
-      const gap = glyphs[k + 1].x - (glyphs[k].x + drawn.advance * first.size);
-      if (Math.abs(gap) > 1e-4) {
-        putByte(SPACE);
-        putNum(-gap / scale);
-      }
+    const next = glyphs[++k];
+    if (next === undefined || !sameRun(next, first)) break;
+    const gap = next.x - (glyph.x + drawn.advance * first.size);
+    if (Math.abs(gap) > 1e-4) {
       putByte(SPACE);
+      putNum(-gap / scale);
     }
+    putByte(SPACE);
   }
   put(first.actualText === undefined ? '] TJ ET Q\n' : '] TJ ET Q EMC\n');
-  return { from: glyphs, start: i, end: j, height, name, bytes: Buffer.from(out.subarray(0, at)), ids, texts };
+  return k;
 }
 
-/** Notes glyphs with the text each stands for, keeping the first text a glyph was drawn for. */
-function noteGlyphs(into: Map<number, string>, ids: readonly number[], texts: readonly string[]): void {
-  for (let k = 0; k < ids.length; k++) if (!into.has(ids[k])) into.set(ids[k], texts[k]);
+function putBytes(bytes: Buffer): void {
+  room(bytes.length);
+  at += bytes.copy(out, at);
 }
