@@ -28,7 +28,14 @@ export interface DrawnGlyphs {
   texts: string[];
   /** Their advances together, em. */
   advance: number;
+  /** The ids as a content stream shows them, <hex4…> in bytes: a page copies them for each character it draws. */
+  shown: Buffer;
+  /** The renderer's: the last page that noted these glyphs, so a page notes a character's glyphs once however often it draws it. */
+  notedOn: number;
 }
+
+/** A glyph id or a UTF-16 code unit as the four hex digits PDF strings and CMaps write. */
+export const hex4 = (n: number) => n.toString(16).padStart(4, '0');
 
 /** The glyphs each character is drawn with in one face and form, found once per character. */
 export class FaceGlyphs {
@@ -57,7 +64,9 @@ export class FaceGlyphs {
   private find(ch: string): DrawnGlyphs {
     const { fonts, face, form, metrics: f } = this;
     const glyphs = form ? this.inForm(ch, form) : [...ch].map((c) => ({ id: glyphOf(f, c.codePointAt(0)!), text: c }));
-    return { ids: glyphs.map((g) => g.id), texts: glyphs.map((g) => g.text), advance: glyphs.reduce((w, g) => w + fonts.glyphAdvance(face, g.id), 0) };
+    const ids = glyphs.map((g) => g.id);
+    const shown = Buffer.from(`<${ids.map(hex4).join('')}>`, 'latin1');
+    return { ids, texts: glyphs.map((g) => g.text), advance: glyphs.reduce((w, g) => w + fonts.glyphAdvance(face, g.id), 0), shown, notedOn: 0 };
   }
 
   /** A character alone from the face's GSUB; one with marks, or one GSUB does not settle, shaped by fontkit. */

@@ -51,9 +51,9 @@ export type RunMemory = {
 /** A face as one page draws it: its resource name, and each glyph drawn with the text it stands for. */
 interface PageFace {
   name: string;
+  /** The name in bytes, as each run writes it. */
+  nameBytes: Buffer;
   glyphs: Map<number, string>;
-  /** Per glyph id, the page that last noted it with this face: an index rather than a lookup in `glyphs` (ids are 16-bit). */
-  noted: Uint32Array;
 }
 
 /**
@@ -69,7 +69,7 @@ export function drawGlyphs(pdf: PDFKit.PDFDocument, glyphs: readonly PlacedGlyph
   const doc = pdf as Doc;
   const height = doc.page.height;
   const faces = new Map<string, PageFace>();
-  const page = nextPage();
+  const page = ++pages;
   at = 0;
   let flushed = 0;
   const flush = () => {
@@ -81,7 +81,7 @@ export function drawGlyphs(pdf: PDFKit.PDFDocument, glyphs: readonly PlacedGlyph
     const first = glyphs[i];
     setState(first, flush);
     let face = faces.get(first.face);
-    if (!face) faces.set(first.face, (face = { name: fontName(faces.size), glyphs: new Map(), noted: notedWith(first.face) }));
+    if (!face) faces.set(first.face, (face = pageFace(fontName(faces.size))));
     const known = runs?.known(first);
     if (known && known.height === height && known.name === face.name && sameGlyphs(known, glyphs, i)) {
       putBytes(known.bytes);
@@ -110,31 +110,19 @@ function sameGlyphs(run: DrawnRun, glyphs: readonly PlacedGlyph[], i: number): b
   return i + length === glyphs.length || !sameRun(glyphs[i + length], glyphs[i]);
 }
 
-/** Each face's noting index, kept from page to page: a page tells its notes from earlier ones by its number. */
-const notedByFace = new Map<string, Uint32Array>();
-let pages = 0;
-const nextPage = () => {
-  if (++pages === 0x100000000) {
-    for (const noted of notedByFace.values()) noted.fill(0);
-    pages = 1;
-  }
-  return pages;
-};
-
-function notedWith(face: string): Uint32Array {
-  let noted = notedByFace.get(face);
-  if (!noted) notedByFace.set(face, (noted = new Uint32Array(0x10000)));
-  return noted;
+function pageFace(name: string): PageFace {
+  return { name, nameBytes: Buffer.from(name, 'latin1'), glyphs: new Map() };
 }
+
+/** The pages drawn, numbering each: a character's drawing tells by it whether this page noted it. */
+let pages = 0;
 
 /** Notes a character's glyphs with the text each stands for, keeping the first text the page drew a glyph for. */
 function noteGlyphs(face: PageFace, drawn: DrawnGlyphs, page: number): void {
-  for (let g = 0; g < drawn.ids.length; g++) {
-    const id = drawn.ids[g];
-    if (face.noted[id] === page) continue;
-    face.noted[id] = page;
-    face.glyphs.set(id, drawn.texts[g]);
-  }
+  // A character's drawing is of one face: noted on this page, its glyphs are noted with this face.
+  if (drawn.notedOn === page) return;
+  drawn.notedOn = page;
+  for (let g = 0; g < drawn.ids.length; g++) if (!face.glyphs.has(drawn.ids[g])) face.glyphs.set(drawn.ids[g], drawn.texts[g]);
 }
 
 /**
@@ -144,9 +132,6 @@ function noteGlyphs(face: PageFace, drawn: DrawnGlyphs, page: number): void {
  */
 let out = Buffer.allocUnsafe(1 << 16);
 let at = 0;
-const HEX = Buffer.from('0123456789abcdef', 'latin1');
-const LT = 0x3c;
-const GT = 0x3e;
 const SPACE = 0x20;
 
 function room(bytes: number): void {
@@ -159,16 +144,6 @@ function room(bytes: number): void {
 function put(text: string): void {
   room(text.length);
   at += out.write(text, at, 'latin1');
-}
-
-/** A glyph id as hex4 writes it: four lowercase digits, glyph ids being 16-bit. */
-function putId(id: number): void {
-  room(4);
-  out[at] = HEX[(id >> 12) & 15];
-  out[at + 1] = HEX[(id >> 8) & 15];
-  out[at + 2] = HEX[(id >> 4) & 15];
-  out[at + 3] = HEX[id & 15];
-  at += 4;
 }
 
 /** Thousandths: the precision of every number a content stream is written in (num). */
@@ -241,26 +216,24 @@ function drawRun(glyphs: readonly PlacedGlyph[], i: number, fonts: FontRegistry,
   const drawing = fonts.drawing(first.face, formOf(first));
   // A PDF text string in UTF-16BE opens with its byte-order mark.
   if (first.actualText !== undefined) put(`/Span <</ActualText <feff${utf16Hex(first.actualText)}>>> BDC `);
-  put('q 1 0 0 -1 0 ');
+  putBytes(OPEN);
   putNum(height);
-  put(' cm BT /');
-  put(face.name);
+  putBytes(FONT);
+  putBytes(face.nameBytes);
   putByte(SPACE);
   putNum(first.size);
-  put(' Tf 1 0 0 1 ');
+  putBytes(MATRIX);
   putNum(first.x);
   putByte(SPACE);
   putNum(height - first.y);
-  put(' Tm [');
+  putBytes(SHOW);
   let k = i;
   for (;;) {
     const glyph = glyphs[k];
     const drawn = drawing.of(glyph.ch);
     drawings?.push(drawn);
     noteGlyphs(face, drawn, page);
-    putByte(LT);
-    for (let g = 0; g < drawn.ids.length; g++) putId(drawn.ids[g]);
-    putByte(GT);
+    putBytes(drawn.shown);
     const next = glyphs[++k];
     if (next === undefined || !sameRun(next, first)) break;
     const gap = next.x - (glyph.x + drawn.advance * first.size);
@@ -270,11 +243,21 @@ function drawRun(glyphs: readonly PlacedGlyph[], i: number, fonts: FontRegistry,
     }
     putByte(SPACE);
   }
-  put(first.actualText === undefined ? '] TJ ET Q\n' : '] TJ ET Q EMC\n');
+  putBytes(first.actualText === undefined ? CLOSE : CLOSE_SPAN);
   return k;
 }
 
-function putBytes(bytes: Buffer): void {
+/** Bytes put one by one: most are a few, for which a native copy costs more than the bytes. */
+function putBytes(bytes: Uint8Array): void {
   room(bytes.length);
-  at += bytes.copy(out, at);
+  for (let k = 0; k < bytes.length; k++) out[at + k] = bytes[k];
+  at += bytes.length;
 }
+
+/** The fixed text of a run's text object, in bytes. */
+const OPEN = Buffer.from('q 1 0 0 -1 0 ', 'latin1');
+const FONT = Buffer.from(' cm BT /', 'latin1');
+const MATRIX = Buffer.from(' Tf 1 0 0 1 ', 'latin1');
+const SHOW = Buffer.from(' Tm [', 'latin1');
+const CLOSE = Buffer.from('] TJ ET Q\n', 'latin1');
+const CLOSE_SPAN = Buffer.from('] TJ ET Q EMC\n', 'latin1');
