@@ -13,10 +13,17 @@ import { ROOT } from './spawn.js';
 
 const FORMS = ['hwid', 'fwid'] as const;
 
-/** What the composer asks forms of: ASCII, the full-width forms, digits, and every character of the sample. */
+/**
+ * What the composer asks forms of: ASCII, the full-width forms, digits, the dashes, quotes and
+ * ellipses of Chinese text and its own marks (characters of no script, which fontkit sets in the
+ * face's fallback script even where another script of the face would set them otherwise), and
+ * every character of the sample.
+ */
 function askedFor(): number[] {
   const cps = new Set<number>();
   for (let cp = 0x20; cp <= 0x7e; cp++) cps.add(cp);
+  for (let cp = 0x2010; cp <= 0x2027; cp++) cps.add(cp);
+  for (let cp = 0x3000; cp <= 0x303f; cp++) cps.add(cp);
   for (let cp = 0xff01; cp <= 0xff5e; cp++) cps.add(cp);
   for (const ch of readFileSync(join(ROOT, 'issues', 'cqrb-2024-12-25.yaml'), 'utf8')) cps.add(ch.codePointAt(0)!);
   return [...cps];
@@ -116,15 +123,21 @@ test('a form follows the lookups fontkit applies beside it, in the order of the 
   assert.equal(forms.of(0xad, 10, 'hwid'), SHAPED);
 });
 
-test('a glyph whose form depends on the script fontkit would choose for its character is left to fontkit', () => {
-  const gsub = made({
-    scripts: [['DFLT', ['hwid']], ['latn', ['hwid', 'locl']]],
-    features: [['hwid', [0]], ['locl', [1]]],
-    lookups: [lookup(SINGLE, [singleByList([[10, 11], [20, 21]])]), lookup(SINGLE, [singleByList([[21, 22]])])],
-  });
-  const forms = new WidthForms(gsub, 0, false);
-  assert.equal(forms.of(0x30, 10, 'hwid'), 11, 'locl leaves 11 as it is: the same in either script');
-  assert.equal(forms.of(0x2026, 20, 'hwid'), SHAPED, 'latn takes 21 on to 22');
+test('a glyph whose form depends on the script fontkit would choose for its character is left to fontkit, unless the character has no script', () => {
+  for (const scripts of [[['DFLT', ['hwid']], ['latn', ['hwid', 'locl']]], [['latn', ['hwid', 'locl']], ['DFLT', ['hwid']]]] as [string, string[]][][]) {
+    const gsub = made({
+      scripts,
+      features: [['hwid', [0]], ['locl', [1]]],
+      lookups: [lookup(SINGLE, [singleByList([[10, 11], [20, 21]])]), lookup(SINGLE, [singleByList([[21, 22]])])],
+    });
+    const forms = new WidthForms(gsub, 0, false);
+    assert.equal(forms.of(0x41, 10, 'hwid'), 11, 'locl leaves 11 as it is: the same in either script');
+    assert.equal(forms.of(0x41, 20, 'hwid'), SHAPED, 'a Latin letter is set in latn, which takes 21 on to 22');
+    // An ellipsis is of no script: fontkit sets it in DFLT, the first of its fallback scripts the face has, wherever the face lists it.
+    assert.equal(forms.of(0x2026, 20, 'hwid'), 21, `${scripts.map(([t]) => t).join(', ')}: in DFLT`);
+  }
+  const latinOnly = made({ scripts: [['latn', ['hwid', 'locl']]], features: [['hwid', [0]], ['locl', [1]]], lookups: [lookup(SINGLE, [singleByList([[20, 21]])]), lookup(SINGLE, [singleByList([[21, 22]])])] });
+  assert.equal(new WidthForms(latinOnly, 0, false).of(0x2026, 20, 'hwid'), 22, 'without DFLT, in latn');
 });
 
 test('lookups of other kinds are fontkit’s to apply only to the glyphs they could change alone', () => {

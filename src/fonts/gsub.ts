@@ -22,14 +22,21 @@ const BY_DIRECTION = [
   ['ltra', 'ltrm'],
   ['rtla', 'rtlm'],
 ];
+/** BY_DIRECTION's list for left to right: the direction fontkit gives a character of no script. */
+const LEFT_TO_RIGHT = 0;
 /**
  * Scripts fontkit sets with its default shaper; a face with another (Arabic, Hangul, Indic …) is
  * left to fontkit. fontkit chooses the shaper by the character's script, not the face's: a width
  * form is asked of digits, dashes and ellipses, whose scripts all take the default shaper.
  */
 const DEFAULT_SHAPER_SCRIPTS = new Set(['DFLT', 'dflt', 'latn', 'grek', 'cyrl', 'hani', 'kana', 'hira', 'bopo']);
-/** The scripts fontkit falls back on when a face has none for the character's. */
+/** The scripts fontkit falls back on when a face has none for the character's, the first it has of them. */
 const FALLBACK_SCRIPTS = ['DFLT', 'dflt', 'latn'];
+/**
+ * Characters of no script of their own (punctuation, digits, dashes, ellipses): fontkit sets one
+ * alone in its fallback script, left to right, whatever other scripts the face lists.
+ */
+const SCRIPTLESS = /^[\p{Script=Zyyy}\p{Script=Zinh}\p{Script=Zzzz}]$/u;
 /** fontkit gives its fraction features to this character even alone. */
 const FRACTION_SLASH = 0x2044;
 /** fontkit draws these as an empty space whatever GSUB says; Unicode's set holds all of fontkit's. */
@@ -52,11 +59,21 @@ const GLYPH_IDS = 0x10000;
  */
 type LoneGlyphLookup = Map<number, number> | undefined;
 
+/**
+ * A form's lookups for a character alone: one list per script and direction fontkit could choose
+ * (those alike once), and the list it sets a character of no script with, where the face has a
+ * fallback script.
+ */
+interface FormPrograms {
+  all: LoneGlyphLookup[][];
+  scriptless: LoneGlyphLookup[] | undefined;
+}
+
 /** The face's GSUB read for one glyph at a time: its lookups compiled when a form first needs them. */
 export class WidthForms {
   private readonly lookups = new Map<number, LoneGlyphLookup>();
   /** Per form, the lookup lists fontkit could apply (one per script and direction that differ); undefined where not read here. */
-  private readonly programs = new Map<WidthForm, LoneGlyphLookup[][] | undefined>();
+  private readonly programs = new Map<WidthForm, FormPrograms | undefined>();
 
   /**
    * `bytes` hold the GSUB table at `offset` (undefined: the face has none); `otherLayout`, that the
@@ -74,19 +91,22 @@ export class WidthForms {
     let programs = this.programs.get(form);
     if (!this.programs.has(form)) this.programs.set(form, (programs = this.read(form)));
     if (!programs) return SHAPED;
+    if (programs.scriptless && SCRIPTLESS.test(String.fromCodePoint(codePoint))) return through(programs.scriptless, glyph);
     // Which script fontkit picks depends on the character; where the answer is the same for each, it is no matter.
-    const answer = through(programs[0], glyph);
-    for (let k = 1; k < programs.length; k++) if (through(programs[k], glyph) !== answer) return SHAPED;
+    const { all } = programs;
+    const answer = through(all[0], glyph);
+    for (let k = 1; k < all.length; k++) if (through(all[k], glyph) !== answer) return SHAPED;
     return answer;
   }
 
-  private read(form: WidthForm): LoneGlyphLookup[][] | undefined {
-    if (this.offset === undefined) return this.otherLayout ? undefined : [[]];
+  private read(form: WidthForm): FormPrograms | undefined {
+    if (this.offset === undefined) return this.otherLayout ? undefined : { all: [[]], scriptless: [] };
     try {
       const lists = this.lookupLists(form);
       if (!lists) return undefined;
-      const programs = lists.map((list) => list.map((index) => this.lookup(index)));
-      return programs.some((p) => p.includes(undefined)) ? undefined : programs;
+      const all = lists.all.map((list) => list.map((index) => this.lookup(index)));
+      const scriptless = lists.scriptless?.map((index) => this.lookup(index));
+      return all.some((p) => p.includes(undefined)) || scriptless?.includes(undefined) ? undefined : { all, scriptless };
     } catch (e) {
       // A table that points outside the file: fontkit says what is wrong with it.
       if (e instanceof RangeError) return undefined;
@@ -97,9 +117,10 @@ export class WidthForms {
   /**
    * The lookups fontkit applies to a character alone for each script of the face it could choose
    * and each direction, by lookup index as fontkit applies them (a lookup of two features twice),
-   * those alike once; undefined where a script would be set by another shaper.
+   * those alike once, and the list of the fallback script left to right; undefined where a script
+   * would be set by another shaper.
    */
-  private lookupLists(form: WidthForm): number[][] | undefined {
+  private lookupLists(form: WidthForm): { all: number[][]; scriptless: number[] | undefined } | undefined {
     const b = this.bytes;
     const gsub = this.offset!;
     // A list left out (offset 0) is for fontkit to make what it will of.
@@ -110,16 +131,20 @@ export class WidthForms {
     const lists = new Map<string, number[]>();
     const add = (list: number[]) => lists.set(list.join(), list);
     let fallback = false;
+    // By the order of FALLBACK_SCRIPTS: fontkit looks for each of them in turn.
+    const fallbackLists: (number[] | undefined)[] = FALLBACK_SCRIPTS.map(() => undefined);
     for (let k = 0, n = b.readUInt16BE(scripts); k < n; k++) {
       const record = scripts + 2 + k * (TAG_BYTES + 2);
       const tag = b.toString('latin1', record, record + TAG_BYTES);
       if (!DEFAULT_SHAPER_SCRIPTS.has(tag)) return undefined;
       fallback ||= FALLBACK_SCRIPTS.includes(tag);
+      const fallbackRank = FALLBACK_SCRIPTS.indexOf(tag);
       const script = scripts + b.readUInt16BE(record + TAG_BYTES);
       const langSys = b.readUInt16BE(script);
       // fontkit sets with the script's default language system; without one, with no features.
       if (!langSys) {
         add([]);
+        if (fallbackRank >= 0) fallbackLists[fallbackRank] ??= [];
         continue;
       }
       const byTag = new Map<string, number>();
@@ -131,7 +156,7 @@ export class WidthForms {
         // A tag listed twice: fontkit keeps the last.
         byTag.set(b.toString('latin1', at, at + TAG_BYTES), features + b.readUInt16BE(at + TAG_BYTES));
       }
-      for (const directional of BY_DIRECTION) {
+      BY_DIRECTION.forEach((directional, d) => {
         const list: number[] = [];
         for (const tag of [...ALWAYS_APPLIED, ...directional, form]) {
           const feature = byTag.get(tag);
@@ -139,11 +164,12 @@ export class WidthForms {
           for (let l = 0, count = b.readUInt16BE(feature + 2); l < count; l++) list.push(b.readUInt16BE(feature + 4 + 2 * l));
         }
         add(list.sort((x, y) => x - y));
-      }
+        if (d === LEFT_TO_RIGHT && fallbackRank >= 0) fallbackLists[fallbackRank] ??= list;
+      });
     }
     // A face with none of the scripts fontkit falls back on keeps the one it chose last, or none.
     if (!fallback) add([]);
-    return [...lists.values()];
+    return { all: [...lists.values()], scriptless: fallbackLists.find((list) => list !== undefined) };
   }
 
   private lookup(index: number): LoneGlyphLookup {
