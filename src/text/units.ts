@@ -1,6 +1,6 @@
 import { CharClass, blankSide, classOf, isWestern } from './classes.js';
 import { CREDIT, CREDIT_LAST, CREDIT_MAX, LEAD_IN_FIRST, LEAD_IN_MAX, LEAD_INS } from './keep.js';
-import { mayEndLine, mayStartLine } from './prohibition.js';
+import { mayEndLine, mayStartLine, type KinsokuLevel } from './prohibition.js';
 import { SOLID, TYPED_SPACE, type Metrics, type ParagraphSpec, type Spacing } from './types.js';
 
 /** What may happen between two units. */
@@ -55,7 +55,6 @@ export const enum ShrinkPriority {
   FullStop = 7,
 }
 
-const isMark = (cls: CharClass) => blankSide(cls) !== null;
 const COMBINING = /^\p{M}$/u;
 /** Combining marks live below the CJK blocks (and in the half marks block); Han never needs the test. */
 const mayCombine = (cp: number) => cp >= 0x300 && (cp < 0x2e80 || (cp >= 0xfe20 && cp <= 0xfe2f));
@@ -109,6 +108,101 @@ function carve(bytes: number): { buffer: ArrayBuffer; at: number } {
  * line that is measured and never broken: where a line may break or widen is left undecided.
  */
 export function buildUnits(spec: ParagraphSpec, metrics: Metrics, breaks = true): Units {
+  const chars: string[] = [];
+  const faces: string[] = [];
+  const n = collect(spec, chars, faces);
+  const runOf = runs;
+
+  // The per-unit numbers of a paragraph are views on a stretch of a shared slab, as yet untouched (zeros).
+  const { buffer, at } = carve(n * UNIT_BYTES);
+  const bytes = at + 6 * n * 8;
+  const adv = new Float64Array(buffer, at, n);
+  const shrink = new Float64Array(buffer, at + n * 8, n);
+  const inkShift = new Float64Array(buffer, at + 2 * n * 8, n);
+  const spaceBefore = new Float64Array(buffer, at + 3 * n * 8, n);
+  const spaceShrink = new Float64Array(buffer, at + 4 * n * 8, n);
+  const pairBlank = new Float64Array(buffer, at + 5 * n * 8, n);
+  const shrinkPriority = new Uint8Array(buffer, bytes, n);
+  const breakBefore = new Uint8Array(buffer, bytes + n, n);
+  const stretchBefore = new Uint8Array(buffer, bytes + 2 * n, n);
+  const half = new Uint8Array(buffer, bytes + 3 * n, n);
+  const cls = new Uint8Array(buffer, bytes + 4 * n, n);
+  const u: Units = { length: n, chars, faces, cls, adv, shrink, shrinkPriority, inkShift, spaceBefore, spaceShrink, breakBefore, stretchBefore, pairBlank, half };
+
+  const typed = spec.typedSpace ?? TYPED_SPACE;
+  const kept = breaks ? keptSpans(spec, chars, runOf) : undefined;
+  const glue = glueOf(spec.numeralUnits);
+  const kinsoku = spec.kinsoku;
+  // One pass decides each unit and the boundary before it: everything either side of that
+  // boundary is settled by then but a space's follower, whose class the pass reads as collected.
+  let blankBefore: 'after' | 'before' | 'both' | null = null;
+  for (let i = 0; i < n; i++) {
+    let c: CharClass = classes[i];
+    // —— and …… are full-width units whatever the font's default (proportional) form of the dash is
+    if (c === CharClass.Inseparable) adv[i] = 1;
+    else if (!isSpace(c)) {
+      const cp = chars[i].codePointAt(0)!;
+      const halfAdvance = c === CharClass.Digit && spec.runs[runOf[i]].halfDigits ? metrics.halfAdvance?.(faces[i], cp) : undefined;
+      adv[i] = halfAdvance ?? metrics.advance(faces[i], cp);
+      if (halfAdvance !== undefined) half[i] = 1;
+    }
+    // Only a full-width mark has a blank half to squeeze; an ASCII bracket is already tight.
+    const side = blankSide(c);
+    if (side !== null && adv[i] > 0.99) {
+      shrink[i] = 0.5;
+      shrinkPriority[i] =
+        c === CharClass.OpeningBracket || c === CharClass.ClosingBracket ? ShrinkPriority.Bracket : isFullStop(chars[i]) ? ShrinkPriority.FullStop : ShrinkPriority.Comma;
+    }
+
+    // Adjacent marks (clreq punctuation width adjustment): two marks never leave two blanks side by
+    // side. Pairs are judged on the marks as they were, so in ）》， each mark loses its blank in turn.
+    const a = blankBefore;
+    const b = shrink[i] > 0 ? side : null;
+    blankBefore = b;
+    if (a !== null && b !== null) {
+      // The pair takes 1.5 em and goes no tighter: squeezing it to 1 em would stack one mark's ink on the other's.
+      if (a === 'after') {
+        adv[i - 1] = 0.5;
+        pairBlank[i - 1] = 0.5;
+      } else if (b === 'before') {
+        adv[i] = 0.5;
+        inkShift[i] = 0.5;
+      }
+      shrink[i - 1] = 0;
+      shrink[i] = 0;
+    }
+
+    if (isSpace(c)) {
+      // Between Western words a word space, where a line may break; a space typed inside Chinese
+      // text (记者 周松) or a no-break space is fixed, and no line breaks at it. The space that
+      // parts a lead-in from its story is fixed too, but a line may end there and drop it.
+      const words = i > 0 && i + 1 < n && isWestern(cls[i - 1]) && isWestern(classes[i + 1]);
+      const leadEnd = kept !== undefined && c === CharClass.Space && kept[i] !== 0 && i + 1 < n && kept[i + 1] !== kept[i];
+      adv[i] = words ? metrics.advance(faces[i], 0x20) : typed;
+      if (!words && !leadEnd) c = CharClass.FixedSpace;
+    }
+    cls[i] = c;
+    if (i === 0) continue;
+    if (!isSpace(c)) {
+      const s = spacingBetween(spec, cls, chars, runOf, i);
+      spaceBefore[i] = s.max;
+      spaceShrink[i] = s.max - s.min;
+    }
+
+    if (!kept) continue;
+    const together = kept[i] !== 0 && kept[i] === kept[i - 1];
+    const may = mayBreakBetween(cls, chars, i, i + 1 < n ? classes[i + 1] : NO_UNIT, kinsoku, glue);
+    breakBefore[i] = !may ? Break.No : !together ? Break.Yes : keptSeam(cls[i - 1], c) ? Break.Kept : Break.KeptInside;
+    stretchBefore[i] = mayStretchBetween(cls[i - 1], c) ? 1 : 0;
+  }
+  return u;
+}
+
+/**
+ * Gathers the paragraph's units into `chars`, `faces`, `classes` and `runs`; returns how many
+ * there are. The classes are as collected: which spaces are fixed is decided later.
+ */
+function collect(spec: ParagraphSpec, chars: string[], faces: string[]): number {
   let most = 0;
   for (const run of spec.runs) most += run.text.length;
   if (classes.length < most) {
@@ -116,10 +210,8 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics, breaks = true)
     runs = new Int32Array(most * 2);
     spans = new Int32Array(most * 2);
   }
-  let cls = classes;
+  const cls = classes;
   const runOf = runs;
-  const chars: string[] = [];
-  const faces: string[] = [];
   let m = 0;
   for (let r = 0; r < spec.runs.length; r++) {
     const { text, face } = spec.runs[r];
@@ -127,142 +219,49 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics, breaks = true)
       const cp = text.codePointAt(k)!;
       k += cp > 0xffff ? 2 : 1;
       const prev = m ? cls[m - 1] : CharClass.Space;
+      let c: CharClass;
+      let ch: string;
       // Control characters (tabs, stray CR) must never reach the page; a run of spaces is one space.
       if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
-        if (!isSpace(prev)) push(' ', face, CharClass.Space, r);
-        continue;
-      }
-      // A combining mark (a tone mark typed after its letter) belongs to the letter before it:
-      // one unit, one cell, never a break or a space between them.
-      if (mayCombine(cp) && COMBINING.test(charOf(cp)) && !isSpace(prev)) {
+        if (isSpace(prev)) continue;
+        c = CharClass.Space;
+        ch = ' ';
+      } else if (mayCombine(cp) && COMBINING.test(charOf(cp)) && !isSpace(prev)) {
+        // A combining mark (a tone mark typed after its letter) belongs to the letter before it:
+        // one unit, one cell, never a break or a space between them.
         chars[m - 1] += charOf(cp);
         continue;
+      } else {
+        c = classOf(cp);
+        if (isSpace(c) && isSpace(prev)) continue;
+        ch = charOf(cp);
       }
-      const c = classOf(cp);
-      if (isSpace(c) && isSpace(prev)) continue;
-      push(charOf(cp), face, c, r);
+      if (prev === CharClass.Space && m > 1 && authorsHanLatin(cls[m - 2], chars[m - 2], c, ch)) {
+        // An author's space between Han and Western text gives way to the style's own Han–Latin
+        // space (postext does the same), so it is no unit at all.
+        m--;
+      } else if (c === CharClass.Digit && m > 1 && cls[m - 2] === CharClass.Digit && (chars[m - 1] === '.' || chars[m - 1] === ',')) {
+        // A dot or comma between digits belongs to the number (11.6%, 4,000).
+        cls[m - 1] = CharClass.NumericSeparator;
+      }
+      chars[m] = ch;
+      faces[m] = face;
+      cls[m] = c;
+      runOf[m] = r;
+      m++;
     }
   }
   while (m && isSpace(cls[m - 1])) m--;
-  function push(ch: string, face: string, c: CharClass, r: number) {
-    chars[m] = ch;
-    faces[m] = face;
-    cls[m] = c;
-    runOf[m] = r;
-    m++;
-  }
-
-  // An author's space between Han and Western text gives way to the style's own Han–Latin space
-  // (postext does the same), so it is no unit at all.
-  let w = 0;
-  for (let i = 0; i < m; i++) {
-    const authorsHanLatin =
-      cls[i] === CharClass.Space && w > 0 && i + 1 < m &&
-      ((isAlphanumeric(cls[w - 1], chars[w - 1]) && cls[i + 1] === CharClass.Han) || (cls[w - 1] === CharClass.Han && isAlphanumeric(cls[i + 1], chars[i + 1])));
-    if (authorsHanLatin) continue;
-    chars[w] = chars[i];
-    faces[w] = faces[i];
-    cls[w] = cls[i];
-    runOf[w] = runOf[i];
-    w++;
-  }
-  chars.length = faces.length = w;
-
-  const n = w;
-  // A dot or comma between digits belongs to the number (11.6%, 4,000).
-  for (let i = 1; i + 1 < n; i++) {
-    if ((chars[i] === '.' || chars[i] === ',') && cls[i - 1] === CharClass.Digit && cls[i + 1] === CharClass.Digit) cls[i] = CharClass.NumericSeparator;
-  }
-
-  // The per-unit numbers of a paragraph are views on a stretch of a shared slab, as yet untouched (zeros).
-  const { buffer, at } = carve(n * UNIT_BYTES);
-  const f64 = (k: number) => new Float64Array(buffer, at + k * n * 8, n);
-  const u8 = (k: number) => new Uint8Array(buffer, at + 6 * n * 8 + k * n, n);
-  const u: Units = {
-    length: n,
-    chars,
-    faces,
-    cls: u8(4),
-    adv: f64(0),
-    shrink: f64(1),
-    shrinkPriority: u8(0),
-    inkShift: f64(2),
-    spaceBefore: f64(3),
-    spaceShrink: f64(4),
-    breakBefore: u8(1),
-    stretchBefore: u8(2),
-    pairBlank: f64(5),
-    half: u8(3),
-  };
-  u.cls.set(cls.subarray(0, n));
-  cls = u.cls;
-
-  for (let i = 0; i < n; i++) {
-    const c = cls[i];
-    // —— and …… are full-width units whatever the font's default (proportional) form of the dash is
-    if (c === CharClass.Inseparable) u.adv[i] = 1;
-    else if (!isSpace(c)) {
-      const cp = chars[i].codePointAt(0)!;
-      const half = c === CharClass.Digit && spec.runs[runOf[i]].halfDigits ? metrics.halfAdvance?.(faces[i], cp) : undefined;
-      u.adv[i] = half ?? metrics.advance(faces[i], cp);
-      if (half !== undefined) u.half[i] = 1;
-    }
-    // Only a full-width mark has a blank half to squeeze; an ASCII bracket is already tight.
-    if (isMark(c) && u.adv[i] > 0.99) {
-      u.shrink[i] = 0.5;
-      u.shrinkPriority[i] =
-        c === CharClass.OpeningBracket || c === CharClass.ClosingBracket ? ShrinkPriority.Bracket : isFullStop(chars[i]) ? ShrinkPriority.FullStop : ShrinkPriority.Comma;
-    }
-  }
-
-  // Adjacent marks (clreq punctuation width adjustment): two marks never leave two blanks side by
-  // side. Pairs are judged on the marks as they were, so in ）》， each mark loses its blank in turn.
-  let blankBefore = n > 0 && u.shrink[0] > 0 ? blankSide(cls[0]) : null;
-  for (let i = 0; i + 1 < n; i++) {
-    const a = blankBefore;
-    const b = u.shrink[i + 1] > 0 ? blankSide(cls[i + 1]) : null;
-    blankBefore = b;
-    if (a === null || b === null) continue;
-    // The pair takes 1.5 em and goes no tighter: squeezing it to 1 em would stack one mark's ink on the other's.
-    if (a === 'after') {
-      u.adv[i] = 0.5;
-      u.pairBlank[i] = 0.5;
-    } else if (b === 'before') {
-      u.adv[i + 1] = 0.5;
-      u.inkShift[i + 1] = 0.5;
-    }
-    u.shrink[i] = 0;
-    u.shrink[i + 1] = 0;
-  }
-
-  const typed = spec.typedSpace ?? TYPED_SPACE;
-  const kept = breaks ? keptSpans(spec, chars, runOf) : undefined;
-  for (let i = 0; i < n; i++) {
-    if (isSpace(cls[i])) {
-      // Between Western words a word space, where a line may break; a space typed inside Chinese
-      // text (记者 周松) or a no-break space is fixed, and no line breaks at it. The space that
-      // parts a lead-in from its story is fixed too, but a line may end there and drop it.
-      const words = i > 0 && i + 1 < n && isWestern(cls[i - 1]) && isWestern(cls[i + 1]);
-      const leadEnd = kept !== undefined && cls[i] === CharClass.Space && kept[i] !== 0 && i + 1 < n && kept[i + 1] !== kept[i];
-      u.adv[i] = words ? metrics.advance(faces[i], 0x20) : typed;
-      if (!words && !leadEnd) cls[i] = CharClass.FixedSpace;
-    } else if (i > 0) {
-      const s = spacingBetween(spec, cls, chars, runOf, i);
-      u.spaceBefore[i] = s.max;
-      u.spaceShrink[i] = s.max - s.min;
-    }
-  }
-
-  if (!kept) return u;
-  const glue = glueOf(spec.numeralUnits);
-  for (let i = 1; i < n; i++) {
-    const together = kept[i] !== 0 && kept[i] === kept[i - 1];
-    const may = mayBreakBetween(u, i - 1, i, spec, glue);
-    u.breakBefore[i] = !may ? Break.No : !together ? Break.Yes : keptSeam(cls[i - 1], cls[i]) ? Break.Kept : Break.KeptInside;
-    u.stretchBefore[i] = mayStretchBetween(cls[i - 1], cls[i]) ? 1 : 0;
-  }
-  return u;
+  chars.length = faces.length = m;
+  return m;
 }
+
+/** Whether a space between units of these classes and characters is the author's between Han and Western text. */
+const authorsHanLatin = (a: CharClass, charA: string, b: CharClass, charB: string) =>
+  (isAlphanumeric(a, charA) && b === CharClass.Han) || (a === CharClass.Han && isAlphanumeric(b, charB));
+
+/** The class past the paragraph's last unit. */
+const NO_UNIT = -1;
 
 /**
  * Where a kept run too long for its line parts least badly: a dateline before its date
@@ -329,22 +328,24 @@ function markSpan(kept: Int32Array, chars: string[], first: number, from: number
   }
 }
 
-function mayBreakBetween(u: Units, a: number, b: number, spec: ParagraphSpec, numeralUnits: Set<string>): boolean {
-  const ca = u.cls[a];
-  const cb = u.cls[b];
+/** Whether a line may break before unit b, of the classes decided up to b; `after` is the class of the unit after b, or NO_UNIT. */
+function mayBreakBetween(cls: Uint8Array, chars: string[], b: number, after: number, kinsoku: KinsokuLevel, numeralUnits: Set<string>): boolean {
+  const a = b - 1;
+  const ca = cls[a];
+  const cb = cls[b];
   // A line breaks before a word space, never after it, so the space is what the next line drops;
   // the prohibitions then hold between the characters on either side of the space.
   if (isSpace(ca) || cb === CharClass.FixedSpace) return false;
-  if (cb === CharClass.Space) return mayEndLine(ca, spec.kinsoku) && (b + 1 === u.length || mayStartLine(u.cls[b + 1], spec.kinsoku));
-  if (!mayStartLine(cb, spec.kinsoku) || !mayEndLine(ca, spec.kinsoku)) return false;
+  if (cb === CharClass.Space) return mayEndLine(ca, kinsoku) && (after === NO_UNIT || mayStartLine(after, kinsoku));
+  if (!mayStartLine(cb, kinsoku) || !mayEndLine(ca, kinsoku)) return false;
   if (isWestern(ca) && isWestern(cb)) return false; // words and numbers are unbreakable
-  if (ca === CharClass.Inseparable && u.chars[a] === u.chars[b]) {
+  if (ca === CharClass.Inseparable && chars[a] === chars[b]) {
     // ————: two 2-em units may part, but never inside one
     let run = 0;
-    for (let i = a; i >= 0 && u.chars[i] === u.chars[a]; i--) run++;
+    for (let i = a; i >= 0 && chars[i] === chars[a]; i--) run++;
     return run % 2 === 0;
   }
-  if (ca === CharClass.Digit && (cb === CharClass.PostfixAbbreviation || numeralUnits.has(u.chars[b]))) return false;
+  if (ca === CharClass.Digit && (cb === CharClass.PostfixAbbreviation || numeralUnits.has(chars[b]))) return false;
   if (ca === CharClass.PrefixAbbreviation && cb === CharClass.Digit) return false;
   return true;
 }
