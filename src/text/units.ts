@@ -108,8 +108,11 @@ function carve(bytes: number): { buffer: ArrayBuffer; at: number } {
  * line that is measured and never broken: where a line may break or widen is left undecided.
  */
 export function buildUnits(spec: ParagraphSpec, metrics: Metrics, breaks = true): Units {
-  const chars: string[] = [];
-  const faces: string[] = [];
+  let most = 0;
+  for (const run of spec.runs) most += run.text.length;
+  // Sized for every character at once: grown unit by unit, they left a copy behind at each step.
+  const chars = new Array<string>(most);
+  const faces = new Array<string>(most);
   const n = collect(spec, chars, faces);
   const runOf = runs;
 
@@ -203,8 +206,7 @@ export function buildUnits(spec: ParagraphSpec, metrics: Metrics, breaks = true)
  * there are. The classes are as collected: which spaces are fixed is decided later.
  */
 function collect(spec: ParagraphSpec, chars: string[], faces: string[]): number {
-  let most = 0;
-  for (const run of spec.runs) most += run.text.length;
+  const most = chars.length;
   if (classes.length < most) {
     classes = new Uint8Array(most * 2);
     runs = new Int32Array(most * 2);
