@@ -69,9 +69,13 @@ function lay(u: Units, range: LineRange, o: LineSetting, warnings: CompositionWa
     }
   }
 
-  let total = 0;
-  for (let i = 0; i < n; i++) total += width[i] + gapBefore[i];
-  let x = o.indent + (o.align === 'center' ? Math.max(0, (o.measure - total) / 2) : 0);
+  let x = o.indent;
+  // Only a centred line needs its width as adjusted before its glyphs are placed.
+  if (o.align === 'center') {
+    let total = 0;
+    for (let i = 0; i < n; i++) total += width[i] + gapBefore[i];
+    x += Math.max(0, (o.measure - total) / 2);
+  }
   for (let i = s; i < e; i++) {
     const j = i - s;
     x += gapBefore[j];
