@@ -768,6 +768,28 @@ function rules(s: Setter): void {
     },
   );
 
+  test('中西文间距 (clreq): spaces the desk typed beside numbers give way as beside words, and a number with a dot or comma in it stays one', () => {
+    const units = (text: string) =>
+      buildUnits({ runs: [{ text, face: s.body, latin: BODY_LATIN, digit: BODY_LATIN }], measure: COLUMN, firstIndent: 2, hangIndent: 0, align: 'justify', kinsoku: 'strict', numeralUnits: NUMERAL_UNITS }, s.metrics);
+    const fields = (u: ReturnType<typeof units>) => ({
+      chars: u.chars,
+      cls: [...u.cls],
+      adv: [...u.adv],
+      spaceBefore: [...u.spaceBefore],
+      breakBefore: [...u.breakBefore],
+      stretchBefore: [...u.stretchBefore],
+    });
+    const plain = units('全年增长6.1%，达4,000亿元，GDP增长');
+    assert.deepEqual(fields(units('全年增长 6.1%，达 4,000 亿元，GDP 增长')), fields(plain));
+    const text = plain.chars.join('');
+    for (const number of ['6.1%', '4,000']) {
+      const at = text.indexOf(number);
+      for (let i = at + 1; i < at + number.length; i++) assert.equal(plain.breakBefore[i], 0, `a break inside ${number}`);
+    }
+    // The style's Han–digit space stands where the desk's did.
+    assert.ok(plain.spaceBefore[text.indexOf('6')] > 0 && plain.spaceBefore[text.indexOf('亿')] > 0);
+  });
+
   test('完整 (text fidelity): every paragraph of the sample comes out whole, in order, with no glyph on another', () => {
     scan(MEASURES, (p, text, m) => {
       assert.equal(allText(p), text.replace(/\s/g, ''), `${m} em`);
