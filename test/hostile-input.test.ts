@@ -77,6 +77,14 @@ describe('limits bound the work', { concurrency: 2 }, () => {
     assertBadInput(file, run, positionOf(text, '*body'), 'repeat without end');
   });
 
+  test('an alias to no anchor, or to one set only after it, is refused at the alias', async () => {
+    for (const [body, alias] of [[`[${JSON.stringify(PARAGRAPHS[0])}, *nowhere]`, '*nowhere'], [`[*later, &later ${JSON.stringify(PARAGRAPHS[0])}]`, '*later']]) {
+      const text = issueWith([`        headline: ${JSON.stringify(HEADLINE)}`, `        body: ${body}`]);
+      const { file, run } = await compose(text);
+      assertBadInput(file, run, positionOf(text, alias), 'names no anchor set before it');
+    }
+  });
+
   const limit = { BANMIAN_MAX_ARTICLE_CHARACTERS: '1000' };
   const long = copyOf(1500).slice(0, 1500);
   const fields: [string, string[], string][] = [

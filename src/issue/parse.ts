@@ -487,8 +487,11 @@ function walkTree(doc: Document, text: string, loc: Locator): TreeWalk {
     if (isAlias(node)) {
       const anchor = anchors.get(node.source);
       const size = anchor && measured.get(anchor);
-      // yaml reports an alias to no anchor itself; one whose anchor is not measured yet stands inside it.
-      if (!anchor) continue;
+      // yaml leaves an alias to no anchor before it for toJS to throw at; one whose anchor is not measured yet stands inside it.
+      if (!anchor) {
+        out.push(new IssueError('yaml-syntax', nodeAt(node, loc), `alias *${node.source} names no anchor set before it; write &${node.source} on the value it repeats, above this line, or write the value out`));
+        continue;
+      }
       if (!size) return { errors: [new IssueError('yaml-syntax', nodeAt(node, loc), `alias *${node.source} stands inside the value its anchor &${node.source} names, so that value would repeat without end; point it at another anchor, or write the value out`)], anchorsAndAliases };
       total.characters += size.characters;
       total.aliases += 1 + size.aliases;
