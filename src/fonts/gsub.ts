@@ -18,12 +18,7 @@ type WidthForm = NonNullable<GlyphForm>;
  * either direction; its fraction features are given only to a fraction slash and the digits about it.
  */
 const ALWAYS_APPLIED = ['rvrn', 'ccmp', 'locl', 'rlig', 'mark', 'mkmk', 'calt', 'clig', 'liga', 'rclt', 'curs', 'kern'];
-const BY_DIRECTION = [
-  ['ltra', 'ltrm'],
-  ['rtla', 'rtlm'],
-];
-/** BY_DIRECTION's list for left to right: the direction fontkit gives a character of no script. */
-const LEFT_TO_RIGHT = 0;
+const BY_DIRECTION = { ltr: ['ltra', 'ltrm'], rtl: ['rtla', 'rtlm'] } as const;
 /**
  * Scripts fontkit sets with its default shaper; a face with another (Arabic, Hangul, Indic …) is
  * left to fontkit. fontkit chooses the shaper by the character's script, not the face's: a width
@@ -34,7 +29,9 @@ const DEFAULT_SHAPER_SCRIPTS = new Set(['DFLT', 'dflt', 'latn', 'grek', 'cyrl', 
 const FALLBACK_SCRIPTS = ['DFLT', 'dflt', 'latn'];
 /**
  * Characters of no script of their own (punctuation, digits, dashes, ellipses): fontkit sets one
- * alone in its fallback script, left to right, whatever other scripts the face lists.
+ * alone in its fallback script, left to right, whatever other scripts the face lists. Node's
+ * Unicode is newer than fontkit's; they part only at a character moved from a script of its own to
+ * none, where this would answer for the fallback script what fontkit sets in the character's.
  */
 const SCRIPTLESS = /^[\p{Script=Zyyy}\p{Script=Zinh}\p{Script=Zzzz}]$/u;
 /** fontkit gives its fraction features to this character even alone. */
@@ -72,7 +69,7 @@ interface FormPrograms {
 /** The face's GSUB read for one glyph at a time: its lookups compiled when a form first needs them. */
 export class WidthForms {
   private readonly lookups = new Map<number, LoneGlyphLookup>();
-  /** Per form, the lookup lists fontkit could apply (one per script and direction that differ); undefined where not read here. */
+  /** Per form, the lookups fontkit could apply to a character alone (FormPrograms); undefined where not read here. */
   private readonly programs = new Map<WidthForm, FormPrograms | undefined>();
 
   /**
@@ -87,11 +84,12 @@ export class WidthForms {
 
   /** The glyph `codePoint` (drawn as `glyph` by the character map) is drawn with in `form`, or SHAPED. */
   of(codePoint: number, glyph: number, form: WidthForm): number {
-    if (codePoint === FRACTION_SLASH || DEFAULT_IGNORABLE.test(String.fromCodePoint(codePoint))) return SHAPED;
+    const ch = String.fromCodePoint(codePoint);
+    if (codePoint === FRACTION_SLASH || DEFAULT_IGNORABLE.test(ch)) return SHAPED;
     let programs = this.programs.get(form);
     if (!this.programs.has(form)) this.programs.set(form, (programs = this.read(form)));
     if (!programs) return SHAPED;
-    if (programs.scriptless && SCRIPTLESS.test(String.fromCodePoint(codePoint))) return through(programs.scriptless, glyph);
+    if (programs.scriptless && SCRIPTLESS.test(ch)) return through(programs.scriptless, glyph);
     // Which script fontkit picks depends on the character; where the answer is the same for each, it is no matter.
     const { all } = programs;
     const answer = through(all[0], glyph);
@@ -130,14 +128,12 @@ export class WidthForms {
     const featureCount = b.readUInt16BE(features);
     const lists = new Map<string, number[]>();
     const add = (list: number[]) => lists.set(list.join(), list);
-    let fallback = false;
     // By the order of FALLBACK_SCRIPTS: fontkit looks for each of them in turn.
     const fallbackLists: (number[] | undefined)[] = FALLBACK_SCRIPTS.map(() => undefined);
     for (let k = 0, n = b.readUInt16BE(scripts); k < n; k++) {
       const record = scripts + 2 + k * (TAG_BYTES + 2);
       const tag = b.toString('latin1', record, record + TAG_BYTES);
       if (!DEFAULT_SHAPER_SCRIPTS.has(tag)) return undefined;
-      fallback ||= FALLBACK_SCRIPTS.includes(tag);
       const fallbackRank = FALLBACK_SCRIPTS.indexOf(tag);
       const script = scripts + b.readUInt16BE(record + TAG_BYTES);
       const langSys = b.readUInt16BE(script);
@@ -156,7 +152,7 @@ export class WidthForms {
         // A tag listed twice: fontkit keeps the last.
         byTag.set(b.toString('latin1', at, at + TAG_BYTES), features + b.readUInt16BE(at + TAG_BYTES));
       }
-      BY_DIRECTION.forEach((directional, d) => {
+      for (const [direction, directional] of Object.entries(BY_DIRECTION)) {
         const list: number[] = [];
         for (const tag of [...ALWAYS_APPLIED, ...directional, form]) {
           const feature = byTag.get(tag);
@@ -164,11 +160,11 @@ export class WidthForms {
           for (let l = 0, count = b.readUInt16BE(feature + 2); l < count; l++) list.push(b.readUInt16BE(feature + 4 + 2 * l));
         }
         add(list.sort((x, y) => x - y));
-        if (d === LEFT_TO_RIGHT && fallbackRank >= 0) fallbackLists[fallbackRank] ??= list;
-      });
+        if (direction === 'ltr' && fallbackRank >= 0) fallbackLists[fallbackRank] ??= list;
+      }
     }
     // A face with none of the scripts fontkit falls back on keeps the one it chose last, or none.
-    if (!fallback) add([]);
+    if (fallbackLists.every((list) => list === undefined)) add([]);
     return { all: [...lists.values()], scriptless: fallbackLists.find((list) => list !== undefined) };
   }
 

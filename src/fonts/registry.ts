@@ -34,6 +34,9 @@ export interface DrawnGlyphs {
   notedOn: number;
 }
 
+/** A drawing no page has noted yet: the renderer numbers its pages from the one after it. */
+export const NOT_NOTED = 0;
+
 /** A glyph id or a UTF-16 code unit as the four hex digits PDF strings and CMaps write. */
 export const hex4 = (n: number) => n.toString(16).padStart(4, '0');
 
@@ -66,7 +69,7 @@ export class FaceGlyphs {
     const glyphs = form ? this.inForm(ch, form) : [...ch].map((c) => ({ id: glyphOf(f, c.codePointAt(0)!), text: c }));
     const ids = glyphs.map((g) => g.id);
     const shown = Buffer.from(`<${ids.map(hex4).join('')}>`, 'latin1');
-    return { ids, texts: glyphs.map((g) => g.text), advance: glyphs.reduce((w, g) => w + fonts.glyphAdvance(face, g.id), 0), shown, notedOn: 0 };
+    return { ids, texts: glyphs.map((g) => g.text), advance: glyphs.reduce((w, g) => w + fonts.glyphAdvance(face, g.id), 0), shown, notedOn: NOT_NOTED };
   }
 
   /** A character alone from the face's GSUB; one with marks, or one GSUB does not settle, shaped by fontkit. */

@@ -1,4 +1,4 @@
-import type { DrawnGlyphs, FontRegistry } from '../fonts/registry.js';
+import { NOT_NOTED, type DrawnGlyphs, type FontRegistry } from '../fonts/registry.js';
 import { formOf, type PlacedGlyph } from '../page/types.js';
 import { fontName, utf16Hex, type PageFaces } from './fonts.js';
 
@@ -114,8 +114,11 @@ function pageFace(name: string): PageFace {
   return { name, nameBytes: Buffer.from(name, 'latin1'), glyphs: new Map() };
 }
 
-/** The pages drawn, numbering each: a character's drawing tells by it whether this page noted it. */
-let pages = 0;
+/**
+ * The pages drawn, numbering each from 1: a character's drawing tells by it whether this page
+ * noted it, a drawing never noted holding NOT_NOTED.
+ */
+let pages = NOT_NOTED;
 
 /** Notes a character's glyphs with the text each stands for, keeping the first text the page drew a glyph for. */
 function noteGlyphs(face: PageFace, drawn: DrawnGlyphs, page: number): void {
@@ -128,7 +131,8 @@ function noteGlyphs(face: PageFace, drawn: DrawnGlyphs, page: number): void {
 /**
  * The content-stream text of the page's glyphs, written as bytes straight into this buffer and
  * copied out whenever something else is written to the page: no string per glyph, nor the text as
- * a whole to convert, nor a copy and a write per run.
+ * a whole to convert, nor a copy and a write per run. It grows to the largest page's text and is
+ * kept for the next page.
  */
 let out = Buffer.allocUnsafe(1 << 16);
 let at = 0;
@@ -237,7 +241,7 @@ function drawRun(glyphs: readonly PlacedGlyph[], i: number, fonts: FontRegistry,
     const next = glyphs[++k];
     if (next === undefined || !sameRun(next, first)) break;
     const gap = next.x - (glyph.x + drawn.advance * first.size);
-    if (Math.abs(gap) > 1e-4) {
+    if (Math.abs(gap) > GAP_WRITTEN) {
       putByte(SPACE);
       putNum(-gap / scale);
     }
@@ -247,12 +251,18 @@ function drawRun(glyphs: readonly PlacedGlyph[], i: number, fonts: FontRegistry,
   return k;
 }
 
-/** Bytes put one by one: most are a few, for which a native copy costs more than the bytes. */
-function putBytes(bytes: Uint8Array): void {
+/** Bytes put one by one up to this many, for which a native copy costs more than the bytes; a run drawn before is copied whole. */
+const COPIED_FROM = 64;
+
+function putBytes(bytes: Buffer): void {
   room(bytes.length);
-  for (let k = 0; k < bytes.length; k++) out[at + k] = bytes[k];
+  if (bytes.length >= COPIED_FROM) bytes.copy(out, at);
+  else for (let k = 0; k < bytes.length; k++) out[at + k] = bytes[k];
   at += bytes.length;
 }
+
+/** A gap between glyphs, pt, below which the glyph's own advance places the next: no adjustment is written. */
+const GAP_WRITTEN = 1e-4;
 
 /** The fixed text of a run's text object, in bytes. */
 const OPEN = Buffer.from('q 1 0 0 -1 0 ', 'latin1');
