@@ -7,6 +7,7 @@ import { describe, isObj, suggest, type Locator } from '../issue/schema.js';
 import { readConfig, readNamedFile, Refused } from '../layout/config.js';
 import { packageRoot } from '../paths.js';
 import type { GlyphForm, Metrics, TextRun } from '../text/types.js';
+import { CharacterMap } from './cmap.js';
 import { SHAPED, WidthForms } from './gsub.js';
 import { damage, mapsCharacters, readOutlines, readTablesButOutlines, type SparseFont } from './sfnt.js';
 
@@ -50,7 +51,7 @@ export class FaceGlyphs {
     private readonly fonts: FontRegistry,
     private readonly face: string,
     private readonly form: GlyphForm,
-    private readonly metrics: fontkit.Font,
+    private readonly loaded: LoadedFace,
     private readonly forms: WidthForms,
   ) {}
 
@@ -65,8 +66,8 @@ export class FaceGlyphs {
   }
 
   private find(ch: string): DrawnGlyphs {
-    const { fonts, face, form, metrics: f } = this;
-    const glyphs = form ? this.inForm(ch, form) : [...ch].map((c) => ({ id: glyphOf(f, c.codePointAt(0)!), text: c }));
+    const { fonts, face, form, loaded } = this;
+    const glyphs = form ? this.inForm(ch, form) : [...ch].map((c) => ({ id: loaded.glyph(c.codePointAt(0)!), text: c }));
     const ids = glyphs.map((g) => g.id);
     const shown = Buffer.from(`<${ids.map(hex4).join('')}>`, 'latin1');
     return { ids, texts: glyphs.map((g) => g.text), advance: glyphs.reduce((w, g) => w + fonts.glyphAdvance(face, g.id), 0), shown, notedOn: NOT_NOTED };
@@ -75,9 +76,9 @@ export class FaceGlyphs {
   /** A character alone from the face's GSUB; one with marks, or one GSUB does not settle, shaped by fontkit. */
   private inForm(ch: string, form: NonNullable<GlyphForm>): { id: number; text: string }[] {
     const cp = ch.codePointAt(0)!;
-    const id = ch.length === (cp > MAX_BMP ? 2 : 1) ? this.forms.of(cp, glyphOf(this.metrics, cp), form) : SHAPED;
+    const id = ch.length === (cp > MAX_BMP ? 2 : 1) ? this.forms.of(cp, this.loaded.glyph(cp), form) : SHAPED;
     if (id !== SHAPED) return [{ id, text: ch }];
-    return this.metrics.layout(ch, [form]).glyphs.map((g) => ({ id: g.id, text: String.fromCodePoint(...g.codePoints) }));
+    return this.loaded.metrics.layout(ch, [form]).glyphs.map((g) => ({ id: g.id, text: String.fromCodePoint(...g.codePoints) }));
   }
 }
 
@@ -214,7 +215,7 @@ export class FontRegistry implements Metrics {
     const memo = this.halfAdvances.of(face);
     let a = memo.get(codePoint);
     if (a === undefined) {
-      const plain = glyphOf(this.loaded(face).metrics, codePoint);
+      const plain = this.loaded(face).glyph(codePoint);
       const half = this.drawing(face, 'hwid').of(String.fromCodePoint(codePoint)).ids[0];
       a = half !== undefined && half !== plain ? this.glyphAdvance(face, half) : NO_FORM;
       memo.set(codePoint, a);
@@ -226,7 +227,7 @@ export class FontRegistry implements Metrics {
     const memo = this.advances.of(face);
     let a = memo.get(codePoint);
     if (a === undefined) {
-      a = this.glyphAdvance(face, glyphOf(this.loaded(face).metrics, codePoint));
+      a = this.glyphAdvance(face, this.loaded(face).glyph(codePoint));
       memo.set(codePoint, a);
     }
     return a;
@@ -250,7 +251,7 @@ export class FontRegistry implements Metrics {
     let d = this.drawn.get(key);
     if (!d) {
       const loaded = this.loaded(face);
-      this.drawn.set(key, (d = new FaceGlyphs(this, face, form, loaded.metrics, loaded.widthForms)));
+      this.drawn.set(key, (d = new FaceGlyphs(this, face, form, loaded, loaded.widthForms)));
     }
     return d;
   }
@@ -343,7 +344,7 @@ export class FontRegistry implements Metrics {
   private hasCode(face: string, cp: number): boolean {
     const memo = this.coverage.of(face);
     let has = memo.get(cp);
-    if (has === undefined) memo.set(cp, (has = this.loaded(face).metrics.hasGlyphForCodePoint(cp) ? 1 : 0));
+    if (has === undefined) memo.set(cp, (has = this.loaded(face).glyph(cp) !== 0 ? 1 : 0));
     return has === 1;
   }
 
@@ -370,11 +371,6 @@ export class FontRegistry implements Metrics {
   }
 }
 
-/**
- * The glyph the character map gives a code point, as fontkit's glyphForCodePoint does: fontkit's
- * glyph object asks Unicode's category tables whether the character is a mark, which inflates them.
- */
-const glyphOf = (font: fontkit.Font, codePoint: number) => font._cmapProcessor.lookup(codePoint);
 
 /** A half-width advance for a character whose face has no half-width form of it. */
 const NO_FORM = -1;
@@ -529,6 +525,8 @@ class LoadedFace implements Face {
   readonly identity: Buffer;
   private full?: fontkit.Font;
   private forms?: WidthForms;
+  /** Read when a glyph is first asked for; null where fontkit reads the face's subtable. */
+  private characters?: CharacterMap | null;
 
   constructor(
     readonly role: string,
@@ -560,6 +558,16 @@ class LoadedFace implements Face {
       this.sparse = undefined;
     }
     return this.tables;
+  }
+
+  /**
+   * The glyph the character map gives a code point, as fontkit's glyphForCodePoint does, read
+   * from the cmap table here: fontkit's glyph object asks Unicode's category tables whether the
+   * character is a mark, which inflates them. A subtable of a kind read only by fontkit is fontkit's.
+   */
+  glyph(codePoint: number): number {
+    if (this.characters === undefined) this.characters = CharacterMap.read(this.tables, this.metrics.directory!.tables.cmap?.offset) ?? null;
+    return this.characters ? this.characters.glyph(codePoint) : this.metrics.glyphForCodePoint(codePoint).id;
   }
 
   /** The width forms of its GSUB, read when a form is first asked for. */

@@ -21,8 +21,6 @@ declare module 'fontkit' {
     getGlyph(id: number): Glyph;
     hasGlyphForCodePoint(codePoint: number): boolean;
     glyphForCodePoint(codePoint: number): Glyph;
-    /** The character map as fontkit reads it: a code point's glyph id, without the glyph object fontkit makes of it. */
-    _cmapProcessor: { lookup(codePoint: number): number };
     layout(text: string, features?: string[]): { glyphs: Glyph[] };
   }
   export function create(buffer: Uint8Array): Font;
