@@ -29,17 +29,14 @@ export interface DrawnGlyphs {
   texts: string[];
   /** Their advances together, em. */
   advance: number;
-  /** The ids as a content stream shows them, <hex4…> in bytes: a page copies them for each character it draws. */
-  shown: Buffer;
+  /** The renderer's: the ids as a content stream shows them, made when the character is first drawn. */
+  shown: Buffer | undefined;
   /** The renderer's: the last page that noted these glyphs, so a page notes a character's glyphs once however often it draws it. */
   notedOn: number;
 }
 
 /** A drawing no page has noted yet: the renderer numbers its pages from the one after it. */
 export const NOT_NOTED = 0;
-
-/** A glyph id or a UTF-16 code unit as the four hex digits PDF strings and CMaps write. */
-export const hex4 = (n: number) => n.toString(16).padStart(4, '0');
 
 /** The glyphs each character is drawn with in one face and form, found once per character. */
 export class FaceGlyphs {
@@ -68,9 +65,7 @@ export class FaceGlyphs {
   private find(ch: string): DrawnGlyphs {
     const { fonts, face, form, loaded } = this;
     const glyphs = form ? this.inForm(ch, form) : [...ch].map((c) => ({ id: loaded.glyph(c.codePointAt(0)!), text: c }));
-    const ids = glyphs.map((g) => g.id);
-    const shown = Buffer.from(`<${ids.map(hex4).join('')}>`, 'latin1');
-    return { ids, texts: glyphs.map((g) => g.text), advance: glyphs.reduce((w, g) => w + fonts.glyphAdvance(face, g.id), 0), shown, notedOn: NOT_NOTED };
+    return { ids: glyphs.map((g) => g.id), texts: glyphs.map((g) => g.text), advance: glyphs.reduce((w, g) => w + fonts.glyphAdvance(face, g.id), 0), shown: undefined, notedOn: NOT_NOTED };
   }
 
   /** A character alone from the face's GSUB; one with marks, or one GSUB does not settle, shaped by fontkit. */
@@ -370,7 +365,6 @@ export class FontRegistry implements Metrics {
     return { face, set };
   }
 }
-
 
 /** A half-width advance for a character whose face has no half-width form of it. */
 const NO_FORM = -1;

@@ -1,5 +1,5 @@
 import { deflateSync } from 'node:zlib';
-import { hex4, type FontRegistry } from '../fonts/registry.js';
+import type { FontRegistry } from '../fonts/registry.js';
 import { kept, Recent, sha256 } from './store.js';
 import { rawObject } from './pdfx.js';
 import { subsetFont, subsetterVersion } from './subset.js';
@@ -185,6 +185,9 @@ function widthsOf(glyphs: readonly number[], width: (g: number) => number): unkn
   });
   return w;
 }
+
+/** A glyph id or a UTF-16 code unit as the four hex digits PDF strings and CMaps write. */
+export const hex4 = (n: number) => n.toString(16).padStart(4, '0');
 
 /** Text as UTF-16BE hex digits, as a ToUnicode CMap and a PDF text string hold it. */
 export function utf16Hex(text: string): string {

@@ -1,6 +1,6 @@
 import { NOT_NOTED, type DrawnGlyphs, type FontRegistry } from '../fonts/registry.js';
 import { formOf, type PlacedGlyph } from '../page/types.js';
-import { fontName, utf16Hex, type PageFaces } from './fonts.js';
+import { fontName, hex4, utf16Hex, type PageFaces } from './fonts.js';
 
 type Doc = PDFKit.PDFDocument & { page: PDFKit.PDFPage & { height: number; content: { write(b: Uint8Array): void } } };
 
@@ -237,7 +237,7 @@ function drawRun(glyphs: readonly PlacedGlyph[], i: number, fonts: FontRegistry,
     const drawn = drawing.of(glyph.ch);
     drawings?.push(drawn);
     noteGlyphs(face, drawn, page);
-    putBytes(drawn.shown);
+    putBytes((drawn.shown ??= Buffer.from(`<${drawn.ids.map(hex4).join('')}>`, 'latin1')));
     const next = glyphs[++k];
     if (next === undefined || !sameRun(next, first)) break;
     const gap = next.x - (glyph.x + drawn.advance * first.size);
